@@ -1,0 +1,259 @@
+//! The command line of API.md "Operating it".
+
+use std::io::{BufRead, IsTerminal};
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::accounts::{self, NewAccount};
+use crate::config::Settings;
+use crate::db::Database;
+use crate::domain::{Email, Language, Role};
+use crate::{demo, startup, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "skrivsal",
+    version,
+    about = "Exam service and room booking for learning centres"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (applies pending migrations first).
+    Serve {
+        /// Address to listen on; overrides server.bind.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load the demo region if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo region into an empty database and exit.
+    Demo,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Create(UserCreate),
+}
+
+#[derive(Debug, Args)]
+pub struct UserCreate {
+    #[arg(long)]
+    pub email: String,
+    /// system_admin, centre_admin, invigilator, institution or student.
+    #[arg(long)]
+    pub role: String,
+    /// Centre (slug) a centre admin or invigilator belongs to; repeatable.
+    #[arg(long = "centre")]
+    pub centres: Vec<String>,
+    /// Institution (slug) of an institution user.
+    #[arg(long)]
+    pub institution: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// sv or en.
+    #[arg(long, default_value = "sv")]
+    pub language: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token; prints only the token on standard output.
+    Create {
+        /// E-mail of the user the token acts as.
+        #[arg(long)]
+        user: String,
+        /// A label to tell tokens apart.
+        #[arg(long, default_value = "api")]
+        name: String,
+    },
+}
+
+/// Parses the command line and runs it; every failure is a message on
+/// standard error and a non-zero exit, never a panic.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log);
+    match run(cli.command, settings) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    let db = Database::open(&settings.database)?;
+    let applied = db.migrate()?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), versions = ?applied, "applied migrations");
+    }
+    Ok(db)
+}
+
+fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { bind, demo } => {
+            if let Some(bind) = bind {
+                settings.server.bind = bind.parse().with_context(|| {
+                    format!("--bind: `{bind}` is not an address like 127.0.0.1:8080")
+                })?;
+            }
+            let db = open_database(&settings)?;
+            if demo {
+                load_demo(&db)?;
+            }
+            serve(db, settings)
+        }
+        Command::Migrate => {
+            let db = Database::open(&settings.database)?;
+            let applied = db.migrate()?;
+            if applied.is_empty() {
+                println!("{}: up to date, no migration to apply", db.url());
+            } else {
+                println!(
+                    "{}: applied {} migration(s): {}",
+                    db.url(),
+                    applied.len(),
+                    applied.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::Demo => {
+            let db = open_database(&settings)?;
+            load_demo(&db)
+        }
+        Command::User {
+            command: UserCommand::Create(args),
+        } => {
+            let db = open_database(&settings)?;
+            let new = parse_user_create(args)?;
+            let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = accounts::create_user(&mut conn, new, "cli")?;
+            println!("created {} {} ({})", user.role, user.email, user.id);
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { user, name },
+        } => {
+            let email = Email::parse(&user).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
+            let db = open_database(&settings)?;
+            let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let issued = accounts::create_token(&mut conn, &email, &name, "cli")?;
+            // Only the token on stdout, so that scripts can capture it.
+            println!("{}", issued.secret);
+            Ok(())
+        }
+    }
+}
+
+fn parse_user_create(args: UserCreate) -> anyhow::Result<NewAccount> {
+    let email = Email::parse(&args.email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let role: Role = args
+        .role
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+    let language = match args.language.as_str() {
+        "sv" => Language::Sv,
+        "en" => Language::En,
+        other => anyhow::bail!("--language: `{other}` is neither sv nor en"),
+    };
+    let password = if args.password_stdin {
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            eprint!("password: ");
+        }
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("--password-stdin: reading standard input")?;
+        let pw = line.trim_end_matches(['\r', '\n']).to_string();
+        if pw.is_empty() {
+            anyhow::bail!("--password-stdin: standard input held no password");
+        }
+        Some(pw)
+    } else {
+        None
+    };
+    let name = args.name.unwrap_or_else(|| {
+        email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    });
+    Ok(NewAccount {
+        email,
+        role,
+        name,
+        centres: args.centres,
+        institution: args.institution,
+        password,
+        language,
+    })
+}
+
+fn load_demo(db: &Database) -> anyhow::Result<()> {
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    match demo::load(&mut conn)? {
+        Some(summary) => {
+            println!("{summary}");
+        }
+        None => println!("the database already holds data; demo data not loaded"),
+    }
+    Ok(())
+}
+
+fn serve(db: Database, settings: Settings) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(settings.server.bind)
+        .with_context(|| format!("server.bind: cannot listen on {}", settings.server.bind))?;
+    let local = listener.local_addr()?;
+    let database = db.url().to_string();
+    let settings = Arc::new(settings);
+    let public = settings.server.public_url.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let server = startup::run(listener, db, settings)?;
+        println!("skrivsal is running with {database}");
+        println!("open http://{local}/ in a browser (public URL: {public})");
+        tracing::info!(%local, "listening");
+        server.await
+    })?;
+    tracing::info!("stopped");
+    Ok(())
+}

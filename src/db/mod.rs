@@ -1,0 +1,264 @@
+//! Persistence: one diesel connection type over PostgreSQL and SQLite, a pool,
+//! and the embedded migrations.
+//!
+//! The backend is decided once, from the URL scheme (see `config::DatabaseUrl`),
+//! and every query is written once against the shared schema in `schema.rs`.
+
+pub mod models;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::{DatabaseSettings, DatabaseUrl};
+use crate::error::ApiError;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend the deployment uses.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
+        }
+    }
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Postgres(_) => Backend::Postgres,
+            DbConn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Connecting failed. The message names what we tried to reach (host, port and
+/// database, or the file), with any password redacted, and the driver's reason.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot connect to {target} ({url}): {reason}")]
+pub struct ConnectError {
+    pub target: String,
+    pub url: String,
+    pub reason: String,
+}
+
+/// Opens one connection of the right kind and sets it up. Never creates a
+/// database for a URL it does not understand: `DatabaseUrl` only holds the two
+/// supported schemes.
+pub fn connect(url: &DatabaseUrl, busy_timeout_ms: u32) -> Result<DbConn, ConnectError> {
+    let fail = |reason: String| ConnectError {
+        target: url.describe_target(),
+        url: url.redacted(),
+        reason: redact_secrets(&reason, url),
+    };
+    match url {
+        DatabaseUrl::Postgres { url: raw } => diesel::PgConnection::establish(raw)
+            .map(DbConn::Postgres)
+            .map_err(|e| fail(e.to_string().trim().to_string())),
+        DatabaseUrl::Sqlite { path } => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| fail(format!("cannot create folder {}: {e}", parent.display())))?;
+            }
+            let path_str = path
+                .to_str()
+                .ok_or_else(|| fail("the path is not valid UTF-8".to_string()))?;
+            let mut conn =
+                diesel::SqliteConnection::establish(path_str).map_err(|e| fail(e.to_string()))?;
+            // busy_timeout first: switching to WAL needs the lock that another
+            // process may hold. WAL lets readers run beside the one writer;
+            // NORMAL sync is safe with WAL (a power cut may lose the last
+            // commits, never corrupt the file).
+            conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = {busy_timeout_ms};
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;"
+            ))
+            .map_err(|e| fail(format!("setting up SQLite: {e}")))?;
+            Ok(DbConn::Sqlite(conn))
+        }
+    }
+}
+
+fn redact_secrets(message: &str, url: &DatabaseUrl) -> String {
+    match url {
+        DatabaseUrl::Postgres { url: raw } => match url::Url::parse(raw) {
+            Ok(u) => match u.password() {
+                Some(pw) if !pw.is_empty() => message.replace(pw, "***"),
+                _ => message.to_string(),
+            },
+            Err(_) => message.to_string(),
+        },
+        DatabaseUrl::Sqlite { .. } => message.to_string(),
+    }
+}
+
+/// r2d2 manager that always opens the backend named by the URL, with the
+/// per-connection SQLite settings applied.
+pub struct Manager {
+    url: DatabaseUrl,
+    busy_timeout_ms: u32,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConn, ConnectError> {
+        connect(&self.url, self.busy_timeout_ms)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
+        conn.batch_execute("SELECT 1").map_err(|e| ConnectError {
+            target: self.url.describe_target(),
+            url: self.url.redacted(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// The shared handle to the database: a pool plus what we know about it.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool,
+    backend: Backend,
+    url: DatabaseUrl,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
+impl Database {
+    /// Connects once directly, so that a failure reports the real reason
+    /// (r2d2 alone would only say it timed out), then builds the pool.
+    pub fn open(settings: &DatabaseSettings) -> Result<Database, ConnectError> {
+        let first = connect(&settings.url, settings.sqlite_busy_timeout_ms)?;
+        let backend = first.backend();
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(settings.pool_size)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(settings.pool_timeout_secs))
+            .build_unchecked(Manager {
+                url: settings.url.clone(),
+                busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+            });
+        Ok(Database {
+            pool,
+            backend,
+            url: settings.url.clone(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A pooled connection, for blocking code (CLI, workers, tests).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, ApiError> {
+        self.pool
+            .get()
+            .map_err(|e| ApiError::Unavailable(format!("no database connection: {e}")))
+    }
+
+    /// Runs blocking database work off the async executor.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = db.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+
+    /// Applies pending migrations; returns the versions applied.
+    pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
+        let mut conn = self.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+        run_migrations(&mut conn)
+    }
+}
+
+// Several server processes may start at once on one PostgreSQL; the advisory
+// lock makes them apply migrations one after the other instead of racing.
+const MIGRATION_LOCK_KEY: i64 = 0x736b_7269_7673_616c; // "skrivsal"
+
+pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        DbConn::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>());
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+            result
+        }
+        DbConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>()),
+    };
+    applied.map_err(|e| anyhow::anyhow!("applying migrations: {e}"))
+}
+
+/// How many embedded migrations the database has not applied yet.
+pub fn pending_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let pending = match conn {
+        DbConn::Postgres(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConn::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    pending.map_err(|e| anyhow::anyhow!("reading migration state: {e}"))
+}
+
+/// A new UUIDv7 as stored in the database. v7 ids sort by creation time, which
+/// keeps b-tree inserts local and makes cursor pagination by id chronological.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Now, in UTC, truncated to microseconds: both backends store microseconds,
+/// so a value read back compares equal to the one written.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(now.timestamp_micros())
+        .unwrap_or(now)
+        .naive_utc()
+}

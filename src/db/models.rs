@@ -1,0 +1,390 @@
+//! Row types, one per table, used for both reading and inserting.
+//!
+//! Every table has one struct with all its columns, so an insert always states
+//! every value (no backend-specific defaults) and a read returns the whole row.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::prelude::*;
+
+use super::schema::*;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = institutions)]
+#[diesel(treat_none_as_null = true)]
+pub struct Institution {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub email: String,
+    pub start_offset_minutes: i32,
+    pub min_stay_minutes: i32,
+    pub late_entry_minutes: i32,
+    pub registration_deadline_days: i32,
+    pub answer_return: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = centres)]
+#[diesel(treat_none_as_null = true)]
+pub struct Centre {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub municipality: String,
+    pub address: String,
+    pub email: String,
+    pub timezone: String,
+    pub language: String,
+    pub invigilator_ratio: i32,
+    pub closed_on_de_facto_holidays: bool,
+    pub max_future_study_bookings: Option<i32>,
+    pub max_study_hours_per_week: Option<i32>,
+    pub exam_fee_ore: i32,
+    pub fee_payment_days: Option<i32>,
+    pub retention_days: i32,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = fee_exemptions)]
+#[diesel(treat_none_as_null = true)]
+pub struct FeeExemption {
+    pub centre_id: String,
+    pub municipality: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = rooms)]
+#[diesel(treat_none_as_null = true)]
+pub struct Room {
+    pub id: String,
+    pub centre_id: String,
+    pub name: String,
+    pub kind: String,
+    pub seats: i32,
+    pub computer_seats: i32,
+    pub accessible: bool,
+    pub bookable_exam: bool,
+    pub bookable_study: bool,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = centre_hours)]
+#[diesel(treat_none_as_null = true)]
+pub struct CentreHours {
+    pub id: String,
+    pub centre_id: String,
+    pub kind: String,
+    pub weekday: i32,
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = closures)]
+#[diesel(treat_none_as_null = true)]
+pub struct Closure {
+    pub id: String,
+    pub centre_id: String,
+    pub from_date: NaiveDate,
+    pub to_date: NaiveDate,
+    pub reason: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = users)]
+#[diesel(treat_none_as_null = true)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub institution_id: Option<String>,
+    pub password_hash: Option<String>,
+    pub personnummer: Option<String>,
+    pub protected_identity: bool,
+    pub language: String,
+    pub municipality: Option<String>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub last_sign_in_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = user_centres)]
+#[diesel(treat_none_as_null = true)]
+pub struct UserCentre {
+    pub user_id: String,
+    pub centre_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = api_tokens)]
+#[diesel(treat_none_as_null = true)]
+pub struct ApiToken {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub token_hash: String,
+    pub prefix: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = access_cards)]
+#[diesel(treat_none_as_null = true)]
+pub struct AccessCard {
+    pub id: String,
+    pub centre_id: String,
+    pub student_id: String,
+    pub card_number: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = invigilators)]
+#[diesel(treat_none_as_null = true)]
+pub struct Invigilator {
+    pub id: String,
+    pub centre_id: String,
+    pub user_id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = invigilator_weekly)]
+#[diesel(treat_none_as_null = true)]
+pub struct InvigilatorWeekly {
+    pub id: String,
+    pub invigilator_id: String,
+    pub weekday: i32,
+    pub from_time: NaiveTime,
+    pub to_time: NaiveTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = invigilator_exceptions)]
+#[diesel(treat_none_as_null = true)]
+pub struct InvigilatorException {
+    pub id: String,
+    pub invigilator_id: String,
+    pub date: NaiveDate,
+    pub from_time: Option<NaiveTime>,
+    pub to_time: Option<NaiveTime>,
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = exam_requests)]
+#[diesel(treat_none_as_null = true)]
+pub struct ExamRequest {
+    pub id: String,
+    pub institution_id: String,
+    pub centre_id: String,
+    pub course_code: String,
+    pub course_name: String,
+    pub title: String,
+    pub starts_at: Option<NaiveDateTime>,
+    pub window_start: Option<NaiveDateTime>,
+    pub window_end: Option<NaiveDateTime>,
+    pub duration_minutes: i32,
+    pub aids: String,
+    pub computer_required: bool,
+    pub paper_delivery: String,
+    pub answer_return: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub open: bool,
+    pub registration_deadline: Option<NaiveDate>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = sittings)]
+#[diesel(treat_none_as_null = true)]
+pub struct Sitting {
+    pub id: String,
+    pub exam_request_id: String,
+    pub centre_id: String,
+    pub student_id: String,
+    pub booking_code: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub extra_time_percent: i32,
+    pub separate_room: bool,
+    pub computer: bool,
+    pub breaks_minutes: i32,
+    pub other_accommodation: Option<String>,
+    pub room_id: Option<String>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub sequence: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = study_bookings)]
+#[diesel(treat_none_as_null = true)]
+pub struct StudyBooking {
+    pub id: String,
+    pub centre_id: String,
+    pub room_id: String,
+    pub student_id: String,
+    pub booking_code: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub status: String,
+    pub sequence: i32,
+    pub created_at: NaiveDateTime,
+    pub cancelled_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = invigilator_assignments)]
+#[diesel(treat_none_as_null = true)]
+pub struct InvigilatorAssignment {
+    pub id: String,
+    pub invigilator_id: String,
+    pub room_id: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = exam_papers)]
+#[diesel(treat_none_as_null = true)]
+pub struct ExamPaper {
+    pub id: String,
+    pub exam_request_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i32,
+    pub sha256: String,
+    pub storage_key: String,
+    pub readable_from: NaiveDateTime,
+    pub uploaded_by: Option<String>,
+    pub uploaded_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = exam_paper_accesses)]
+#[diesel(treat_none_as_null = true)]
+pub struct ExamPaperAccess {
+    pub id: String,
+    pub exam_paper_id: String,
+    pub user_id: Option<String>,
+    pub accessed_at: NaiveDateTime,
+    pub ip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = answer_returns)]
+#[diesel(treat_none_as_null = true)]
+pub struct AnswerReturn {
+    pub id: String,
+    pub sitting_id: String,
+    pub method: String,
+    pub tracking_number: Option<String>,
+    pub sent_at: NaiveDateTime,
+    pub sent_by: Option<String>,
+    pub received_at: Option<NaiveDateTime>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = incidents)]
+#[diesel(treat_none_as_null = true)]
+pub struct Incident {
+    pub id: String,
+    pub sitting_id: String,
+    pub kind: String,
+    pub occurred_at: NaiveDateTime,
+    pub minutes: Option<i32>,
+    pub note: String,
+    pub recorded_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = fees)]
+#[diesel(treat_none_as_null = true)]
+pub struct Fee {
+    pub id: String,
+    pub sitting_id: Option<String>,
+    pub study_booking_id: Option<String>,
+    pub payer: String,
+    pub amount_ore: i32,
+    pub status: String,
+    pub due_date: Option<NaiveDate>,
+    pub paid_at: Option<NaiveDateTime>,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = mail_outbox)]
+#[diesel(treat_none_as_null = true)]
+pub struct OutboxMessage {
+    pub id: String,
+    pub message_id: String,
+    pub kind: String,
+    pub to_address: String,
+    pub to_name: String,
+    pub language: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    pub ics: Option<String>,
+    pub related_kind: Option<String>,
+    pub related_id: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = audit_log)]
+#[diesel(treat_none_as_null = true)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<String>,
+    pub actor_label: String,
+    pub action: String,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+    pub ip: Option<String>,
+    pub detail: String,
+}

@@ -1,0 +1,149 @@
+//! Building the application: the one `app()` that `serve` and the tests share.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use tracing::Instrument;
+
+use crate::config::Settings;
+use crate::db::Database;
+use crate::error::ApiError;
+use crate::routes;
+
+/// Largest JSON body accepted; larger ones get 413.
+pub const JSON_LIMIT_BYTES: usize = 1024 * 1024;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Database,
+    pub settings: Arc<Settings>,
+}
+
+/// The request id, available to handlers as a request extension and returned
+/// to the client in `x-request-id` so a support question can name the log line.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestId(pub uuid::Uuid);
+
+pub fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .app_data(json_config())
+        .app_data(query_config())
+        .app_data(path_config())
+        .wrap(from_fn(log_request))
+        .configure(routes::configure)
+        .default_service(web::to(not_found))
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+fn json_config() -> web::JsonConfig {
+    use actix_web::error::JsonPayloadError;
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT_BYTES)
+        .error_handler(|err, _req| {
+            let api = match &err {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge {
+                    limit: JSON_LIMIT_BYTES,
+                },
+                JsonPayloadError::ContentType => {
+                    ApiError::UnsupportedMediaType("send the body as application/json".into())
+                }
+                JsonPayloadError::Deserialize(e) => {
+                    ApiError::BadRequest(format!("the JSON body could not be read: {e}"))
+                }
+                other => {
+                    ApiError::BadRequest(format!("the request body could not be read: {other}"))
+                }
+            };
+            api.into()
+        })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::BadRequest(format!("the query string could not be read: {err}")).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _req| {
+        ApiError::BadRequest(format!("the path could not be read: {err}")).into()
+    })
+}
+
+/// One log line per request, with its id, inside a span carrying the same id
+/// so that whatever the handler logs can be matched to the request.
+async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = uuid::Uuid::now_v7();
+    req.extensions_mut().insert(RequestId(id));
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let started = Instant::now();
+    let span = tracing::info_span!("request", request_id = %id);
+    let result = next.call(req).instrument(span.clone()).await;
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let _enter = span.enter();
+    match result {
+        Ok(mut res) => {
+            let status = res.status().as_u16();
+            if let Some(err) = res.response().error() {
+                if status >= 500 {
+                    tracing::error!(error = %err, debug = ?err, "request failed");
+                }
+            }
+            tracing::info!(%method, %path, status, elapsed_ms, "request");
+            if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+                res.headers_mut()
+                    .insert(HeaderName::from_static("x-request-id"), value);
+            }
+            Ok(res)
+        }
+        Err(err) => {
+            tracing::warn!(%method, %path, error = %err, elapsed_ms, "request");
+            Err(err)
+        }
+    }
+}
+
+/// Starts the HTTP server on a listener the caller bound (port 0 in tests).
+/// actix stops gracefully on SIGTERM and SIGINT: it stops accepting, lets
+/// in-flight requests finish within `shutdown_timeout_secs`, then exits.
+pub fn run(
+    listener: TcpListener,
+    db: Database,
+    settings: Arc<Settings>,
+) -> std::io::Result<Server> {
+    let workers = settings.server.workers;
+    let shutdown_timeout = settings.server.shutdown_timeout_secs;
+    let state = web::Data::new(AppState { db, settings });
+    let mut server = HttpServer::new(move || app(state.clone()))
+        .listen(listener)?
+        .shutdown_timeout(shutdown_timeout);
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,312 @@
+//! The command line as operators use it: the real binary, real processes.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use skrivsal::db::Backend;
+
+use crate::helpers::{fresh_database, skipped};
+
+fn skrivsal(dir: &Path, database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skrivsal"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env("DATABASE_URL", database_url)
+        .env("SKRIVSAL__LOG__FILTER", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run skrivsal");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().expect("wait for skrivsal")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn unsupported_scheme_is_refused_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["serve"][..], &["migrate"][..]] {
+        let out = skrivsal(dir.path(), "mysql://x", args, None);
+        assert!(!out.status.success());
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("database.url") && err.contains("`mysql`"),
+            "{err}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "files were created: {left:?}");
+}
+
+#[test]
+fn bad_configuration_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skrivsal"));
+    let out = cmd
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env("SKRIVSAL__SERVER__BIND", "not-an-address")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("server.bind"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn unreachable_postgres_names_host_and_database_without_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    // Port 1 on loopback: nothing listens there, so the refusal is immediate.
+    let out = skrivsal(
+        dir.path(),
+        "postgres://skriv:hemligt@127.0.0.1:1/skrivsal_prod",
+        &["migrate"],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    assert!(err.contains("skrivsal_prod"), "{err}");
+    assert!(!err.contains("hemligt"), "password leaked: {err}");
+}
+
+/// Migrate, create accounts and tokens, migrate again (nothing to do), then
+/// serve and answer /readyz: the operator's path on a fresh install.
+fn operator_path(backend: Backend) {
+    let Some(guard) = fresh_database(backend) else {
+        return skipped("cli::operator_path", backend);
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = guard.url.as_str();
+
+    let first = skrivsal(dir.path(), url, &["migrate"], None);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains("applied 1 migration"),
+        "{}",
+        text(&first.stdout)
+    );
+
+    let again = skrivsal(dir.path(), url, &["migrate"], None);
+    assert!(again.status.success());
+    assert!(
+        text(&again.stdout).contains("up to date"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    let created = skrivsal(
+        dir.path(),
+        url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "Ops@Example.se",
+            "--role",
+            "system_admin",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    assert!(!text(&created.stdout).contains("long enough"));
+
+    let dup = skrivsal(
+        dir.path(),
+        url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ops@example.se",
+            "--role",
+            "student",
+        ],
+        None,
+    );
+    assert!(!dup.status.success());
+    assert!(
+        text(&dup.stderr).contains("already exists"),
+        "{}",
+        text(&dup.stderr)
+    );
+
+    let no_centre = skrivsal(
+        dir.path(),
+        url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ca@example.se",
+            "--role",
+            "centre_admin",
+            "--centre",
+            "nowhere",
+        ],
+        None,
+    );
+    assert!(!no_centre.status.success());
+    assert!(
+        text(&no_centre.stderr).contains("nowhere"),
+        "{}",
+        text(&no_centre.stderr)
+    );
+
+    let bad_role = skrivsal(
+        dir.path(),
+        url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@example.se",
+            "--role",
+            "king",
+        ],
+        None,
+    );
+    assert!(!bad_role.status.success());
+    assert!(
+        text(&bad_role.stderr).contains("--role"),
+        "{}",
+        text(&bad_role.stderr)
+    );
+
+    let short_pw = skrivsal(
+        dir.path(),
+        url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "y@example.se",
+            "--role",
+            "student",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    );
+    assert!(!short_pw.status.success());
+    assert!(
+        text(&short_pw.stderr).contains("at least"),
+        "{}",
+        text(&short_pw.stderr)
+    );
+
+    let token = skrivsal(
+        dir.path(),
+        url,
+        &[
+            "token",
+            "create",
+            "--user",
+            "ops@example.se",
+            "--name",
+            "ci",
+        ],
+        None,
+    );
+    assert!(token.status.success(), "{}", text(&token.stderr));
+    let stdout = text(&token.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "token create prints only the token: {stdout:?}"
+    );
+    assert!(
+        lines[0].starts_with("sks_") && lines[0].len() > 40,
+        "{stdout}"
+    );
+
+    let unknown = skrivsal(
+        dir.path(),
+        url,
+        &["token", "create", "--user", "ghost@example.se"],
+        None,
+    );
+    assert!(!unknown.status.success());
+    assert!(text(&unknown.stderr).contains("ghost@example.se"));
+
+    // Serve on a free port and wait for /readyz.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_skrivsal"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", url)
+        .env("SKRIVSAL__LOG__FILTER", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        match http_get(port, "/readyz") {
+            Some(status) => break status,
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            None => break 0,
+        }
+    };
+    // SIGTERM: graceful shutdown, exit status 0.
+    let pid = server.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let exit = server.wait().unwrap();
+    assert_eq!(status, 200, "/readyz on {}", backend.name());
+    assert!(exit.success(), "server exit after SIGTERM: {exit:?}");
+
+    // The data survived the restart and nothing was migrated twice.
+    let token2 = skrivsal(
+        dir.path(),
+        url,
+        &["token", "create", "--user", "ops@example.se"],
+        None,
+    );
+    assert!(token2.status.success());
+    assert_ne!(text(&token2.stdout), stdout, "tokens are unique");
+}
+
+/// A minimal HTTP/1.0 GET returning the status code, None if not listening.
+fn http_get(port: u16, path: &str) -> Option<u16> {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    response.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn operator_path_sqlite() {
+    operator_path(Backend::Sqlite);
+}
+
+#[test]
+fn operator_path_postgres() {
+    operator_path(Backend::Postgres);
+}

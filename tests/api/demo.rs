@@ -1,0 +1,133 @@
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use skrivsal::db::models::*;
+use skrivsal::db::schema::*;
+
+use crate::db_test;
+
+db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
+    let mut conn = db.get().unwrap();
+    let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let summary = skrivsal::demo::load_for_week(&mut conn, monday)
+        .unwrap()
+        .expect("loaded into an empty database");
+    assert_eq!(summary.centres, 3);
+    let c = &mut *conn;
+    let centre_names: Vec<String> = centres::table
+        .select(centres::name)
+        .order(centres::name)
+        .load(c)
+        .unwrap();
+    assert_eq!(centre_names.len(), 3);
+    assert!(centre_names.iter().any(|n| n.contains("Östersund")));
+    let institution_count: i64 = institutions::table.count().get_result(c).unwrap();
+    assert_eq!(institution_count, 2);
+    let requests = exam_requests::table
+        .select(ExamRequest::as_select())
+        .load(c)
+        .unwrap();
+    assert!(
+        requests.iter().any(|r| r.status == "submitted"),
+        "pending requests to approve"
+    );
+    assert!(
+        requests.iter().any(|r| r.status == "scheduled"),
+        "placed requests"
+    );
+    let placed: Vec<Sitting> = sittings::table
+        .filter(sittings::room_id.is_not_null())
+        .select(Sitting::as_select())
+        .load(c)
+        .unwrap();
+    assert!(!placed.is_empty());
+    // Every placed sitting lies in the demo week and is covered by an
+    // invigilator in its room for its whole span.
+    let week_start = monday.and_hms_opt(0, 0, 0).unwrap();
+    let week_end = week_start + chrono::Duration::days(7);
+    let assignments = invigilator_assignments::table
+        .select(InvigilatorAssignment::as_select())
+        .load(c)
+        .unwrap();
+    for s in &placed {
+        let (start, end) = (s.starts_at.unwrap(), s.ends_at.unwrap());
+        assert!(start >= week_start && end <= week_end);
+        assert!(
+            assignments
+                .iter()
+                .any(|a| Some(&a.room_id) == s.room_id.as_ref()
+                    && a.starts_at <= start
+                    && a.ends_at >= end),
+            "sitting {} uncovered",
+            s.booking_code
+        );
+    }
+    // Separate-room sittings are alone in their room.
+    for s in placed.iter().filter(|s| s.separate_room) {
+        let others = placed
+            .iter()
+            .filter(|o| {
+                o.id != s.id
+                    && o.room_id == s.room_id
+                    && o.starts_at < s.ends_at
+                    && s.starts_at < o.ends_at
+            })
+            .count();
+        assert_eq!(others, 0);
+    }
+    let bookings: i64 = study_bookings::table.count().get_result(c).unwrap();
+    assert!(bookings > 0);
+
+    // A second load leaves the database as it was.
+    let again = skrivsal::demo::load_for_week(c, monday).unwrap();
+    assert!(again.is_none());
+    let centre_count: i64 = centres::table.count().get_result(c).unwrap();
+    assert_eq!(centre_count, 3);
+});
+
+#[test]
+fn next_monday_is_always_ahead() {
+    let wed = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    assert_eq!(
+        skrivsal::demo::next_monday(wed),
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+    );
+    let mon = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    assert_eq!(
+        skrivsal::demo::next_monday(mon),
+        NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
+    );
+}
+
+db_test!(demo_skips_holidays, |db, _url| {
+    // Christmas week 2026: julafton (Thu 24), juldagen (Fri 25) are closed.
+    let mut conn = db.get().unwrap();
+    let monday = NaiveDate::from_ymd_opt(2026, 12, 21).unwrap();
+    skrivsal::demo::load_for_week(&mut conn, monday)
+        .unwrap()
+        .unwrap();
+    let c = &mut *conn;
+    let tz = chrono_tz::Europe::Stockholm;
+    let starts: Vec<chrono::NaiveDateTime> = study_bookings::table
+        .select(study_bookings::starts_at)
+        .load(c)
+        .unwrap();
+    let closed = [24, 25];
+    for s in starts {
+        let local = chrono::TimeZone::from_utc_datetime(&tz, &s).date_naive();
+        assert!(
+            !closed.contains(&chrono::Datelike::day(&local)),
+            "booking on {local}"
+        );
+    }
+    let exam_starts: Vec<Option<chrono::NaiveDateTime>> = exam_requests::table
+        .select(exam_requests::starts_at)
+        .load(c)
+        .unwrap();
+    for s in exam_starts.into_iter().flatten() {
+        let local = chrono::TimeZone::from_utc_datetime(&tz, &s).date_naive();
+        assert!(
+            !closed.contains(&chrono::Datelike::day(&local)),
+            "exam on {local}"
+        );
+    }
+});

@@ -1,0 +1,235 @@
+//! The test harness: a real server on a random port over a fresh database of
+//! either backend.
+//!
+//! PostgreSQL: `SKRIVSAL_TEST_DATABASE_URL` names a server (any database on
+//! it); each test gets its own schema there, dropped afterwards, so tests run
+//! in parallel without seeing each other. Without the variable the harness
+//! tries the local default; when no server answers, the PostgreSQL half of each
+//! test prints that it was skipped. Under CI (`CI` set) a missing server fails
+//! instead, so CI can never silently skip.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use skrivsal::config::{Settings, Sources};
+use skrivsal::db::{Backend, Database};
+
+const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// The PostgreSQL server to test against, found once per test binary.
+fn postgres_base() -> Option<&'static str> {
+    static BASE: OnceLock<Option<String>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let explicit = std::env::var("SKRIVSAL_TEST_DATABASE_URL").ok();
+        let url = explicit.clone().unwrap_or_else(|| DEFAULT_PG.to_string());
+        match diesel::PgConnection::establish(&url) {
+            Ok(_) => Some(url),
+            Err(e) if explicit.is_some() || std::env::var_os("CI").is_some() => {
+                panic!("PostgreSQL for tests at {url} is not reachable: {e}")
+            }
+            Err(_) => None,
+        }
+    })
+    .as_deref()
+}
+
+/// What a test gets: the server's address, a client, and the database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Database,
+    _guard: DbGuard,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+}
+
+/// A fresh, empty database of one backend, with the URL to reach it. Dropping
+/// it removes the PostgreSQL schema or the SQLite folder.
+pub struct DbGuard {
+    pub url: String,
+    // Kept alive for the SQLite file's folder.
+    _dir: Option<tempfile::TempDir>,
+    pg_schema: Option<(String, String)>,
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.pg_schema {
+            if let Ok(mut conn) = diesel::PgConnection::establish(base) {
+                let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+pub fn fresh_database(backend: Backend) -> Option<DbGuard> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path: PathBuf = dir.path().join("test.db");
+            Some(DbGuard {
+                url: format!("sqlite://{}", path.display()),
+                _dir: Some(dir),
+                pg_schema: None,
+            })
+        }
+        Backend::Postgres => {
+            let base = postgres_base()?;
+            let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+            let mut conn =
+                diesel::PgConnection::establish(base).expect("connect to test PostgreSQL");
+            conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                .expect("create test schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            Some(DbGuard {
+                url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+                _dir: None,
+                pg_schema: Some((base.to_string(), schema)),
+            })
+        }
+    }
+}
+
+pub fn settings_for(url: &str) -> Settings {
+    Settings::load_from(Sources {
+        local_file: None,
+        env: vec![
+            ("DATABASE_URL".to_string(), url.to_string()),
+            ("SKRIVSAL__DATABASE__POOL_SIZE".to_string(), "8".to_string()),
+            ("SKRIVSAL__LOG__FILTER".to_string(), "warn".to_string()),
+        ],
+    })
+    .expect("test settings")
+}
+
+/// A migrated database of one backend without a server, for tests of the
+/// database layer itself.
+pub fn test_database(backend: Backend) -> Option<(Database, DbGuard)> {
+    let guard = fresh_database(backend)?;
+    let settings = settings_for(&guard.url);
+    let db = Database::open(&settings.database).expect("open test database");
+    db.migrate().expect("migrate test database");
+    Some((db, guard))
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let guard = fresh_database(backend)?;
+    let settings = settings_for(&guard.url);
+    let db = Database::open(&settings.database).expect("open test database");
+    db.migrate().expect("migrate test database");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
+    let port = listener.local_addr().expect("local addr").port();
+    let server =
+        skrivsal::startup::run(listener, db.clone(), Arc::new(settings)).expect("start server");
+    actix_web::rt::spawn(server);
+    Some(TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        db,
+        _guard: guard,
+    })
+}
+
+pub fn skipped(test: &str, backend: Backend) {
+    eprintln!(
+        "SKIPPED {test} on {}: no PostgreSQL server (set SKRIVSAL_TEST_DATABASE_URL)",
+        backend.name()
+    );
+}
+
+/// Runs a test body against a fresh app on the given backend.
+pub async fn with_app<F, Fut>(test: &str, backend: Backend, body: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    match spawn_app(backend).await {
+        Some(app) => body(app).await,
+        None => skipped(test, backend),
+    }
+}
+
+/// Runs a blocking test body against a fresh migrated database.
+pub fn with_database<F>(test: &str, backend: Backend, body: F)
+where
+    F: FnOnce(&Database, &str),
+{
+    match test_database(backend) {
+        Some((db, guard)) => body(&db, &guard.url),
+        None => skipped(test, backend),
+    }
+}
+
+/// Declares an async test that runs once per backend:
+/// `app_test!(name, |app| async move { ... });`
+#[macro_export]
+macro_rules! app_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[actix_web::test]
+            async fn sqlite() {
+                $crate::helpers::with_app(
+                    concat!(module_path!(), "::sqlite"),
+                    skrivsal::db::Backend::Sqlite,
+                    $body,
+                )
+                .await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                $crate::helpers::with_app(
+                    concat!(module_path!(), "::postgres"),
+                    skrivsal::db::Backend::Postgres,
+                    $body,
+                )
+                .await
+            }
+        }
+    };
+}
+
+/// Declares a blocking database test that runs once per backend:
+/// `db_test!(name, |db, url| { ... });`
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[test]
+            fn sqlite() {
+                $crate::helpers::with_database(
+                    concat!(module_path!(), "::sqlite"),
+                    skrivsal::db::Backend::Sqlite,
+                    $body,
+                )
+            }
+            #[test]
+            fn postgres() {
+                $crate::helpers::with_database(
+                    concat!(module_path!(), "::postgres"),
+                    skrivsal::db::Backend::Postgres,
+                    $body,
+                )
+            }
+        }
+    };
+}

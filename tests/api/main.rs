@@ -1,0 +1,10 @@
+//! All integration tests, in one binary so the stack is linked once.
+//! Each database test runs twice: on a fresh SQLite file and on a fresh
+//! PostgreSQL schema (see `helpers`).
+
+mod helpers;
+
+mod cli;
+mod constraints;
+mod demo;
+mod health;
