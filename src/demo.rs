@@ -493,6 +493,19 @@ impl Loader<'_> {
             }
             invigilators.push(inv_id);
         }
+        // The last invigilator is away one Friday, so availability exceptions show.
+        if let Some(away) = invigilators.last() {
+            diesel::insert_into(invigilator_exceptions::table)
+                .values(&InvigilatorException {
+                    id: db::new_id(),
+                    invigilator_id: away.clone(),
+                    date: self.summary.week + Duration::days(4),
+                    from_time: None,
+                    to_time: None,
+                    available: false,
+                })
+                .execute(self.conn)?;
+        }
         diesel::insert_into(closures::table)
             .values(&Closure {
                 id: db::new_id(),

@@ -1,15 +1,26 @@
 //! skrivsal: exam-service booking and room scheduling for Swedish municipal
 //! learning centres. See README.md for the architecture.
 
+pub mod access_cards;
 pub mod accounts;
 pub mod audit;
+pub mod auth;
+pub mod authz;
 pub mod calendar;
+pub mod centres;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod extract;
+pub mod institutions;
+pub mod invigilators;
+pub mod pagination;
+pub mod rooms;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod timefmt;
+pub mod validate;

@@ -135,8 +135,9 @@ impl r2d2::ManageConnection for Manager {
         })
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        use diesel::connection::TransactionManager;
+        <DbConn as Connection>::TransactionManager::is_broken_transaction_manager(conn)
     }
 }
 
@@ -261,4 +262,36 @@ pub fn now() -> chrono::NaiveDateTime {
     chrono::DateTime::from_timestamp_micros(now.timestamp_micros())
         .unwrap_or(now)
         .naive_utc()
+}
+
+/// A transaction for work that writes. On SQLite it starts with `BEGIN
+/// IMMEDIATE`, taking the write lock up front: a deferred transaction that
+/// reads first and then writes can fail at once with SQLITE_BUSY when another
+/// writer got there in between (no busy-wait applies), while an immediate one
+/// waits its turn under `busy_timeout`. On PostgreSQL it is an ordinary
+/// transaction; code that must serialise with other writers locks rows.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        DbConn::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
+        }
+        DbConn::Postgres(_) => <DbConn as Connection>::TransactionManager::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The caller's error is the one worth reporting; a failed rollback
+            // leaves the connection broken and r2d2 discards it.
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(e)
+        }
+    }
 }

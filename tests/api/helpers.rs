@@ -40,6 +40,7 @@ fn postgres_base() -> Option<&'static str> {
 /// What a test gets: the server's address, a client, and the database.
 pub struct TestApp {
     pub address: String,
+    server: actix_web::dev::ServerHandle,
     pub client: reqwest::Client,
     pub db: Database,
     _guard: DbGuard,
@@ -137,9 +138,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let port = listener.local_addr().expect("local addr").port();
     let server =
         skrivsal::startup::run(listener, db.clone(), Arc::new(settings)).expect("start server");
+    let handle = server.handle();
     actix_web::rt::spawn(server);
     Some(TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        server: handle,
         client: reqwest::Client::new(),
         db,
         _guard: guard,
@@ -160,7 +163,14 @@ where
     Fut: Future<Output = ()>,
 {
     match spawn_app(backend).await {
-        Some(app) => body(app).await,
+        Some(app) => {
+            // Stop the server's worker threads before the test ends: left
+            // running, they keep database connections open until the process
+            // exits, when libpq's and OpenSSL's exit handlers race them.
+            let server = app.server.clone();
+            body(app).await;
+            server.stop(true).await;
+        }
         None => skipped(test, backend),
     }
 }
@@ -232,4 +242,164 @@ macro_rules! db_test {
             }
         }
     };
+}
+
+/// A response's status and JSON body (Null when there is none).
+pub struct Reply {
+    pub status: u16,
+    pub body: serde_json::Value,
+}
+
+impl Reply {
+    /// The fields named by a problem's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn error_rules(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["rule"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.body)
+    }
+}
+
+impl TestApp {
+    /// Creates an account and an API token for it; returns the token.
+    pub fn token(
+        &self,
+        email: &str,
+        role: &str,
+        centres: &[&str],
+        institution: Option<&str>,
+    ) -> String {
+        use skrivsal::accounts::{create_token, create_user, NewAccount};
+        use skrivsal::domain::{Email, Language};
+        let mut conn = self.db.get().unwrap();
+        let email = Email::parse(email).unwrap();
+        create_user(
+            &mut conn,
+            NewAccount {
+                email: email.clone(),
+                role: role.parse().unwrap(),
+                name: email.as_str().to_string(),
+                centres: centres.iter().map(|s| s.to_string()).collect(),
+                institution: institution.map(str::to_string),
+                password: None,
+                language: Language::Sv,
+            },
+            "test",
+        )
+        .unwrap();
+        create_token(&mut conn, &email, "test", "test")
+            .unwrap()
+            .secret
+    }
+
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Reply {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("request failed");
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap_or_default();
+        let body = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+        };
+        Reply { status, body }
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> Reply {
+        self.call(reqwest::Method::GET, path, Some(token), None)
+            .await
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: serde_json::Value) -> Reply {
+        self.call(reqwest::Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn put_as(&self, token: &str, path: &str, body: serde_json::Value) -> Reply {
+        self.call(reqwest::Method::PUT, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn patch_as(&self, token: &str, path: &str, body: serde_json::Value) -> Reply {
+        self.call(reqwest::Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn delete_as(&self, token: &str, path: &str) -> Reply {
+        self.call(reqwest::Method::DELETE, path, Some(token), None)
+            .await
+    }
+
+    /// A system admin's token and a centre `slug` with weekday hours
+    /// 08:00-17:00 and access-card hours 06:00-22:00 every day.
+    pub async fn admin_with_centre(&self, slug: &str) -> String {
+        let admin = self.token(
+            &format!("root-{slug}@example.se"),
+            "system_admin",
+            &[],
+            None,
+        );
+        let r = self
+            .post_as(
+                &admin,
+                "/api/v1/centres",
+                serde_json::json!({
+                    "slug": slug, "name": format!("Lärcentrum {slug}"), "municipality": "Sundsvall",
+                    "address": "Storgatan 1", "email": "lc@example.se"
+                }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let mut opening = Vec::new();
+        let mut card = Vec::new();
+        for d in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+            if !matches!(d, "sat" | "sun") {
+                opening
+                    .push(serde_json::json!({"weekday": d, "opens": "08:00", "closes": "17:00"}));
+            }
+            card.push(serde_json::json!({"weekday": d, "opens": "06:00", "closes": "22:00"}));
+        }
+        let r = self
+            .put_as(
+                &admin,
+                &format!("/api/v1/centres/{slug}/hours"),
+                serde_json::json!({"opening": opening, "access_card": card}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        admin
+    }
 }

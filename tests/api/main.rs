@@ -8,3 +8,4 @@ mod cli;
 mod constraints;
 mod demo;
 mod health;
+mod setup;

@@ -1,0 +1,185 @@
+//! Field validation that reports every problem at once, each naming its field
+//! and rule, so a form can mark all its mistakes in one round trip.
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+
+use crate::domain::{Email, Language, Slug};
+use crate::error::{ApiError, FieldError};
+
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn error(&mut self, field: &str, rule: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, rule, message));
+    }
+
+    pub fn check(&mut self, ok: bool, field: &str, rule: &str, message: impl Into<String>) -> bool {
+        if !ok {
+            self.error(field, rule, message);
+        }
+        ok
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(self.errors))
+        }
+    }
+
+    pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            self.error(field, "required", "must not be empty");
+        } else if trimmed.chars().count() > max {
+            self.error(field, "max_length", format!("at most {max} characters"));
+        }
+        trimmed.to_string()
+    }
+
+    pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let trimmed = value.trim();
+        if trimmed.chars().count() > max {
+            self.error(field, "max_length", format!("at most {max} characters"));
+        }
+        trimmed.to_string()
+    }
+
+    pub fn email(&mut self, field: &str, value: &str) -> Option<Email> {
+        Email::parse(value)
+            .map_err(|m| self.error(field, "email", m))
+            .ok()
+    }
+
+    pub fn slug(&mut self, field: &str, value: &str) -> Option<Slug> {
+        Slug::parse(value)
+            .map_err(|m| self.error(field, "slug", m))
+            .ok()
+    }
+
+    pub fn timezone(&mut self, field: &str, value: &str) -> Option<Tz> {
+        value
+            .parse::<Tz>()
+            .map_err(|_| {
+                self.error(
+                    field,
+                    "timezone",
+                    format!("`{value}` is not an IANA time zone such as Europe/Stockholm"),
+                )
+            })
+            .ok()
+    }
+
+    pub fn language(&mut self, field: &str, value: &str) -> Option<Language> {
+        match value {
+            "sv" => Some(Language::Sv),
+            "en" => Some(Language::En),
+            other => {
+                self.error(field, "language", format!("`{other}` is neither sv nor en"));
+                None
+            }
+        }
+    }
+
+    pub fn range(&mut self, field: &str, value: i64, min: i64, max: i64) -> i32 {
+        if value < min || value > max {
+            self.error(field, "range", format!("must be between {min} and {max}"));
+        }
+        value.clamp(min, max) as i32
+    }
+
+    pub fn weekday(&mut self, field: &str, value: &str) -> Option<Weekday> {
+        parse_weekday(value)
+            .map_err(|m| self.error(field, "weekday", m))
+            .ok()
+    }
+
+    /// A wall-clock time `HH:MM` (seconds allowed but unusual).
+    pub fn time(&mut self, field: &str, value: &str) -> Option<NaiveTime> {
+        NaiveTime::parse_from_str(value, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(value, "%H:%M:%S"))
+            .map_err(|_| self.error(field, "time", format!("`{value}` is not a time HH:MM")))
+            .ok()
+    }
+
+    pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map_err(|_| self.error(field, "date", format!("`{value}` is not a date YYYY-MM-DD")))
+            .ok()
+    }
+}
+
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+pub fn parse_weekday(value: &str) -> Result<Weekday, String> {
+    let lower = value.to_ascii_lowercase();
+    WEEKDAYS
+        .iter()
+        .position(|d| *d == lower)
+        .map(|i| weekday_from_index(i as i32))
+        .ok_or_else(|| {
+            format!(
+                "`{value}` is not a weekday: use one of {}",
+                WEEKDAYS.join(", ")
+            )
+        })
+}
+
+/// 0 = Monday … 6 = Sunday, as stored in the database.
+pub fn weekday_from_index(i: i32) -> Weekday {
+    match i.rem_euclid(7) {
+        0 => Weekday::Mon,
+        1 => Weekday::Tue,
+        2 => Weekday::Wed,
+        3 => Weekday::Thu,
+        4 => Weekday::Fri,
+        5 => Weekday::Sat,
+        _ => Weekday::Sun,
+    }
+}
+
+pub fn weekday_name(w: Weekday) -> &'static str {
+    WEEKDAYS[w.num_days_from_monday() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_error() {
+        let mut v = Validator::new();
+        v.email("email", "nope");
+        v.timezone("timezone", "Mars/Olympus");
+        v.time("opens", "25:00");
+        v.weekday("weekday", "funday");
+        let Err(ApiError::Invalid(errors)) = v.finish() else {
+            panic!("expected errors")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["email", "timezone", "opens", "weekday"]);
+    }
+
+    #[test]
+    fn weekdays_round_trip() {
+        for (i, name) in WEEKDAYS.iter().enumerate() {
+            let w = parse_weekday(name).unwrap();
+            assert_eq!(w.num_days_from_monday() as usize, i);
+            assert_eq!(weekday_name(weekday_from_index(i as i32)), *name);
+        }
+        assert!(parse_weekday("MON").is_ok());
+    }
+}
