@@ -130,7 +130,7 @@ mod tests {
             Err(ApiError::BadRequest(_))
         ));
         assert!(matches!(
-            parse::<Room>(b"{} trailing"),
+            parse::<Room>(br#"{"name":"A","seats":1} trailing"#),
             Err(ApiError::BadRequest(_))
         ));
     }
