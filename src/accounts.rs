@@ -242,3 +242,350 @@ mod tests {
         );
     }
 }
+
+// ------------------------------------------------------------ over the API
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+
+#[derive(Debug, serde::Serialize)]
+pub struct MeOut {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub centres: Vec<String>,
+    pub institution: Option<String>,
+}
+
+pub fn me(conn: &mut DbConn, caller: &Caller) -> Result<MeOut, ApiError> {
+    let centres: Vec<String> = centres::table
+        .filter(centres::id.eq_any(&caller.centre_ids))
+        .select(centres::slug)
+        .order(centres::slug)
+        .load(conn)?;
+    let institution = match &caller.institution_id {
+        Some(id) => institutions::table
+            .find(id)
+            .select(institutions::slug)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok(MeOut {
+        id: caller.user_id.clone(),
+        email: caller.email.clone(),
+        name: caller.name.clone(),
+        role: caller.role,
+        centres,
+        institution,
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInput {
+    pub name: String,
+    /// Another user's e-mail (system admins only); default: the caller.
+    pub user: Option<String>,
+    /// Days until the token stops working; none: until revoked.
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct TokenOut {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub user_id: String,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    pub last_used_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub revoked: bool,
+    /// Only in the answer to creation: the token itself, shown this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+fn token_out(t: ApiToken, secret: Option<String>) -> TokenOut {
+    use crate::timefmt::utc;
+    TokenOut {
+        id: t.id,
+        name: t.name,
+        prefix: t.prefix,
+        user_id: t.user_id,
+        created_at: utc(t.created_at),
+        last_used_at: t.last_used_at.map(utc),
+        expires_at: t.expires_at.map(utc),
+        revoked: t.revoked_at.is_some(),
+        token: secret,
+    }
+}
+
+pub fn api_create_token(
+    conn: &mut DbConn,
+    caller: &Caller,
+    input: TokenInput,
+) -> Result<TokenOut, ApiError> {
+    let mut v = crate::validate::Validator::new();
+    let name = v.required_text("name", &input.name, 100);
+    let email = match &input.user {
+        Some(e) => v.email("user", e),
+        None => Email::parse(&caller.email).ok(),
+    };
+    if let Some(d) = input.expires_in_days {
+        v.range("expires_in_days", d, 1, 3650);
+    }
+    v.finish()?;
+    let email = email.ok_or_else(|| anyhow::anyhow!("caller e-mail invalid"))?;
+    if email.as_str() != caller.email && !caller.is_system_admin() {
+        return Err(ApiError::Forbidden);
+    }
+    let issued = create_token(conn, &email, &name, &caller.email).map_err(|e| match e {
+        AccountError::UnknownUser(u) => {
+            ApiError::invalid("user", "exists", format!("no user with e-mail {u}"))
+        }
+        other => ApiError::Internal(anyhow::anyhow!("{other}")),
+    })?;
+    let mut row = issued.row;
+    if let Some(days) = input.expires_in_days {
+        let expires = row.created_at + chrono::Duration::days(days);
+        diesel::update(crate::db::schema::api_tokens::table.find(&row.id))
+            .set(crate::db::schema::api_tokens::expires_at.eq(Some(expires)))
+            .execute(conn)?;
+        row.expires_at = Some(expires);
+    }
+    Ok(token_out(row, Some(issued.secret)))
+}
+
+pub fn api_list_tokens(conn: &mut DbConn, caller: &Caller) -> Result<Vec<TokenOut>, ApiError> {
+    use crate::db::schema::api_tokens;
+    let mut q = api_tokens::table
+        .select(ApiToken::as_select())
+        .order(api_tokens::id)
+        .into_boxed();
+    if !caller.is_system_admin() {
+        q = q.filter(api_tokens::user_id.eq(&caller.user_id));
+    }
+    Ok(q.load(conn)?
+        .into_iter()
+        .map(|t| token_out(t, None))
+        .collect())
+}
+
+pub fn api_revoke_token(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), ApiError> {
+    use crate::db::schema::api_tokens;
+    crate::db::write_tx(conn, |conn| {
+        let token = api_tokens::table
+            .find(id)
+            .select(ApiToken::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(ApiError::NotFound)?;
+        if token.user_id != caller.user_id && !caller.is_system_admin() {
+            return Err(ApiError::NotFound);
+        }
+        diesel::update(api_tokens::table.find(id))
+            .set(api_tokens::revoked_at.eq(Some(db::now())))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            audit::Entry::new(&caller.email, "token.revoke")
+                .by_user(&caller.user_id)
+                .target("api_token", id),
+        )?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    pub email: String,
+    pub role: String,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub centres: Vec<String>,
+    pub institution: Option<String>,
+    pub password: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct UserOut {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub language: String,
+    pub active: bool,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    pub last_sign_in_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl From<User> for UserOut {
+    fn from(u: User) -> Self {
+        UserOut {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            language: u.language,
+            active: u.active,
+            created_at: crate::timefmt::utc(u.created_at),
+            last_sign_in_at: u.last_sign_in_at.map(crate::timefmt::utc),
+        }
+    }
+}
+
+/// System admins create accounts. The password is never echoed or logged.
+pub fn api_create_user(
+    conn: &mut DbConn,
+    caller: &Caller,
+    input: UserInput,
+) -> Result<UserOut, ApiError> {
+    caller.require_system_admin()?;
+    let mut v = crate::validate::Validator::new();
+    let email = v.email("email", &input.email);
+    let role = input
+        .role
+        .parse::<Role>()
+        .map_err(|m| v.error("role", "role", m))
+        .ok();
+    let language = v.language("language", input.language.as_deref().unwrap_or("sv"));
+    if let Some(pw) = &input.password {
+        v.check(
+            pw.chars().count() >= MIN_PASSWORD_LEN,
+            "password",
+            "min_length",
+            format!("at least {MIN_PASSWORD_LEN} characters"),
+        );
+    }
+    v.finish()?;
+    let (Some(email), Some(role), Some(language)) = (email, role, language) else {
+        return Err(anyhow::anyhow!("validated fields missing").into());
+    };
+    let name = input.name.clone().unwrap_or_else(|| {
+        email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    });
+    let account = NewAccount {
+        email,
+        role,
+        name,
+        centres: input.centres,
+        institution: input.institution,
+        password: input.password,
+        language,
+    };
+    create_user(conn, account, &caller.email)
+        .map(UserOut::from)
+        .map_err(|e| match e {
+            AccountError::EmailTaken(m) => ApiError::invalid(
+                "email",
+                "unique",
+                format!("a user with e-mail {m} already exists"),
+            ),
+            AccountError::UnknownCentre(s) => {
+                ApiError::invalid("centres", "exists", format!("no centre with slug `{s}`"))
+            }
+            AccountError::UnknownInstitution(s) => ApiError::invalid(
+                "institution",
+                "exists",
+                format!("no institution with slug `{s}`"),
+            ),
+            AccountError::Invalid(m) => ApiError::invalid("role", "role_scope", m),
+            AccountError::Database(d) => d.into(),
+            other => ApiError::Internal(anyhow::anyhow!("{other}")),
+        })
+}
+
+pub fn api_list_users(
+    conn: &mut DbConn,
+    caller: &Caller,
+    page: &crate::pagination::PageQuery,
+) -> Result<crate::pagination::Page<UserOut>, ApiError> {
+    caller.require_system_admin()?;
+    let limit = page.limit()?;
+    let mut q = users::table
+        .select(User::as_select())
+        .order(users::id)
+        .into_boxed();
+    if let Some(c) = page.cursor()? {
+        q = q.filter(users::id.gt(c));
+    }
+    let rows = q.limit(limit + 1).load(conn)?;
+    Ok(crate::pagination::Page::from_rows(
+        rows,
+        limit,
+        |u| u.id.clone(),
+        UserOut::from,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct AuditQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub action: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct AuditOut {
+    pub id: String,
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    pub actor: String,
+    pub actor_user_id: Option<String>,
+    pub action: String,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+    pub ip: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+/// The audit log, newest first, for system admins.
+pub fn api_audit(
+    conn: &mut DbConn,
+    caller: &Caller,
+    query: &AuditQuery,
+) -> Result<crate::pagination::Page<AuditOut>, ApiError> {
+    use crate::db::models::AuditEntry;
+    use crate::db::schema::audit_log;
+    caller.require_system_admin()?;
+    let page = crate::pagination::PageQuery {
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    };
+    let limit = page.limit()?;
+    let mut q = audit_log::table
+        .select(AuditEntry::as_select())
+        .order(audit_log::id.desc())
+        .into_boxed();
+    if let Some(c) = page.cursor()? {
+        q = q.filter(audit_log::id.lt(c));
+    }
+    if let Some(a) = &query.action {
+        q = q.filter(audit_log::action.eq(a.clone()));
+    }
+    let rows = q.limit(limit + 1).load(conn)?;
+    Ok(crate::pagination::Page::from_rows(
+        rows,
+        limit,
+        |e| e.id.clone(),
+        |e| AuditOut {
+            id: e.id,
+            at: crate::timefmt::utc(e.at),
+            actor: e.actor_label,
+            actor_user_id: e.actor_user_id,
+            action: e.action,
+            target_kind: e.target_kind,
+            target_id: e.target_id,
+            ip: e.ip,
+            detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+        },
+    ))
+}

@@ -1,8 +1,11 @@
-//! Who is calling: the `Caller` extractor resolves an API token (and, with the
-//! accounts work, a session cookie) to a user with their role and tenancy.
+//! Who is calling: the `Caller` extractor resolves an API token (Bearer) or a
+//! browser session cookie to a user with their role and tenancy.
 //!
 //! What a caller may do is decided in `authz`; this module only establishes
-//! identity. No valid credentials: 401.
+//! identity. No valid credentials: 401. A request that changes state with a
+//! session cookie must also carry the session's CSRF token in `X-CSRF-Token`
+//! (a cookie is sent by the browser on its own; the header is not); bearer
+//! tokens are never sent implicitly, so they need none.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,6 +19,7 @@ use crate::db::schema::{api_tokens, user_centres, users};
 use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::ApiError;
+use crate::sessions;
 use crate::startup::AppState;
 
 #[derive(Debug, Clone)]
@@ -27,6 +31,8 @@ pub struct Caller {
     /// Centres a centre admin manages or an invigilator works at.
     pub centre_ids: Vec<String>,
     pub institution_id: Option<String>,
+    /// Set when the caller came with a session cookie.
+    pub session_id: Option<String>,
 }
 
 impl FromRequest for Caller {
@@ -36,13 +42,47 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
+        let cookie = req.cookie(sessions::COOKIE).map(|c| c.value().to_string());
+        let unsafe_method = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+        let csrf = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         Box::pin(async move {
             let state = state.ok_or_else(|| anyhow::anyhow!("application state missing"))?;
-            let token = token.ok_or(ApiError::Unauthorized)?;
-            state
-                .db
-                .run(move |conn| caller_for_token(conn, &token))
-                .await
+            match (token, cookie) {
+                (Some(token), _) => {
+                    state
+                        .db
+                        .run(move |conn| caller_for_token(conn, &token))
+                        .await
+                }
+                (None, Some(secret)) => {
+                    state
+                        .db
+                        .run(move |conn| {
+                            let (session, user) =
+                                sessions::lookup(conn, &secret)?.ok_or(ApiError::Unauthorized)?;
+                            if unsafe_method && csrf.as_deref() != Some(session.csrf_token.as_str())
+                            {
+                                return Err(ApiError::CsrfRejected);
+                            }
+                            let mut caller = caller_for_user(
+                                conn,
+                                user.id,
+                                user.email,
+                                user.name,
+                                &user.role,
+                                user.institution_id,
+                            )?;
+                            caller.session_id = Some(session.id);
+                            Ok(caller)
+                        })
+                        .await
+                }
+                (None, None) => Err(ApiError::Unauthorized),
+            }
         })
     }
 }
@@ -102,6 +142,17 @@ pub fn caller_for_token(conn: &mut DbConn, token: &str) -> Result<Caller, ApiErr
             .set(api_tokens::last_used_at.eq(now))
             .execute(conn)?;
     }
+    caller_for_user(conn, user_id, email, name, &role, institution_id)
+}
+
+fn caller_for_user(
+    conn: &mut DbConn,
+    user_id: String,
+    email: String,
+    name: String,
+    role: &str,
+    institution_id: Option<String>,
+) -> Result<Caller, ApiError> {
     let role: Role = role
         .parse()
         .map_err(|e: String| anyhow::anyhow!("stored role: {e}"))?;
@@ -116,5 +167,6 @@ pub fn caller_for_token(conn: &mut DbConn, token: &str) -> Result<Caller, ApiErr
         role,
         centre_ids,
         institution_id,
+        session_id: None,
     })
 }

@@ -19,7 +19,18 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
+    pub auth: AuthSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub session_hours: u32,
+    pub link_minutes: u32,
+    pub reset_minutes: u32,
+    pub attempts_per_account_per_minute: u32,
+    pub attempts_per_ip_per_minute: u32,
+    pub links_per_account_per_hour: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -202,7 +213,19 @@ struct RawSettings {
     server: RawServer,
     database: RawDatabase,
     mail: RawMail,
+    auth: RawAuth,
     log: RawLog,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    session_hours: i64,
+    link_minutes: i64,
+    reset_minutes: i64,
+    attempts_per_account_per_minute: i64,
+    attempts_per_ip_per_minute: i64,
+    links_per_account_per_hour: i64,
 }
 
 #[derive(Deserialize)]
@@ -371,7 +394,33 @@ impl Settings {
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&raw.log.filter) {
             return Err(ConfigError::new("log.filter", e));
         }
+        let auth = AuthSettings {
+            session_hours: in_range("auth.session_hours", raw.auth.session_hours, 1, 24 * 30)?
+                as u32,
+            link_minutes: in_range("auth.link_minutes", raw.auth.link_minutes, 1, 24 * 60)? as u32,
+            reset_minutes: in_range("auth.reset_minutes", raw.auth.reset_minutes, 1, 24 * 60)?
+                as u32,
+            attempts_per_account_per_minute: in_range(
+                "auth.attempts_per_account_per_minute",
+                raw.auth.attempts_per_account_per_minute,
+                1,
+                10_000,
+            )? as u32,
+            attempts_per_ip_per_minute: in_range(
+                "auth.attempts_per_ip_per_minute",
+                raw.auth.attempts_per_ip_per_minute,
+                1,
+                100_000,
+            )? as u32,
+            links_per_account_per_hour: in_range(
+                "auth.links_per_account_per_hour",
+                raw.auth.links_per_account_per_hour,
+                1,
+                10_000,
+            )? as u32,
+        };
         Ok(Settings {
+            auth,
             server: ServerSettings {
                 bind,
                 public_url,

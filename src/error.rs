@@ -56,6 +56,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("not allowed")]
     Forbidden,
+    #[error("missing or wrong X-CSRF-Token header for a request made with a session cookie")]
+    CsrfRejected,
     #[error("not found")]
     NotFound,
     #[error("this method is not allowed on this path")]
@@ -95,6 +97,7 @@ impl ApiError {
             ApiError::Invalid(_) => ("validation-failed", "Invalid field values"),
             ApiError::Unauthorized => ("unauthorized", "Authentication required"),
             ApiError::Forbidden => ("forbidden", "Not allowed"),
+            ApiError::CsrfRejected => ("csrf", "Cross-site request refused"),
             ApiError::NotFound => ("not-found", "Not found"),
             ApiError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict { .. } => ("conflict", "Conflict"),
@@ -128,7 +131,7 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,

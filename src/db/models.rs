@@ -388,3 +388,31 @@ pub struct AuditEntry {
     pub ip: Option<String>,
     pub detail: String,
 }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = sessions)]
+#[diesel(treat_none_as_null = true)]
+pub struct Session {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub csrf_token: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = login_tokens)]
+#[diesel(treat_none_as_null = true)]
+pub struct LoginToken {
+    pub id: String,
+    pub user_id: String,
+    pub purpose: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}

@@ -9,3 +9,12 @@ pub async fn index() -> HttpResponse {
         .content_type("text/html; charset=utf-8")
         .body(INDEX_HTML)
 }
+
+const SITE_CSS: &str = include_str!("../../static/site.css");
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(SITE_CSS)
+}

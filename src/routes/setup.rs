@@ -3,108 +3,150 @@
 //! Each handler parses, calls the area's module in one blocking task, and
 //! renders.
 
-use actix_web::{web, HttpResponse};
-use serde::Serialize;
+use actix_web::http::Method;
+use actix_web::{web, Route};
 
+use super::{created, no_content, ok, Reply, State};
 use crate::auth::Caller;
-use crate::error::ApiError;
 use crate::extract::Body;
 use crate::pagination::PageQuery;
-use crate::startup::AppState;
 use crate::{access_cards, centres, institutions, invigilators, rooms};
 
-type State = web::Data<AppState>;
-type Reply = Result<HttpResponse, ApiError>;
-
-fn ok<T: Serialize>(value: T) -> Reply {
-    Ok(HttpResponse::Ok().json(value))
-}
-
-fn created<T: Serialize>(value: T) -> Reply {
-    Ok(HttpResponse::Created().json(value))
-}
-
-fn no_content(_: ()) -> Reply {
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// A resource whose unsupported methods answer a 405 problem, not an empty body.
-fn res(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
-}
-
-async fn method_not_allowed() -> Reply {
-    Err(ApiError::MethodNotAllowed)
-}
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        res("/centres")
-            .route(web::get().to(list_centres))
-            .route(web::post().to(create_centre)),
-    )
-    .service(
-        res("/centres/{centre}")
-            .route(web::get().to(get_centre))
-            .route(web::patch().to(update_centre))
-            .route(web::delete().to(delete_centre)),
-    )
-    .service(
-        res("/centres/{centre}/rooms")
-            .route(web::get().to(list_rooms))
-            .route(web::post().to(create_room)),
-    )
-    .service(
-        res("/centres/{centre}/hours")
-            .route(web::get().to(get_hours))
-            .route(web::put().to(put_hours)),
-    )
-    .service(
-        res("/centres/{centre}/closures")
-            .route(web::get().to(list_closures))
-            .route(web::post().to(create_closure)),
-    )
-    .service(res("/centres/{centre}/calendar").route(web::get().to(calendar)))
-    .service(res("/centres/{centre}/calendar/at").route(web::get().to(calendar_at)))
-    .service(
-        res("/centres/{centre}/invigilators")
-            .route(web::get().to(list_invigilators))
-            .route(web::post().to(create_invigilator)),
-    )
-    .service(
-        res("/centres/{centre}/access-cards")
-            .route(web::get().to(list_access_cards))
-            .route(web::post().to(create_access_card)),
-    )
-    .service(
-        res("/rooms/{id}")
-            .route(web::get().to(get_room))
-            .route(web::patch().to(update_room))
-            .route(web::delete().to(delete_room)),
-    )
-    .service(res("/closures/{id}").route(web::delete().to(delete_closure)))
-    .service(
-        res("/invigilators/{id}")
-            .route(web::get().to(get_invigilator))
-            .route(web::patch().to(update_invigilator))
-            .route(web::delete().to(delete_invigilator)),
-    )
-    .service(
-        res("/invigilators/{id}/availability")
-            .route(web::get().to(get_availability))
-            .route(web::put().to(put_availability)),
-    )
-    .service(res("/access-cards/{id}").route(web::delete().to(revoke_access_card)))
-    .service(
-        res("/institutions")
-            .route(web::get().to(list_institutions))
-            .route(web::post().to(create_institution)),
-    )
-    .service(
-        res("/institutions/{institution}")
-            .route(web::get().to(get_institution))
-            .route(web::patch().to(update_institution)),
-    );
+/// (method, path under /api/v1, handler) for every set-up endpoint.
+pub fn routes() -> Vec<(Method, &'static str, Route)> {
+    vec![
+        (Method::GET, "/centres", web::get().to(list_centres)),
+        (Method::POST, "/centres", web::post().to(create_centre)),
+        (Method::GET, "/centres/{centre}", web::get().to(get_centre)),
+        (
+            Method::PATCH,
+            "/centres/{centre}",
+            web::patch().to(update_centre),
+        ),
+        (
+            Method::DELETE,
+            "/centres/{centre}",
+            web::delete().to(delete_centre),
+        ),
+        (
+            Method::GET,
+            "/centres/{centre}/rooms",
+            web::get().to(list_rooms),
+        ),
+        (
+            Method::POST,
+            "/centres/{centre}/rooms",
+            web::post().to(create_room),
+        ),
+        (
+            Method::GET,
+            "/centres/{centre}/hours",
+            web::get().to(get_hours),
+        ),
+        (
+            Method::PUT,
+            "/centres/{centre}/hours",
+            web::put().to(put_hours),
+        ),
+        (
+            Method::GET,
+            "/centres/{centre}/closures",
+            web::get().to(list_closures),
+        ),
+        (
+            Method::POST,
+            "/centres/{centre}/closures",
+            web::post().to(create_closure),
+        ),
+        (
+            Method::GET,
+            "/centres/{centre}/calendar",
+            web::get().to(calendar),
+        ),
+        (
+            Method::GET,
+            "/centres/{centre}/calendar/at",
+            web::get().to(calendar_at),
+        ),
+        (
+            Method::GET,
+            "/centres/{centre}/invigilators",
+            web::get().to(list_invigilators),
+        ),
+        (
+            Method::POST,
+            "/centres/{centre}/invigilators",
+            web::post().to(create_invigilator),
+        ),
+        (
+            Method::GET,
+            "/centres/{centre}/access-cards",
+            web::get().to(list_access_cards),
+        ),
+        (
+            Method::POST,
+            "/centres/{centre}/access-cards",
+            web::post().to(create_access_card),
+        ),
+        (Method::GET, "/rooms/{id}", web::get().to(get_room)),
+        (Method::PATCH, "/rooms/{id}", web::patch().to(update_room)),
+        (Method::DELETE, "/rooms/{id}", web::delete().to(delete_room)),
+        (
+            Method::DELETE,
+            "/closures/{id}",
+            web::delete().to(delete_closure),
+        ),
+        (
+            Method::GET,
+            "/invigilators/{id}",
+            web::get().to(get_invigilator),
+        ),
+        (
+            Method::PATCH,
+            "/invigilators/{id}",
+            web::patch().to(update_invigilator),
+        ),
+        (
+            Method::DELETE,
+            "/invigilators/{id}",
+            web::delete().to(delete_invigilator),
+        ),
+        (
+            Method::GET,
+            "/invigilators/{id}/availability",
+            web::get().to(get_availability),
+        ),
+        (
+            Method::PUT,
+            "/invigilators/{id}/availability",
+            web::put().to(put_availability),
+        ),
+        (
+            Method::DELETE,
+            "/access-cards/{id}",
+            web::delete().to(revoke_access_card),
+        ),
+        (
+            Method::GET,
+            "/institutions",
+            web::get().to(list_institutions),
+        ),
+        (
+            Method::POST,
+            "/institutions",
+            web::post().to(create_institution),
+        ),
+        (
+            Method::GET,
+            "/institutions/{institution}",
+            web::get().to(get_institution),
+        ),
+        (
+            Method::PATCH,
+            "/institutions/{institution}",
+            web::patch().to(update_institution),
+        ),
+    ]
 }
 
 // ---- centres

@@ -277,6 +277,21 @@ fn row(table: &str, pk: u32, n: u32) -> Vec<(&'static str, String)> {
             ("sent_at", TS.into()),
             ("created_at", TS.into()),
         ],
+        "sessions" => vec![
+            ("user_id", id(ADMIN)),
+            ("token_hash", s(&format!("{n:064}"))),
+            ("csrf_token", s(&"c".repeat(43))),
+            ("created_at", TS.into()),
+            ("expires_at", TS_LATER.into()),
+            ("last_seen_at", TS.into()),
+        ],
+        "login_tokens" => vec![
+            ("user_id", id(STUDENT)),
+            ("purpose", s("sign_in")),
+            ("token_hash", s(&format!("{n:064}"))),
+            ("created_at", TS.into()),
+            ("expires_at", TS_LATER.into()),
+        ],
         "audit_log" => vec![
             ("at", TS.into()),
             ("actor_label", s("cli")),
@@ -616,6 +631,14 @@ fn cases() -> Vec<(&'static str, Changes, DatabaseErrorKind)> {
         ("mail_outbox", vec![("status", "'lost'")], Check),
         ("mail_outbox", vec![("attempts", "-1")], Check),
         ("mail_outbox", vec![("sent_at", "NULL")], Check),
+        ("sessions", vec![("user_id", MISSING)], Fk),
+        ("sessions", vec![("token_hash", "'short'")], Check),
+        ("sessions", vec![("csrf_token", "'short'")], Check),
+        ("sessions", vec![("expires_at", TS)], Check),
+        ("login_tokens", vec![("user_id", MISSING)], Fk),
+        ("login_tokens", vec![("purpose", "'admin'")], Check),
+        ("login_tokens", vec![("token_hash", "'short'")], Check),
+        ("login_tokens", vec![("expires_at", TS)], Check),
         ("audit_log", vec![("actor_user_id", MISSING)], Fk),
         ("audit_log", vec![("action", "''")], Check),
     ]
@@ -646,6 +669,8 @@ const TABLES: &[&str] = &[
     "fees",
     "mail_outbox",
     "audit_log",
+    "sessions",
+    "login_tokens",
 ];
 
 db_test!(every_constraint_refuses_a_breaking_insert, |db, _url| {
