@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod accounts;
+mod authz;
 mod cli;
 mod constraints;
 mod demo;
