@@ -11,6 +11,7 @@ use crate::centres;
 use crate::db::models::{AccessCard, User};
 use crate::db::schema::{access_cards, users};
 use crate::db::{self, DbConn};
+use crate::domain::{Language, Role};
 use crate::error::ApiError;
 use crate::validate::Validator;
 
@@ -85,30 +86,15 @@ pub fn create(
             None => {
                 // Centres register their students; the account signs in by
                 // e-mail link, so it needs no password.
-                let now = db::now();
-                let user = User {
-                    id: db::new_id(),
-                    email: email.to_string(),
-                    name: name.clone().unwrap_or_else(|| {
-                        email
-                            .as_str()
-                            .split('@')
-                            .next()
-                            .unwrap_or_default()
-                            .to_string()
-                    }),
-                    role: "student".into(),
-                    institution_id: None,
-                    password_hash: None,
-                    personnummer: None,
-                    protected_identity: false,
-                    language: centre.language.clone(),
-                    municipality: None,
-                    active: true,
-                    created_at: now,
-                    updated_at: now,
-                    last_sign_in_at: None,
+                let language = if centre.language == "en" {
+                    Language::En
+                } else {
+                    Language::Sv
                 };
+                let name = name
+                    .clone()
+                    .unwrap_or_else(|| email.local_part().to_string());
+                let user = crate::accounts::user_row(&email, &name, Role::Student, language);
                 diesel::insert_into(users::table)
                     .values(&user)
                     .execute(conn)?;
@@ -128,12 +114,7 @@ pub fn create(
         diesel::insert_into(access_cards::table)
             .values(&row)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "access_card.create")
-                .by_user(&caller.user_id)
-                .target("access_card", &row.id),
-        )?;
+        audit::record_by(conn, caller, "access_card.create", "access_card", &row.id)?;
         Ok(AccessCardOut {
             id: row.id,
             centre: centre.slug,
@@ -189,12 +170,7 @@ pub fn revoke(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), ApiErr
         diesel::update(access_cards::table.find(id))
             .set(access_cards::revoked_at.eq(Some(db::now())))
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "access_card.revoke")
-                .by_user(&caller.user_id)
-                .target("access_card", id),
-        )?;
+        audit::record_by(conn, caller, "access_card.revoke", "access_card", id)?;
         Ok(())
     })
 }

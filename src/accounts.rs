@@ -32,6 +32,28 @@ pub struct NewAccount {
 
 pub const MIN_PASSWORD_LEN: usize = 10;
 
+/// A new, active account row with no password, identity number or
+/// institution; callers set what applies.
+pub fn user_row(email: &Email, name: &str, role: Role, language: Language) -> User {
+    let now = db::now();
+    User {
+        id: db::new_id(),
+        email: email.to_string(),
+        name: name.to_string(),
+        role: role.as_str().to_string(),
+        institution_id: None,
+        password_hash: None,
+        personnummer: None,
+        protected_identity: false,
+        language: language.as_str().to_string(),
+        municipality: None,
+        active: true,
+        created_at: now,
+        updated_at: now,
+        last_sign_in_at: None,
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
     #[error("a user with e-mail {0} already exists")]
@@ -125,23 +147,9 @@ pub fn create_user(conn: &mut DbConn, new: NewAccount, actor: &str) -> Result<Us
                 centre_ids.push(id);
             }
         }
-        let now = db::now();
-        let user = User {
-            id: db::new_id(),
-            email: new.email.to_string(),
-            name: new.name.clone(),
-            role: new.role.as_str().to_string(),
-            institution_id,
-            password_hash,
-            personnummer: None,
-            protected_identity: false,
-            language: new.language.as_str().to_string(),
-            municipality: None,
-            active: true,
-            created_at: now,
-            updated_at: now,
-            last_sign_in_at: None,
-        };
+        let mut user = user_row(&new.email, &new.name, new.role, new.language);
+        user.institution_id = institution_id;
+        user.password_hash = password_hash;
         diesel::insert_into(users::table)
             .values(&user)
             .execute(conn)?;
@@ -388,12 +396,7 @@ pub fn api_revoke_token(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<
         diesel::update(api_tokens::table.find(id))
             .set(api_tokens::revoked_at.eq(Some(db::now())))
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "token.revoke")
-                .by_user(&caller.user_id)
-                .target("api_token", id),
-        )?;
+        audit::record_by(conn, caller, "token.revoke", "api_token", id)?;
         Ok(())
     })
 }

@@ -71,3 +71,19 @@ pub fn record(conn: &mut DbConn, entry: Entry) -> QueryResult<()> {
         .execute(conn)?;
     Ok(())
 }
+
+/// The common case: a signed-in caller did `action` to one item.
+pub fn record_by(
+    conn: &mut DbConn,
+    caller: &crate::auth::Caller,
+    action: &str,
+    target_kind: &str,
+    target_id: &str,
+) -> QueryResult<()> {
+    record(
+        conn,
+        Entry::new(&caller.email, action)
+            .by_user(&caller.user_id)
+            .target(target_kind, target_id),
+    )
+}

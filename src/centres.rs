@@ -188,12 +188,7 @@ pub fn create(
         diesel::insert_into(centres::table)
             .values(&row)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "centre.create")
-                .by_user(&caller.user_id)
-                .target("centre", &row.id),
-        )?;
+        audit::record_by(conn, caller, "centre.create", "centre", &row.id)?;
         Ok(row.into())
     })
 }
@@ -327,12 +322,7 @@ pub fn update(
         diesel::update(centres::table.find(&centre.id))
             .set(&centre)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "centre.update")
-                .by_user(&caller.user_id)
-                .target("centre", &centre.id),
-        )?;
+        audit::record_by(conn, caller, "centre.update", "centre", &centre.id)?;
         Ok(centre.into())
     })
 }
@@ -613,12 +603,7 @@ pub fn create_closure(
         diesel::insert_into(closures::table)
             .values(&row)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "centre.closure.create")
-                .by_user(&caller.user_id)
-                .target("closure", &row.id),
-        )?;
+        audit::record_by(conn, caller, "centre.closure.create", "closure", &row.id)?;
         Ok(row.into())
     })
 }
@@ -649,12 +634,7 @@ pub fn delete_closure(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<()
             .ok_or(ApiError::NotFound)?;
         find_managed(conn, caller, &closure.centre_id)?;
         diesel::delete(closures::table.find(id)).execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "centre.closure.delete")
-                .by_user(&caller.user_id)
-                .target("closure", id),
-        )?;
+        audit::record_by(conn, caller, "centre.closure.delete", "closure", id)?;
         Ok(())
     })
 }

@@ -210,14 +210,7 @@ fn parse_user_create(args: UserCreate) -> anyhow::Result<NewAccount> {
     } else {
         None
     };
-    let name = args.name.unwrap_or_else(|| {
-        email
-            .as_str()
-            .split('@')
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    });
+    let name = args.name.unwrap_or_else(|| email.local_part().to_string());
     Ok(NewAccount {
         email,
         role,

@@ -173,12 +173,7 @@ pub fn create(
         diesel::insert_into(institutions::table)
             .values(&row)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "institution.create")
-                .by_user(&caller.user_id)
-                .target("institution", &row.id),
-        )?;
+        audit::record_by(conn, caller, "institution.create", "institution", &row.id)?;
         Ok(row.into())
     })
 }
@@ -264,12 +259,7 @@ pub fn update(
         diesel::update(institutions::table.find(&row.id))
             .set(&row)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "institution.update")
-                .by_user(&caller.user_id)
-                .target("institution", &row.id),
-        )?;
+        audit::record_by(conn, caller, "institution.update", "institution", &row.id)?;
         Ok(row.into())
     })
 }

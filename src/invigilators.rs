@@ -108,12 +108,7 @@ pub fn create(
         diesel::insert_into(invigilators::table)
             .values(&row)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "invigilator.create")
-                .by_user(&caller.user_id)
-                .target("invigilator", &row.id),
-        )?;
+        audit::record_by(conn, caller, "invigilator.create", "invigilator", &row.id)?;
         Ok(out(row, &centre))
     })
 }
@@ -197,12 +192,7 @@ pub fn update(
         diesel::update(invigilators::table.find(&inv.id))
             .set(&inv)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "invigilator.update")
-                .by_user(&caller.user_id)
-                .target("invigilator", &inv.id),
-        )?;
+        audit::record_by(conn, caller, "invigilator.update", "invigilator", &inv.id)?;
         Ok(out(inv, &centre))
     })
 }
@@ -220,12 +210,7 @@ pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), ApiErr
                 invigilators::updated_at.eq(db::now()),
             ))
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "invigilator.delete")
-                .by_user(&caller.user_id)
-                .target("invigilator", &inv.id),
-        )?;
+        audit::record_by(conn, caller, "invigilator.delete", "invigilator", &inv.id)?;
         Ok(())
     })
 }
@@ -372,11 +357,12 @@ pub fn put_availability(
                 })
                 .execute(conn)?;
         }
-        audit::record(
+        audit::record_by(
             conn,
-            audit::Entry::new(&caller.email, "invigilator.availability.update")
-                .by_user(&caller.user_id)
-                .target("invigilator", &inv.id),
+            caller,
+            "invigilator.availability.update",
+            "invigilator",
+            &inv.id,
         )?;
         Ok::<(), ApiError>(())
     })?;

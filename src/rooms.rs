@@ -215,12 +215,7 @@ pub fn create(
         diesel::insert_into(rooms::table)
             .values(&row)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "room.create")
-                .by_user(&caller.user_id)
-                .target("room", &row.id),
-        )?;
+        audit::record_by(conn, caller, "room.create", "room", &row.id)?;
         Ok(out(row, &centre.slug, timefmt::zone(&centre.timezone)))
     })
 }
@@ -320,12 +315,7 @@ pub fn update(
         diesel::update(rooms::table.find(&room.id))
             .set(&room)
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "room.update")
-                .by_user(&caller.user_id)
-                .target("room", &room.id),
-        )?;
+        audit::record_by(conn, caller, "room.update", "room", &room.id)?;
         Ok(out(room, &centre.slug, timefmt::zone(&centre.timezone)))
     })
 }
@@ -340,12 +330,7 @@ pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), ApiErr
         diesel::update(rooms::table.find(&room.id))
             .set((rooms::active.eq(false), rooms::updated_at.eq(db::now())))
             .execute(conn)?;
-        audit::record(
-            conn,
-            audit::Entry::new(&caller.email, "room.delete")
-                .by_user(&caller.user_id)
-                .target("room", &room.id),
-        )?;
+        audit::record_by(conn, caller, "room.delete", "room", &room.id)?;
         Ok(())
     })
 }
