@@ -50,6 +50,35 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The ITC 2007 examination timetabling benchmark (Track 1).
+    Itc2007 {
+        #[command(subcommand)]
+        command: ItcCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ItcCommand {
+    /// Score a solution: distance to feasibility, each hard count, each soft term, total.
+    Score {
+        instance: std::path::PathBuf,
+        solution: std::path::PathBuf,
+    },
+    /// Solve an instance and write the solution in the official format.
+    Solve {
+        instance: std::path::PathBuf,
+        /// Seconds to search.
+        #[arg(long, default_value_t = 60)]
+        time_limit: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this many improvement steps: with it, a seed reproduces
+        /// the same solution on any machine.
+        #[arg(long)]
+        iterations: Option<u64>,
+        #[arg(short = 'o', long)]
+        output: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,8 +153,62 @@ fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     Ok(db)
 }
 
+fn itc2007(command: ItcCommand) -> anyhow::Result<()> {
+    use crate::itc2007::{evaluate, solve_with_progress, Instance, Solution, SolveOptions};
+    match command {
+        ItcCommand::Score { instance, solution } => {
+            let instance = Instance::from_file(&instance)
+                .with_context(|| format!("reading {}", instance.display()))?;
+            let solution = Solution::from_file(&solution, &instance)
+                .with_context(|| format!("reading {}", solution.display()))?;
+            println!("{}", evaluate(&instance, &solution)?);
+            Ok(())
+        }
+        ItcCommand::Solve {
+            instance: path,
+            time_limit,
+            seed,
+            iterations,
+            output,
+        } => {
+            let instance = Instance::from_file(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let options = SolveOptions {
+                time_limit: std::time::Duration::from_secs(time_limit),
+                seed,
+                max_iterations: iterations,
+                ..SolveOptions::default()
+            };
+            let mut report = |p: &crate::itc2007::Progress| {
+                eprintln!(
+                    "{:>6.1}s  {:?}  unplaced {:>4}  best {}",
+                    p.elapsed.as_secs_f64(),
+                    p.phase,
+                    p.unassigned_exams,
+                    p.best_penalty.map_or("-".to_string(), |b| b.to_string())
+                );
+            };
+            let result = solve_with_progress(&instance, options, Some(&mut report));
+            std::fs::write(&output, result.solution.to_sln_string())
+                .with_context(|| format!("writing {}", output.display()))?;
+            // The independent scorer has the last word on what was written.
+            let score = evaluate(&instance, &result.solution)?;
+            println!("{score}");
+            if score.soft_total() != result.penalty && score.is_feasible() {
+                anyhow::bail!(
+                    "solver penalty {} differs from the scorer's {}",
+                    result.penalty,
+                    score.soft_total()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
 fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
     match command {
+        Command::Itc2007 { command } => itc2007(command),
         Command::Serve { bind, demo } => {
             if let Some(bind) = bind {
                 settings.server.bind = bind.parse().with_context(|| {

@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod institutions;
 pub mod invigilators;
+pub mod itc2007;
 pub mod outbox;
 pub mod pagination;
 pub mod rooms;

@@ -310,3 +310,64 @@ fn operator_path_sqlite() {
 fn operator_path_postgres() {
     operator_path(Backend::Postgres);
 }
+
+fn itc_data() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/itc2007")
+}
+
+#[test]
+fn itc2007_score_reproduces_a_published_solution() {
+    let data = itc_data();
+    let out = Command::new(env!("CARGO_BIN_EXE_skrivsal"))
+        .args(["itc2007", "score"])
+        .arg(data.join("exam_comp_set1.exam"))
+        .arg(data.join("solutions/cma-run1/set1.sln"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    // golden_scores.csv: cMA run 1, set 1: feasible, soft 6207.
+    assert!(report.contains("Distance to feasibility: 0"), "{report}");
+    assert!(report.contains("Soft penalty: 6207"), "{report}");
+}
+
+#[test]
+fn itc2007_solve_writes_a_feasible_solution_the_scorer_agrees_with() {
+    let data = itc_data();
+    let dir = tempfile::tempdir().unwrap();
+    let sln = dir.path().join("set4.sln");
+    let out = Command::new(env!("CARGO_BIN_EXE_skrivsal"))
+        .args(["itc2007", "solve"])
+        .arg(data.join("exam_comp_set4.exam"))
+        .args([
+            "--time-limit",
+            "5",
+            "--seed",
+            "7",
+            "--iterations",
+            "20000",
+            "-o",
+        ])
+        .arg(&sln)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Distance to feasibility: 0"));
+    let rescored = Command::new(env!("CARGO_BIN_EXE_skrivsal"))
+        .args(["itc2007", "score"])
+        .arg(data.join("exam_comp_set4.exam"))
+        .arg(&sln)
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&rescored.stdout),
+        text(&out.stdout),
+        "the written file scores as reported"
+    );
+    let bad = Command::new(env!("CARGO_BIN_EXE_skrivsal"))
+        .args(["itc2007", "score", "/no/such/file.exam", "/no/such.sln"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(text(&bad.stderr).contains("/no/such/file.exam"));
+}
