@@ -2,6 +2,7 @@
 //! program never handles an unchecked e-mail address, role or slug.
 
 pub mod booking_code;
+pub mod personnummer;
 
 use std::fmt;
 use std::str::FromStr;

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod auth;
+mod bookings;
 mod health;
 mod home;
 mod setup;
@@ -57,7 +58,11 @@ fn all_routes() -> Vec<(Method, String, Route)> {
             .into_iter()
             .map(|(m, p, r)| (m, p.to_string(), r)),
     );
-    for (m, p, r) in setup::routes().into_iter().chain(accounts::routes()) {
+    for (m, p, r) in setup::routes()
+        .into_iter()
+        .chain(accounts::routes())
+        .chain(bookings::routes())
+    {
         routes.push((m, format!("{API_PREFIX}{p}"), r));
     }
     routes

@@ -57,6 +57,12 @@ const CENTRE_STAFF: [u16; 9] = [401, 200, 200, 404, 200, 404, 403, 403, 403];
 const STAFF_ITEM_200: [u16; 9] = [401, 200, 200, 404, 200, 404, 404, 404, 404];
 const STAFF_ITEM_MANAGED_200: [u16; 9] = [401, 200, 200, 404, 403, 404, 404, 404, 404];
 const STAFF_ITEM_MANAGED_204: [u16; 9] = [401, 204, 204, 404, 403, 404, 404, 404, 404];
+/// An exam request: its centre's staff and its institution.
+const REQUEST_READ: [u16; 9] = [401, 200, 200, 404, 200, 404, 200, 404, 404];
+/// Deciding on a request or a sitting: the centre's admins.
+const REQUEST_DECIDE: [u16; 9] = [401, 200, 200, 404, 403, 404, 403, 404, 404];
+/// Checking in, completing, no-show: the centre's staff.
+const SITTING_STAFF: [u16; 9] = [401, 200, 200, 404, 200, 404, 403, 404, 404];
 
 fn cases() -> Vec<Case> {
     vec![
@@ -164,7 +170,79 @@ fn cases() -> Vec<Case> {
         case("GET", "/api/v1/users", SYSADMIN_ONLY_200),
         case("POST", "/api/v1/users", SYSADMIN_ONLY_201),
         case("GET", "/api/v1/audit", SYSADMIN_ONLY_200),
+        // A system admin must name the institution it submits for: 422.
+        case(
+            "POST",
+            "/api/v1/exam-requests",
+            [401, 422, 403, 403, 403, 403, 201, 201, 403],
+        ),
+        case("GET", "/api/v1/exam-requests", SIGNED_IN_200),
+        // Targets below: a fresh request of institution "ix" at centre alpha,
+        // for a fresh student who is not the matrix's student.
+        case("GET", "/api/v1/exam-requests/{id}", REQUEST_READ),
+        case("POST", "/api/v1/exam-requests/{id}/approve", REQUEST_DECIDE),
+        case("POST", "/api/v1/exam-requests/{id}/reject", REQUEST_DECIDE),
+        case(
+            "POST",
+            "/api/v1/exam-requests/{id}/cancel",
+            [401, 200, 200, 404, 403, 404, 200, 404, 404],
+        ),
+        case(
+            "POST",
+            "/api/v1/exam-sittings",
+            [401, 403, 403, 403, 403, 403, 403, 403, 201],
+        ),
+        case("POST", "/api/v1/exam-sittings/{id}/approve", REQUEST_DECIDE),
+        case("POST", "/api/v1/exam-sittings/{id}/check-in", SITTING_STAFF),
+        case("POST", "/api/v1/exam-sittings/{id}/complete", SITTING_STAFF),
+        case("POST", "/api/v1/exam-sittings/{id}/no-show", SITTING_STAFF),
+        case(
+            "POST",
+            "/api/v1/exam-sittings/{id}/cancel",
+            [401, 200, 200, 404, 403, 404, 200, 404, 404],
+        ),
+        case(
+            "GET",
+            "/api/v1/centres/{centre}/availability",
+            CENTRE_VISIBLE,
+        ),
+        case(
+            "POST",
+            "/api/v1/study-bookings",
+            [401, 403, 403, 403, 403, 403, 403, 403, 201],
+        ),
+        // The target is the matrix student's own booking.
+        case(
+            "DELETE",
+            "/api/v1/study-bookings/{id}",
+            [401, 204, 204, 404, 403, 404, 404, 404, 204],
+        ),
+        case("GET", "/api/v1/me/bookings", SIGNED_IN_200),
+        case("GET", "/api/v1/centres/{centre}/schedule", CENTRE_STAFF),
     ]
+}
+
+/// Weekdays 07:00-20:00.
+fn full_week() -> Value {
+    let weekly: Vec<Value> = ["mon", "tue", "wed", "thu", "fri"]
+        .iter()
+        .map(|d| json!({"weekday": d, "from": "07:00", "to": "20:00"}))
+        .collect();
+    json!({ "weekly": weekly })
+}
+
+/// A Tuesday far enough ahead for any registration deadline, in a week
+/// without holidays.
+fn exam_day() -> chrono::NaiveDate {
+    use chrono::{Datelike, Duration};
+    let closed = |d: chrono::NaiveDate| {
+        skrivsal::calendar::holiday_on(d, skrivsal::calendar::HolidayOptions::default()).is_some()
+    };
+    let mut d = chrono::Utc::now().date_naive() + Duration::days(35);
+    while d.weekday() != chrono::Weekday::Tue || (0..=3).any(|k| closed(d + Duration::days(k))) {
+        d += Duration::days(1);
+    }
+    d
 }
 
 struct Fixture {
@@ -172,6 +250,10 @@ struct Fixture {
     admin: String,
     student: String,
     own_invigilator: String,
+    institution: String,
+    day: chrono::NaiveDate,
+    /// An open request the matrix student registers for.
+    open_request: std::cell::RefCell<String>,
     counter: std::cell::Cell<u32>,
 }
 
@@ -197,6 +279,37 @@ impl Fixture {
                 json!({"name": "Own", "email": "inv-a@example.se"}),
             )
             .await;
+        let inv_id = inv.body["id"].as_str().unwrap().to_string();
+        let r = app
+            .put_as(
+                &admin,
+                &format!("/api/v1/invigilators/{inv_id}/availability"),
+                full_week(),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        // Room and ratio enough for every sitting the cases place at once.
+        app.patch_as(
+            &admin,
+            "/api/v1/centres/alpha",
+            json!({"invigilator_ratio": 1000}),
+        )
+        .await;
+        for (name, purpose) in [("Big hall", "exam"), ("Big study", "study")] {
+            let kind = if purpose == "exam" {
+                "exam_hall"
+            } else {
+                "study_area"
+            };
+            let r = app
+                .post_as(
+                    &admin,
+                    "/api/v1/centres/alpha/rooms",
+                    json!({"name": name, "kind": kind, "seats": 1000, "bookable_for": [purpose]}),
+                )
+                .await;
+            assert_eq!(r.status, 201);
+        }
         let tokens = vec![
             None,
             Some(admin.clone()),
@@ -210,9 +323,12 @@ impl Fixture {
         ];
         Fixture {
             student: tokens[8].clone().unwrap_or_default(),
+            institution: tokens[6].clone().unwrap_or_default(),
             tokens,
             admin,
-            own_invigilator: inv.body["id"].as_str().unwrap().to_string(),
+            own_invigilator: inv_id,
+            day: exam_day(),
+            open_request: std::cell::RefCell::new(String::new()),
             counter: std::cell::Cell::new(0),
         }
     }
@@ -220,6 +336,56 @@ impl Fixture {
     fn next(&self) -> u32 {
         self.counter.set(self.counter.get() + 1);
         self.counter.get()
+    }
+
+    fn request(&self, n: u32, open: bool) -> Value {
+        json!({
+            "centre": "alpha", "course_code": "C1", "title": "T", "starts_at": format!("{}T09:00", self.day),
+            "duration_minutes": 60, "open": open,
+            "students": if open { json!([]) } else { json!([{"name": "S", "email": format!("m{n}@student.se")}]) },
+        })
+    }
+
+    /// A fresh request; with `approve`, placed; with `check_in`, its sitting
+    /// checked in. Returns (request id, sitting id).
+    async fn fresh_request(
+        &self,
+        app: &TestApp,
+        n: u32,
+        approve: bool,
+        check_in: bool,
+    ) -> (String, String) {
+        let r = app
+            .post_as(
+                &self.institution,
+                "/api/v1/exam-requests",
+                self.request(n, false),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let id = r.body["id"].as_str().unwrap().to_string();
+        let sitting = r.body["sittings"][0]["id"].as_str().unwrap().to_string();
+        if approve {
+            let a = app
+                .post_as(
+                    &self.admin,
+                    &format!("/api/v1/exam-requests/{id}/approve"),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(a.status, 200, "{a:?}");
+        }
+        if check_in {
+            let c = app
+                .post_as(
+                    &self.admin,
+                    &format!("/api/v1/exam-sittings/{sitting}/check-in"),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(c.status, 200, "{c:?}");
+        }
+        (id, sitting)
     }
 
     async fn fresh(&self, app: &TestApp, path: &str, body: Value) -> String {
@@ -256,6 +422,21 @@ impl Fixture {
             )
         } else if path.starts_with("/api/v1/access-cards/") {
             Some(self.fresh(app, "/api/v1/centres/alpha/access-cards", json!({"student_email": format!("card{n}@example.se"), "valid_from": "2026-01-01", "valid_to": "2026-12-31"})).await)
+        } else if path.starts_with("/api/v1/exam-requests/{id}") {
+            let approved = path.ends_with("/cancel");
+            Some(self.fresh_request(app, n, approved, false).await.0)
+        } else if path.starts_with("/api/v1/exam-sittings/{id}") {
+            let approve = !path.ends_with("/approve");
+            let check_in = path.ends_with("/complete");
+            Some(self.fresh_request(app, n, approve, check_in).await.1)
+        } else if path.starts_with("/api/v1/study-bookings/") {
+            let day = self.day + chrono::Duration::days(2);
+            let body = json!({"centre": "alpha", "starts_at": format!("{day}T{:02}:00", 8 + n % 9), "ends_at": format!("{day}T{:02}:30", 8 + n % 9)});
+            let r = app
+                .post_as(&self.student, "/api/v1/study-bookings", body)
+                .await;
+            assert_eq!(r.status, 201, "{r:?}");
+            Some(r.body["id"].as_str().unwrap().to_string())
         } else if path.starts_with("/api/v1/tokens/") {
             let r = app
                 .post_as(
@@ -303,7 +484,17 @@ impl Fixture {
                 json!({"name": format!("New {n}"), "kind": "study_area", "seats": 5, "bookable_for": ["study"]})
             }
             ("PUT", "/api/v1/centres/{centre}/hours") => {
-                json!({"opening": [{"weekday": "mon", "opens": "08:00", "closes": "17:00"}], "access_card": []})
+                // The same hours the fixture set, so later cases still find the centre open.
+                let days = ["mon", "tue", "wed", "thu", "fri"];
+                let opening: Vec<Value> = days
+                    .iter()
+                    .map(|d| json!({"weekday": d, "opens": "08:00", "closes": "17:00"}))
+                    .collect();
+                let card: Vec<Value> = days
+                    .iter()
+                    .map(|d| json!({"weekday": d, "opens": "06:00", "closes": "22:00"}))
+                    .collect();
+                json!({"opening": opening, "access_card": card})
             }
             ("POST", "/api/v1/centres/{centre}/closures") => {
                 json!({"from": "2027-12-27", "to": "2027-12-30", "reason": "Jul"})
@@ -315,10 +506,17 @@ impl Fixture {
                 json!({"student_email": format!("new{n}@student.se"), "valid_from": "2026-01-01", "valid_to": "2026-06-30"})
             }
             ("PATCH", "/api/v1/rooms/{id}") => json!({"seats": 6}),
-            ("PATCH", "/api/v1/invigilators/{id}") => json!({"name": "Renamed"}),
-            ("PUT", "/api/v1/invigilators/{id}/availability") => {
-                json!({"weekly": [{"weekday": "mon", "from": "08:00", "to": "12:00"}]})
+            ("POST", "/api/v1/exam-requests") => self.request(n, false),
+            ("POST", "/api/v1/exam-requests/{id}/reject") => json!({"reason": "no room"}),
+            ("POST", "/api/v1/exam-sittings") => {
+                json!({"exam_request": self.open_request.borrow().clone()})
             }
+            ("POST", "/api/v1/study-bookings") => {
+                let day = self.day + chrono::Duration::days(1);
+                json!({"centre": "alpha", "starts_at": format!("{day}T10:00"), "ends_at": format!("{day}T11:00")})
+            }
+            ("PATCH", "/api/v1/invigilators/{id}") => json!({"name": "Renamed"}),
+            ("PUT", "/api/v1/invigilators/{id}/availability") => full_week(),
             ("POST", "/api/v1/institutions") => {
                 json!({"slug": format!("inst{n}"), "name": "I", "email": "i@example.se"})
             }
@@ -358,6 +556,15 @@ app_test!(
         );
 
         let fixture = Fixture::new(&app).await;
+        let open = app
+            .post_as(
+                &fixture.institution,
+                "/api/v1/exam-requests",
+                fixture.request(0, true),
+            )
+            .await;
+        assert_eq!(open.status, 201, "{open:?}");
+        *fixture.open_request.borrow_mut() = open.body["id"].as_str().unwrap().to_string();
         let mut failures = Vec::new();
         for c in &table {
             for (who, expected) in c.expect.iter().enumerate() {

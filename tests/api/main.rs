@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod authz;
+mod booking;
 mod cli;
 mod constraints;
 mod demo;

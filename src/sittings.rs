@@ -1,0 +1,371 @@
+//! Placing sittings (approving a request or one self-registration), students
+//! registering for open requests, and the sitting state machine.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::booking::{self, refused};
+use crate::conflicts::{self, Change};
+use crate::db::models::{Centre, ExamRequest, Institution, InvigilatorAssignment, Sitting, User};
+use crate::db::schema::{
+    centres, exam_requests, institutions, invigilator_assignments, sittings, users,
+};
+use crate::db::{self, DbConn};
+use crate::domain::Role;
+use crate::error::ApiError;
+use crate::exams::{self, require_state, Accommodations, ExamRequestOut};
+use crate::placement::{self, Pending};
+use crate::validate::Validator;
+use crate::{audit, notify, timefmt};
+
+fn request_centre(conn: &mut DbConn, r: &ExamRequest) -> Result<(Centre, Institution), ApiError> {
+    let centre = centres::table
+        .find(&r.centre_id)
+        .select(Centre::as_select())
+        .first(conn)?;
+    let institution = institutions::table
+        .find(&r.institution_id)
+        .select(Institution::as_select())
+        .first(conn)?;
+    Ok((centre, institution))
+}
+
+/// Places `to_place` (sittings of `r` waiting for a place) and writes the
+/// result: rooms, times, invigilators, confirmations. All or nothing.
+fn place_and_write(
+    conn: &mut DbConn,
+    host: &str,
+    r: &ExamRequest,
+    to_place: Vec<Sitting>,
+) -> Result<(), ApiError> {
+    if to_place.is_empty() {
+        return Ok(());
+    }
+    let (centre, institution) = request_centre(conn, r)?;
+    booking::lock_students(
+        conn,
+        &to_place
+            .iter()
+            .map(|s| s.student_id.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    let tz = timefmt::zone(&centre.timezone);
+    let first = r.starts_at.or(r.window_start).unwrap_or_default();
+    let last = r.window_end.unwrap_or(first) + chrono::Duration::hours(24);
+    let snapshot = booking::snapshot(
+        conn,
+        &centre,
+        timefmt::local(first, tz).date_naive(),
+        timefmt::local(last, tz).date_naive(),
+    )?;
+    let exam = snapshot
+        .data()
+        .exams
+        .iter()
+        .find(|e| e.id == r.id)
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("exam request missing from its snapshot"))?;
+    let (from, to) = (
+        first.and_utc() - chrono::Duration::hours(24),
+        last.and_utc() + chrono::Duration::hours(24),
+    );
+    let mut pending = Vec::new();
+    for s in &to_place {
+        pending.push(Pending {
+            id: s.id.clone(),
+            student_id: s.student_id.clone(),
+            length: conflicts::personal_duration(
+                r.duration_minutes.max(0) as u32,
+                s.extra_time_percent.max(0) as u32,
+                s.breaks_minutes.max(0) as u32,
+            ),
+            computer: s.computer || r.computer_required,
+            separate_room: s.separate_room,
+            busy_elsewhere: booking::busy_elsewhere(conn, &s.student_id, &centre.id, from, to)?,
+        });
+    }
+    let changes = placement::place(&snapshot, &exam, &pending)
+        .map_err(|v| refused("the sittings cannot all be placed; nothing was changed", v))?;
+    let now = db::now();
+    for change in changes {
+        match change {
+            Change::PlaceSitting(p) => {
+                let Some(row) = to_place.iter().find(|s| s.id == p.id) else {
+                    continue;
+                };
+                let mut row = row.clone();
+                row.room_id = Some(p.room_id);
+                row.starts_at = Some(p.start.naive_utc());
+                row.ends_at = Some(p.end.naive_utc());
+                row.status = "confirmed".into();
+                row.sequence += 1;
+                row.updated_at = now;
+                diesel::update(sittings::table.find(&row.id))
+                    .set(&row)
+                    .execute(conn)?;
+                notify::sitting_confirmed(conn, host, r, &row)?;
+            }
+            Change::Assign(a) => {
+                diesel::insert_into(invigilator_assignments::table)
+                    .values(&InvigilatorAssignment {
+                        id: a.id,
+                        invigilator_id: a.invigilator_id,
+                        room_id: a.room_id,
+                        starts_at: a.start.naive_utc(),
+                        ends_at: a.end.naive_utc(),
+                        created_at: now,
+                    })
+                    .execute(conn)?;
+            }
+            _ => {}
+        }
+    }
+    let _ = institution;
+    Ok(())
+}
+
+fn waiting(conn: &mut DbConn, request_id: &str) -> Result<Vec<Sitting>, ApiError> {
+    Ok(sittings::table
+        .filter(sittings::exam_request_id.eq(request_id))
+        .filter(sittings::status.eq("requested"))
+        .select(Sitting::as_select())
+        .load(conn)?)
+}
+
+/// Approves a request: every waiting sitting is placed and invigilators are
+/// assigned, or 409 with the conflicts and nothing changes.
+pub fn approve(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    id: &str,
+) -> Result<ExamRequestOut, ApiError> {
+    db::write_tx(conn, |conn| {
+        let (r, _) = exams::find(conn, caller, id)?;
+        caller.require_manages(&r.centre_id)?;
+        booking::lock_centre(conn, &r.centre_id)?;
+        require_state("request", &r.status, &["submitted", "approved"], "approve")?;
+        let to_place = waiting(conn, &r.id)?;
+        place_and_write(conn, host, &r, to_place)?;
+        // An open request stays approved (registrations still come in);
+        // a closed one is fully scheduled.
+        let status = if r.open { "approved" } else { "scheduled" };
+        diesel::update(exam_requests::table.find(&r.id))
+            .set((
+                exam_requests::status.eq(status),
+                exam_requests::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        notify::request_decided(conn, host, &r, true, None)?;
+        audit::record_by(conn, caller, "exam_request.approve", "exam_request", &r.id)?;
+        exams::load_out(conn, caller, &r.id)
+    })
+}
+
+fn find_sitting(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+) -> Result<(Sitting, ExamRequest), ApiError> {
+    let s: Sitting = sittings::table
+        .find(id)
+        .select(Sitting::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound)?;
+    let (r, _) = exams::find(conn, caller, &s.exam_request_id)?;
+    // A student knows only their own sittings.
+    if caller.role == Role::Student && s.student_id != caller.user_id {
+        return Err(ApiError::NotFound);
+    }
+    Ok((s, r))
+}
+
+/// Approves one self-registered sitting of an approved open request.
+pub fn approve_sitting(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    id: &str,
+) -> Result<ExamRequestOut, ApiError> {
+    db::write_tx(conn, |conn| {
+        let (s, r) = find_sitting(conn, caller, id)?;
+        caller.require_manages(&r.centre_id)?;
+        booking::lock_centre(conn, &r.centre_id)?;
+        let s: Sitting = sittings::table
+            .find(&s.id)
+            .select(Sitting::as_select())
+            .first(conn)?;
+        require_state("sitting", &s.status, &["requested"], "approve")?;
+        require_state(
+            "request",
+            &r.status,
+            &["submitted", "approved", "scheduled"],
+            "approve a sitting of",
+        )?;
+        place_and_write(conn, host, &r, vec![s.clone()])?;
+        audit::record_by(conn, caller, "sitting.approve", "sitting", &s.id)?;
+        exams::load_out(conn, caller, &r.id)
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterInput {
+    pub exam_request: String,
+    #[serde(default)]
+    pub accommodations: Accommodations,
+}
+
+/// A student asks for a seat in an open request before its deadline.
+pub fn register(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    input: RegisterInput,
+) -> Result<ExamRequestOut, ApiError> {
+    if caller.role != Role::Student {
+        return Err(ApiError::Forbidden);
+    }
+    let mut v = Validator::new();
+    exams::check_accommodations(&mut v, "accommodations.", &input.accommodations);
+    v.finish()?;
+    db::write_tx(conn, |conn| {
+        let r: ExamRequest = exam_requests::table
+            .find(&input.exam_request)
+            .select(ExamRequest::as_select())
+            .first(conn)
+            .optional()?
+            .filter(|r| r.open)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "exam_request",
+                    "open_request",
+                    "no open exam request with that id",
+                )
+            })?;
+        require_state(
+            "request",
+            &r.status,
+            &["submitted", "approved", "scheduled"],
+            "register for",
+        )?;
+        let (centre, _) = request_centre(conn, &r)?;
+        let today = crate::centres::today_in(timefmt::zone(&centre.timezone));
+        if let Some(deadline) = r.registration_deadline {
+            if today > deadline {
+                return Err(ApiError::invalid(
+                    "exam_request",
+                    "registration_deadline",
+                    format!("registration closed on {deadline}"),
+                ));
+            }
+        }
+        let existing: i64 = sittings::table
+            .filter(sittings::exam_request_id.eq(&r.id))
+            .filter(sittings::student_id.eq(&caller.user_id))
+            .count()
+            .get_result(conn)?;
+        if existing > 0 {
+            return Err(ApiError::conflict(
+                "you are already registered for this exam",
+                vec![crate::error::Conflict {
+                    rule: "already_registered".into(),
+                    message: "one sitting per student and exam".into(),
+                    with: Some(crate::error::ItemRef {
+                        kind: "exam_request".into(),
+                        id: r.id.clone(),
+                    }),
+                }],
+            ));
+        }
+        let student: User = users::table
+            .find(&caller.user_id)
+            .select(User::as_select())
+            .first(conn)?;
+        let code = exams::fresh_booking_code(conn, &centre.id)?;
+        let mut acc = input.accommodations.clone();
+        acc.computer |= r.computer_required;
+        let sitting = exams::new_sitting(&r, &student.id, code, &acc);
+        diesel::insert_into(sittings::table)
+            .values(&sitting)
+            .execute(conn)?;
+        notify::sitting_requested(conn, host, &centre, &r, &sitting, &student)?;
+        audit::record_by(conn, caller, "sitting.register", "sitting", &sitting.id)?;
+        exams::load_out(conn, caller, &r.id)
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Transition {
+    CheckIn,
+    Complete,
+    NoShow,
+    Cancel,
+}
+
+impl Transition {
+    fn rule(self) -> (&'static [&'static str], &'static str, &'static str) {
+        match self {
+            Transition::CheckIn => (&["confirmed"], "checked_in", "check in"),
+            Transition::Complete => (&["checked_in"], "completed", "complete"),
+            Transition::NoShow => (&["confirmed"], "no_show", "mark as no-show"),
+            Transition::Cancel => (&["requested", "confirmed"], "cancelled", "cancel"),
+        }
+    }
+}
+
+/// Moves a sitting along its state machine. Check-in, completion and no-show
+/// are for the centre's staff; cancelling also for the student and the
+/// institution.
+pub fn transition(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    id: &str,
+    t: Transition,
+) -> Result<serde_json::Value, ApiError> {
+    db::write_tx(conn, |conn| {
+        let (s, r) = find_sitting(conn, caller, id)?;
+        let own_institution = caller.role == Role::Institution
+            && caller.institution_id.as_deref() == Some(r.institution_id.as_str());
+        let own_student = caller.role == Role::Student && s.student_id == caller.user_id;
+        let allowed = match t {
+            Transition::Cancel => {
+                caller.manages_centre(&r.centre_id) || own_institution || own_student
+            }
+            _ => caller.works_at(&r.centre_id),
+        };
+        if !allowed {
+            return Err(ApiError::Forbidden);
+        }
+        booking::lock_centre(conn, &r.centre_id)?;
+        let s: Sitting = sittings::table
+            .find(&s.id)
+            .select(Sitting::as_select())
+            .first(conn)?;
+        let (from, to, verb) = t.rule();
+        require_state("sitting", &s.status, from, verb)?;
+        if let Transition::Cancel = t {
+            let reason = match caller.role {
+                Role::Student => "cancelled by the student",
+                Role::Institution => "cancelled by the institution",
+                _ => "cancelled by the centre",
+            };
+            booking::cancel_sitting_row(conn, host, &s, reason)?;
+        } else {
+            diesel::update(sittings::table.find(&s.id))
+                .set((sittings::status.eq(to), sittings::updated_at.eq(db::now())))
+                .execute(conn)?;
+        }
+        audit::record_by(conn, caller, &format!("sitting.{to}"), "sitting", &s.id)?;
+        Ok(serde_json::json!({ "id": s.id, "booking_code": s.booking_code, "status": to }))
+    })
+}
+
+/// The instant a sitting's room and time were decided, for tests and logs.
+pub fn placed_span(s: &Sitting) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    Some((s.starts_at?.and_utc(), s.ends_at?.and_utc()))
+}
