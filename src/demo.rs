@@ -566,7 +566,11 @@ impl Loader<'_> {
             ("PS021G", "Psykologi I", "Hemtentamen i sal"),
         ];
         let mut course = courses.iter().cycle();
-        let mut student = students.iter().cycle();
+        // Round-robin over the students, skipping anyone already sitting an
+        // exam that day: nobody is in two places at once.
+        let mut next_student = 0usize;
+        let mut busy: std::collections::HashSet<(NaiveDate, usize)> =
+            std::collections::HashSet::new();
         for (ci, centre) in centres.iter().enumerate() {
             for (day_offset, placed) in [(1, true), (3, true), (2, false)] {
                 let date = monday + Duration::days(day_offset);
@@ -576,7 +580,7 @@ impl Loader<'_> {
                 let (code, name, title) = course.next().copied().unwrap_or(courses[0]);
                 let institution = &institutions[(ci + day_offset as usize) % institutions.len()];
                 let start_time = if day_offset == 3 {
-                    hm(13, 0)
+                    hm(10, 0)
                 } else {
                     centre.opens.max(hm(9, 0))
                 };
@@ -615,7 +619,17 @@ impl Loader<'_> {
                 let hall = &centre.exam_rooms[0];
                 let mut room_spans: Vec<(String, NaiveDateTime, NaiveDateTime)> = Vec::new();
                 for k in 0..4 {
-                    let student_id = student.next().cloned().unwrap_or_default();
+                    let mut pick = next_student;
+                    for _ in 0..students.len() {
+                        if !busy.contains(&(date, pick % students.len())) {
+                            break;
+                        }
+                        pick += 1;
+                    }
+                    let index = pick % students.len();
+                    busy.insert((date, index));
+                    next_student = index + 1;
+                    let student_id = students[index].clone();
                     let extended = k == 0;
                     let extra = if extended { 50 } else { 0 };
                     let minutes = duration as i64 * (100 + extra as i64) / 100;

@@ -195,6 +195,22 @@ impl From<diesel::result::Error> for ApiError {
                     with: None,
                 }],
             ),
+            // PostgreSQL's exclusion constraints back up rules 5 and 6.
+            Error::DatabaseError(Kind::ExclusionViolation, info) => {
+                let rule = match info.constraint_name() {
+                    Some(c) if c.starts_with("no_student") => "student_double_booked",
+                    Some(c) if c.starts_with("no_invigilator") => "invigilator_double_booked",
+                    _ => "exclusion",
+                };
+                ApiError::conflict(
+                    "the change collides with an existing booking",
+                    vec![Conflict {
+                        rule: rule.into(),
+                        message: info.message().to_string(),
+                        with: None,
+                    }],
+                )
+            }
             Error::DatabaseError(Kind::SerializationFailure, _) => ApiError::Unavailable(
                 "the database was busy with a conflicting change; try again".into(),
             ),

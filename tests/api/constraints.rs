@@ -212,7 +212,7 @@ fn row(table: &str, pk: u32, n: u32) -> Vec<(&'static str, String)> {
         "study_bookings" => vec![
             ("centre_id", id(CENTRE)),
             ("room_id", id(ROOM)),
-            ("student_id", id(STUDENT)),
+            ("student_id", id(STUDENT2)),
             ("booking_code", s(&format!("B{n:05}"))),
             ("starts_at", TS.into()),
             ("ends_at", TS_LATER.into()),
@@ -376,7 +376,10 @@ fn seed(conn: &mut DbConn) {
         (
             "study_bookings",
             BOOKING,
-            vec![("booking_code", "'XYZ-789'")],
+            vec![
+                ("booking_code", "'XYZ-789'"),
+                ("student_id", id_static(STUDENT)),
+            ],
         ),
         ("exam_papers", PAPER, vec![("storage_key", "'papers/seed'")]),
         (
@@ -833,3 +836,81 @@ db_test!(schema_rs_matches_both_databases, |db, _url| {
         .unwrap();
     let _ = c.batch_execute("SELECT 1");
 });
+
+#[test]
+fn postgres_exclusion_constraints_back_up_rules_5_and_6() {
+    let Some((db, _guard)) = crate::helpers::test_database(skrivsal::db::Backend::Postgres) else {
+        return crate::helpers::skipped(
+            "postgres_exclusion_constraints",
+            skrivsal::db::Backend::Postgres,
+        );
+    };
+    let mut conn = db.get().unwrap();
+    seed(&mut conn);
+    // A second sitting of the seeded student overlapping the seeded one.
+    let overlapping = with_override(
+        row("sittings", 500, 500),
+        &[
+            ("student_id", id_static(STUDENT)),
+            ("exam_request_id", id_static(REQUEST)),
+        ],
+    );
+    let second_request = insert_sql("exam_requests", &row("exam_requests", 501, 501));
+    diesel::sql_query(&second_request)
+        .execute(&mut *conn)
+        .unwrap();
+    let overlapping = with_override(overlapping, &[("exam_request_id", id_static(501))]);
+    match attempt(&mut conn, &insert_sql("sittings", &overlapping)) {
+        Err(Error::DatabaseError(DatabaseErrorKind::ExclusionViolation, info)) => {
+            assert_eq!(info.constraint_name(), Some("no_student_in_two_sittings"));
+            let api: skrivsal::error::ApiError =
+                Error::DatabaseError(DatabaseErrorKind::ExclusionViolation, info).into();
+            assert!(matches!(api, skrivsal::error::ApiError::Conflict { .. }));
+        }
+        other => panic!("expected an exclusion violation, got {other:?}"),
+    }
+    // The same sitting cancelled does not collide.
+    let cancelled = with_override(overlapping.clone(), &[("status", "'cancelled'")]);
+    assert!(attempt(&mut conn, &insert_sql("sittings", &cancelled)).is_ok());
+    // An invigilator in two rooms at once.
+    let room2 = insert_sql("rooms", &row("rooms", 502, 502));
+    diesel::sql_query(&room2).execute(&mut *conn).unwrap();
+    let first = insert_sql(
+        "invigilator_assignments",
+        &row("invigilator_assignments", 503, 503),
+    );
+    diesel::sql_query(&first).execute(&mut *conn).unwrap();
+    let other_room = with_override(
+        row("invigilator_assignments", 504, 504),
+        &[("room_id", id_static(502))],
+    );
+    assert!(matches!(
+        attempt(
+            &mut conn,
+            &insert_sql("invigilator_assignments", &other_room)
+        ),
+        Err(Error::DatabaseError(
+            DatabaseErrorKind::ExclusionViolation,
+            _
+        ))
+    ));
+    // The same room twice is a relay, not a double booking.
+    let same_room = row("invigilator_assignments", 505, 505);
+    assert!(attempt(
+        &mut conn,
+        &insert_sql("invigilator_assignments", &same_room)
+    )
+    .is_ok());
+    // Two overlapping study bookings of one student.
+    let b2 = with_override(
+        row("study_bookings", 506, 506),
+        &[("student_id", id_static(STUDENT))],
+    );
+    assert!(matches!(
+        attempt(&mut conn, &insert_sql("study_bookings", &b2)),
+        Err(Error::DatabaseError(
+            DatabaseErrorKind::ExclusionViolation,
+            _
+        ))
+    ));
+}

@@ -77,6 +77,16 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
     let bookings: i64 = study_bookings::table.count().get_result(c).unwrap();
     assert!(bookings > 0);
 
+    // The independent whole-state check finds no rule broken at any centre.
+    let all: Vec<Centre> = centres::table.select(Centre::as_select()).load(c).unwrap();
+    for centre in &all {
+        let snap =
+            skrivsal::booking::snapshot(c, centre, monday, monday + chrono::Duration::days(6))
+                .unwrap();
+        let broken = skrivsal::conflicts::audit(&snap);
+        assert!(broken.is_empty(), "{}: {broken:?}", centre.name);
+    }
+
     // A second load leaves the database as it was.
     let again = skrivsal::demo::load_for_week(c, monday).unwrap();
     assert!(again.is_none());

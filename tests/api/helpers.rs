@@ -47,6 +47,11 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The database this app runs on, for starting more server processes on it.
+    pub fn database_url(&self) -> &str {
+        &self._guard.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -99,7 +104,7 @@ pub fn fresh_database(backend: Backend) -> Option<DbGuard> {
                 .expect("create test schema");
             let sep = if base.contains('?') { '&' } else { '?' };
             Some(DbGuard {
-                url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+                url: format!("{base}{sep}options=-csearch_path%3D{schema}%2Cpublic"),
                 _dir: None,
                 pg_schema: Some((base.to_string(), schema)),
             })

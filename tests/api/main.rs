@@ -8,6 +8,7 @@ mod accounts;
 mod authz;
 mod booking;
 mod cli;
+mod concurrency;
 mod constraints;
 mod demo;
 mod health;

@@ -1,0 +1,3 @@
+ALTER TABLE invigilator_assignments DROP CONSTRAINT no_invigilator_in_two_rooms;
+ALTER TABLE study_bookings DROP CONSTRAINT no_student_in_two_study_places;
+ALTER TABLE sittings DROP CONSTRAINT no_student_in_two_sittings;
