@@ -40,6 +40,13 @@ pub enum Command {
     Migrate,
     /// Load the demo region into an empty database and exit.
     Demo,
+    /// Run only the mail delivery worker (serve runs one too, unless
+    /// mail.worker_in_serve is false).
+    MailWorker {
+        /// Deliver what is due now and exit instead of running on.
+        #[arg(long)]
+        once: bool,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -240,6 +247,31 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             let db = open_database(&settings)?;
             load_demo(&db)
         }
+        Command::MailWorker { once } => {
+            let db = open_database(&settings)?;
+            let mailer = crate::mail::Mailer::from_settings(&settings.mail)?;
+            let host = mail_host(&settings);
+            if once {
+                crate::reminders::queue_due(&db, &host, settings.mail.reminder_hours)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let n = crate::mail::drain(&db, &mailer, &settings.mail)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("{n} message(s) attempted");
+                return Ok(());
+            }
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = stop.clone();
+            // SIGINT/SIGTERM end the loop after the current batch.
+            actix_web::rt::System::new().block_on(async move {
+                let worker = std::thread::spawn(move || {
+                    crate::mail::run_worker(db, mailer, settings.mail, host, flag)
+                });
+                shutdown_signal().await;
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                let _ = worker.join();
+            });
+            Ok(())
+        }
         Command::User {
             command: UserCommand::Create(args),
         } => {
@@ -316,6 +348,38 @@ fn load_demo(db: &Database) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The host named in links and Message-IDs.
+fn mail_host(settings: &Settings) -> String {
+    settings
+        .server
+        .public_url
+        .host_str()
+        .unwrap_or("skrivsal.localhost")
+        .to_string()
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {},
+                    _ = tokio::signal::ctrl_c() => {},
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 fn serve(db: Database, settings: Settings) -> anyhow::Result<()> {
     let listener = TcpListener::bind(settings.server.bind)
         .with_context(|| format!("server.bind: cannot listen on {}", settings.server.bind))?;
@@ -323,13 +387,36 @@ fn serve(db: Database, settings: Settings) -> anyhow::Result<()> {
     let database = db.url().to_string();
     let settings = Arc::new(settings);
     let public = settings.server.public_url.clone();
+    // The mail worker runs beside the server and stops with it.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let worker = if settings.mail.worker_in_serve {
+        let mailer = crate::mail::Mailer::from_settings(&settings.mail)?;
+        let (db, mail, host, flag) = (
+            db.clone(),
+            settings.mail.clone(),
+            mail_host(&settings),
+            stop.clone(),
+        );
+        Some(std::thread::spawn(move || {
+            crate::mail::run_worker(db, mailer, mail, host, flag)
+        }))
+    } else {
+        None
+    };
+    let stop_after = stop.clone();
     actix_web::rt::System::new().block_on(async move {
         let server = startup::run(listener, db, settings)?;
         println!("skrivsal is running with {database}");
         println!("open http://{local}/ in a browser (public URL: {public})");
         tracing::info!(%local, "listening");
-        server.await
+        let result = server.await;
+        stop_after.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
     })?;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(worker) = worker {
+        let _ = worker.join();
+    }
     tracing::info!("stopped");
     Ok(())
 }

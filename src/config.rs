@@ -54,6 +54,13 @@ pub struct MailSettings {
     pub smtp_url: Option<String>,
     pub dir: PathBuf,
     pub from: String,
+    pub worker_in_serve: bool,
+    pub poll_interval_secs: u64,
+    pub batch_size: i64,
+    pub max_attempts: i32,
+    pub retry_base_secs: i64,
+    pub retry_max_secs: i64,
+    pub reminder_hours: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -252,6 +259,13 @@ struct RawMail {
     smtp_url: String,
     dir: String,
     from: String,
+    worker_in_serve: bool,
+    poll_interval_secs: i64,
+    batch_size: i64,
+    max_attempts: i64,
+    retry_base_secs: i64,
+    retry_max_secs: i64,
+    reminder_hours: i64,
 }
 
 #[derive(Deserialize)]
@@ -363,10 +377,12 @@ impl Settings {
                 let parsed = url::Url::parse(s).map_err(|e| {
                     ConfigError::new("mail.smtp_url", format!("`{s}` is not a URL: {e}"))
                 })?;
-                if !matches!(parsed.scheme(), "smtp" | "smtps") {
+                // Built without TLS: a relay on the same host or network is
+                // the supported setup (see README).
+                if parsed.scheme() != "smtp" {
                     return Err(ConfigError::new(
                         "mail.smtp_url",
-                        format!("scheme `{}` is not smtp or smtps", parsed.scheme()),
+                        format!("scheme `{}` is not smtp (this build speaks plain SMTP to a local relay)", parsed.scheme()),
                     ));
                 }
                 Some(s.to_string())
@@ -375,7 +391,7 @@ impl Settings {
         if raw.mail.dir.trim().is_empty() {
             return Err(ConfigError::new("mail.dir", "must not be empty"));
         }
-        if !raw.mail.from.contains('@') {
+        if raw.mail.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError::new(
                 "mail.from",
                 format!("`{}` is not an e-mail address", raw.mail.from),
@@ -437,6 +453,33 @@ impl Settings {
                 smtp_url,
                 dir: PathBuf::from(raw.mail.dir),
                 from: raw.mail.from,
+                worker_in_serve: raw.mail.worker_in_serve,
+                poll_interval_secs: in_range(
+                    "mail.poll_interval_secs",
+                    raw.mail.poll_interval_secs,
+                    1,
+                    3600,
+                )? as u64,
+                batch_size: in_range("mail.batch_size", raw.mail.batch_size, 1, 1000)?,
+                max_attempts: in_range("mail.max_attempts", raw.mail.max_attempts, 1, 100)? as i32,
+                retry_base_secs: in_range(
+                    "mail.retry_base_secs",
+                    raw.mail.retry_base_secs,
+                    0,
+                    86_400,
+                )?,
+                retry_max_secs: in_range(
+                    "mail.retry_max_secs",
+                    raw.mail.retry_max_secs,
+                    1,
+                    7 * 86_400,
+                )?,
+                reminder_hours: in_range(
+                    "mail.reminder_hours",
+                    raw.mail.reminder_hours,
+                    1,
+                    24 * 14,
+                )?,
             },
             log: LogSettings {
                 filter: raw.log.filter,

@@ -664,6 +664,7 @@ impl Loader<'_> {
                             sequence: 0,
                             created_at: self.now,
                             updated_at: self.now,
+                            reminded_at: None,
                         })
                         .execute(self.conn)?;
                     self.summary.sittings += 1;

@@ -322,6 +322,7 @@ pub fn new_sitting(
         sequence: 0,
         created_at: now,
         updated_at: now,
+        reminded_at: None,
     }
 }
 

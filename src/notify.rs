@@ -37,6 +37,40 @@ fn exam_when(r: &ExamRequest, centre: &Centre) -> String {
     }
 }
 
+/// The invite for a sitting or booking: one UID for the item's whole life,
+/// the row's sequence, the centre's zone.
+#[allow(clippy::too_many_arguments)]
+fn invite(
+    kind: &str,
+    id: &str,
+    sequence: i32,
+    cancel: bool,
+    host: &str,
+    summary: &str,
+    location: &str,
+    description: &str,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    centre: &Centre,
+) -> String {
+    crate::mail::ics::render(&crate::mail::ics::Invite {
+        uid: format!("{kind}-{id}@{host}"),
+        sequence: sequence.max(0) as u32,
+        method: if cancel {
+            crate::mail::ics::Method::Cancel
+        } else {
+            crate::mail::ics::Method::Request
+        },
+        summary,
+        location,
+        description,
+        start: start.and_utc(),
+        end: end.and_utc(),
+        tz: timefmt::zone(&centre.timezone),
+        organizer: &centre.email,
+    })
+}
+
 fn send(conn: &mut DbConn, host: &str, mail: Mail<'_>) -> Result<(), ApiError> {
     outbox::enqueue(conn, mail, host)?;
     Ok(())
@@ -74,6 +108,8 @@ pub fn request_received(
             language: Language::Sv,
             subject,
             body_text: body,
+            body_html: None,
+            ics: None,
             related: Some(("exam_request", &r.id)),
         },
     )
@@ -126,6 +162,8 @@ pub fn request_decided(
             language: Language::Sv,
             subject,
             body_text: body,
+            body_html: None,
+            ics: None,
             related: Some(("exam_request", &r.id)),
         },
     )
@@ -166,6 +204,8 @@ pub fn sitting_requested(
             language: lang,
             subject,
             body_text: body,
+            body_html: None,
+            ics: None,
             related: Some(("sitting", &s.id)),
         },
     )
@@ -176,6 +216,33 @@ pub fn sitting_confirmed(
     host: &str,
     r: &ExamRequest,
     s: &Sitting,
+) -> Result<(), ApiError> {
+    sitting_placed(conn, host, r, s, false)
+}
+
+/// The reminder before a sitting: the confirmation again, marked as a reminder.
+pub fn sitting_reminder(
+    conn: &mut DbConn,
+    host: &str,
+    r: &ExamRequest,
+    s: &Sitting,
+) -> Result<(), ApiError> {
+    sitting_placed(conn, host, r, s, true)
+}
+
+fn reminder_subject(lang: Language, subject: &str) -> String {
+    match lang {
+        Language::Sv => format!("Påminnelse: {subject}"),
+        Language::En => format!("Reminder: {subject}"),
+    }
+}
+
+fn sitting_placed(
+    conn: &mut DbConn,
+    host: &str,
+    r: &ExamRequest,
+    s: &Sitting,
+    reminder: bool,
 ) -> Result<(), ApiError> {
     let centre: Centre = centres::table
         .find(&r.centre_id)
@@ -213,16 +280,47 @@ pub fn sitting_confirmed(
             ),
         ),
     };
+    let ics = invite(
+        "sitting",
+        &s.id,
+        s.sequence,
+        false,
+        host,
+        &format!("{} {}", r.course_code, r.title),
+        &format!("{}, {}, {}", centre.name, room, centre.address),
+        &format!(
+            "{}: {}",
+            if lang == Language::Sv {
+                "Bokningskod"
+            } else {
+                "Booking code"
+            },
+            s.booking_code
+        ),
+        start,
+        end,
+        &centre,
+    );
     send(
         conn,
         host,
         Mail {
-            kind: "sitting_confirmed",
+            kind: if reminder {
+                "sitting_reminder"
+            } else {
+                "sitting_confirmed"
+            },
             to_address: &student.email,
             to_name: &student.name,
             language: lang,
-            subject,
+            subject: if reminder {
+                reminder_subject(lang, &subject)
+            } else {
+                subject
+            },
             body_text: body,
+            body_html: None,
+            ics: Some(ics),
             related: Some(("sitting", &s.id)),
         },
     )
@@ -259,6 +357,28 @@ pub fn sitting_cancelled(
             ),
         ),
     };
+    let ics = match (s.starts_at, s.ends_at) {
+        (Some(start), Some(end)) => {
+            let centre: Centre = centres::table
+                .find(&s.centre_id)
+                .select(Centre::as_select())
+                .first(conn)?;
+            Some(invite(
+                "sitting",
+                &s.id,
+                s.sequence + 1,
+                true,
+                host,
+                &format!("{} {}", r.course_code, r.title),
+                &centre.name,
+                &s.booking_code,
+                start,
+                end,
+                &centre,
+            ))
+        }
+        _ => None,
+    };
     send(
         conn,
         host,
@@ -269,6 +389,8 @@ pub fn sitting_cancelled(
             language: lang,
             subject,
             body_text: body,
+            body_html: None,
+            ics,
             related: Some(("sitting", &s.id)),
         },
     )
@@ -304,6 +426,27 @@ pub fn study_booking(
         (Language::En, true) => ("study_confirmed", format!("Study place booked {}", when(b.starts_at, &centre)), format!("Hello {},\n\nYour study place is booked.\n\nPlace: {}, {}\nRoom: {}\nTime: {}\nBooking code: {}\n", student.name, centre.name, centre.address, room, span, b.booking_code)),
         (Language::En, false) => ("study_cancelled", format!("Study place cancelled {}", when(b.starts_at, &centre)), format!("Hello {},\n\nYour study place {} ({}, {}) is cancelled.\n", student.name, b.booking_code, room, span)),
     };
+    let summary = match lang {
+        Language::Sv => format!("Studieplats, {}", centre.name),
+        Language::En => format!("Study place, {}", centre.name),
+    };
+    let ics = invite(
+        "study",
+        &b.id,
+        if confirmed {
+            b.sequence
+        } else {
+            b.sequence + 1
+        },
+        !confirmed,
+        host,
+        &summary,
+        &format!("{}, {}, {}", centre.name, room, centre.address),
+        &b.booking_code,
+        b.starts_at,
+        b.ends_at,
+        &centre,
+    );
     send(
         conn,
         host,
@@ -314,6 +457,8 @@ pub fn study_booking(
             language: lang,
             subject,
             body_text: body,
+            body_html: None,
+            ics: Some(ics),
             related: Some(("study_booking", &b.id)),
         },
     )

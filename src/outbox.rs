@@ -17,6 +17,9 @@ pub struct Mail<'a> {
     pub language: Language,
     pub subject: String,
     pub body_text: String,
+    pub body_html: Option<String>,
+    /// A calendar invite (.ics) to attach.
+    pub ics: Option<String>,
     pub related: Option<(&'a str, &'a str)>,
 }
 
@@ -37,8 +40,8 @@ pub fn enqueue(conn: &mut DbConn, mail: Mail<'_>, host: &str) -> QueryResult<Str
         language: mail.language.as_str().to_string(),
         subject: mail.subject,
         body_text: mail.body_text,
-        body_html: None,
-        ics: None,
+        body_html: mail.body_html,
+        ics: mail.ics,
         related_kind: mail.related.map(|r| r.0.to_string()),
         related_id: mail.related.map(|r| r.1.to_string()),
         status: "pending".into(),

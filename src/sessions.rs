@@ -267,6 +267,8 @@ pub fn request_link(
                 language,
                 subject,
                 body_text: body,
+                body_html: None,
+                ics: None,
                 related: Some(("user", &user.id)),
             },
             settings

@@ -223,6 +223,7 @@ diesel::table! {
         sequence -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reminded_at -> Nullable<Timestamp>,
     }
 }
 

@@ -22,6 +22,8 @@ pub fn routes() -> Vec<(Method, &'static str, Route)> {
         (Method::GET, "/users", web::get().to(list_users)),
         (Method::POST, "/users", web::post().to(create_user)),
         (Method::GET, "/audit", web::get().to(audit)),
+        (Method::GET, "/mail", web::get().to(outbox)),
+        (Method::POST, "/mail/{id}/retry", web::post().to(retry_mail)),
     ]
 }
 
@@ -86,4 +88,22 @@ async fn audit(state: State, caller: Caller, query: web::Query<accounts::AuditQu
         .db
         .run(move |c| accounts::api_audit(c, &caller, &query))
         .await?)
+}
+
+async fn outbox(state: State, caller: Caller, q: web::Query<crate::mail::OutboxQuery>) -> Reply {
+    let q = q.into_inner();
+    ok(state
+        .db
+        .run(move |c| crate::mail::list(c, &caller, &q))
+        .await?)
+}
+
+async fn retry_mail(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let id = path.into_inner();
+    no_content(
+        state
+            .db
+            .run(move |c| crate::mail::retry(c, &caller, &id))
+            .await?,
+    )
 }

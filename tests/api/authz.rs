@@ -170,6 +170,13 @@ fn cases() -> Vec<Case> {
         case("GET", "/api/v1/users", SYSADMIN_ONLY_200),
         case("POST", "/api/v1/users", SYSADMIN_ONLY_201),
         case("GET", "/api/v1/audit", SYSADMIN_ONLY_200),
+        case("GET", "/api/v1/mail", SYSADMIN_ONLY_200),
+        // The target is a failed message: system admins put it back in line.
+        case(
+            "POST",
+            "/api/v1/mail/{id}/retry",
+            [401, 204, 403, 403, 403, 403, 403, 403, 403],
+        ),
         // A system admin must name the institution it submits for: 422.
         case(
             "POST",
@@ -243,6 +250,34 @@ fn exam_day() -> chrono::NaiveDate {
         d += Duration::days(1);
     }
     d
+}
+
+/// A message in the outbox marked failed, straight in the database.
+fn failed_message(app: &TestApp) -> String {
+    use diesel::prelude::*;
+    use skrivsal::db::schema::mail_outbox;
+    let mut conn = app.db.get().unwrap();
+    let id = skrivsal::outbox::enqueue(
+        &mut conn,
+        skrivsal::outbox::Mail {
+            kind: "test",
+            to_address: "x@example.se",
+            to_name: "",
+            language: skrivsal::domain::Language::Sv,
+            subject: "s".into(),
+            body_text: "b".into(),
+            body_html: None,
+            ics: None,
+            related: None,
+        },
+        "skrivsal.test",
+    )
+    .unwrap();
+    diesel::update(mail_outbox::table.find(&id))
+        .set(mail_outbox::status.eq("failed"))
+        .execute(&mut *conn)
+        .unwrap();
+    id
 }
 
 struct Fixture {
@@ -437,6 +472,8 @@ impl Fixture {
                 .await;
             assert_eq!(r.status, 201, "{r:?}");
             Some(r.body["id"].as_str().unwrap().to_string())
+        } else if path.starts_with("/api/v1/mail/") {
+            Some(failed_message(app))
         } else if path.starts_with("/api/v1/tokens/") {
             let r = app
                 .post_as(

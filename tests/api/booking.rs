@@ -22,18 +22,18 @@ fn exam_day() -> NaiveDate {
     d
 }
 
-struct World {
-    admin: String,
-    institution: String,
-    hall: String,
-    study_room: String,
-    day: NaiveDate,
+pub(crate) struct World {
+    pub(crate) admin: String,
+    pub(crate) institution: String,
+    pub(crate) hall: String,
+    pub(crate) study_room: String,
+    pub(crate) day: NaiveDate,
 }
 
 /// Sundsvall with an exam hall (20 seats, 4 computers), a separate room, a
 /// study area (3 seats), two invigilators available on weekdays 07-20, and
 /// Mittuniversitetet (start offset 60 min, 10 working days' notice).
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let admin = app.admin_with_centre("sundsvall").await;
     let hall = app.post_as(&admin, "/api/v1/centres/sundsvall/rooms", json!({"name": "Skrivsal A", "kind": "exam_hall", "seats": 20, "computer_seats": 4, "accessible": true, "bookable_for": ["exam"]})).await;
     assert_eq!(hall.status, 201, "{hall:?}");
@@ -74,7 +74,7 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
-fn request_body(day: NaiveDate, students: Value) -> Value {
+pub(crate) fn request_body(day: NaiveDate, students: Value) -> Value {
     json!({
         "centre": "sundsvall",
         "course_code": "MA051G",
@@ -88,7 +88,7 @@ fn request_body(day: NaiveDate, students: Value) -> Value {
     })
 }
 
-fn students(n: usize) -> Value {
+pub(crate) fn students(n: usize) -> Value {
     Value::Array(
         (0..n)
             .map(|i| json!({"name": format!("Student {i}"), "email": format!("student{i}@example.se")}))

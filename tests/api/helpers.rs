@@ -414,3 +414,126 @@ impl TestApp {
         admin
     }
 }
+
+/// A real SMTP server on 127.0.0.1 (aiosmtpd, `tests/smtp_sink.py`) that
+/// keeps every message as a file. `None` when aiosmtpd is not installed
+/// (the test then prints that it skipped); under CI that is a failure.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    child: Option<std::process::Child>,
+}
+
+impl SmtpSink {
+    pub fn start() -> Option<SmtpSink> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let dir = tempfile::tempdir().ok()?;
+        let mut sink = SmtpSink {
+            port,
+            dir,
+            child: None,
+        };
+        if !sink.resume() {
+            if std::env::var_os("CI").is_some() {
+                panic!("aiosmtpd is not available: python3 -m pip install aiosmtpd");
+            }
+            eprintln!("SKIPPED: no aiosmtpd for the SMTP tests (python3 -m pip install aiosmtpd)");
+            return None;
+        }
+        Some(sink)
+    }
+
+    /// Starts (again) listening on the same port; false if it could not.
+    pub fn resume(&mut self) -> bool {
+        use std::io::BufRead;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
+        let Ok(mut child) = std::process::Command::new("python3")
+            .arg(script)
+            .arg(self.port.to_string())
+            .arg(self.dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        else {
+            return false;
+        };
+        let mut line = String::new();
+        let ready = child
+            .stdout
+            .take()
+            .map(|out| {
+                std::io::BufReader::new(out).read_line(&mut line).is_ok() && line.trim() == "ready"
+            })
+            .unwrap_or(false);
+        if !ready {
+            let _ = child.kill();
+            let _ = child.wait();
+            return false;
+        }
+        self.child = Some(child);
+        true
+    }
+
+    /// Stops listening (the port refuses connections until `resume`).
+    pub fn pause(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            drop(child.stdin.take());
+            let _ = child.wait();
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far, as text.
+    pub fn messages(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(self.dir.path()) {
+            for e in entries.flatten() {
+                if e.path().extension().is_some_and(|x| x == "eml") {
+                    if let Ok(text) = std::fs::read_to_string(e.path()) {
+                        out.push(text);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Mail settings that send to `smtp_url`, with immediate retries.
+pub fn mail_settings(smtp_url: &str, extra: &[(&str, &str)]) -> skrivsal::config::MailSettings {
+    let mut env = vec![
+        ("SKRIVSAL__MAIL__SMTP_URL".to_string(), smtp_url.to_string()),
+        (
+            "SKRIVSAL__MAIL__RETRY_BASE_SECS".to_string(),
+            "0".to_string(),
+        ),
+        (
+            "SKRIVSAL__MAIL__FROM".to_string(),
+            "skrivsal <noreply@skrivsal.test>".to_string(),
+        ),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Settings::load_from(Sources {
+        local_file: None,
+        env,
+    })
+    .expect("mail settings")
+    .mail
+}

@@ -12,4 +12,5 @@ mod concurrency;
 mod constraints;
 mod demo;
 mod health;
+mod mail;
 mod setup;

@@ -1,0 +1,463 @@
+//! Mail delivery: the worker that takes messages from the outbox and sends
+//! them (SMTP, or .eml files when no SMTP server is configured), with retries.
+//!
+//! Claiming: a worker marks a batch `sending` with a lease
+//! (`claimed_until`) in one transaction; on PostgreSQL with `FOR UPDATE SKIP
+//! LOCKED`, so several workers (in several processes) take disjoint batches
+//! without waiting for each other; on SQLite the transaction is `BEGIN
+//! IMMEDIATE`. A message whose worker died is claimable again once its lease
+//! has run out. Sending and recording "sent" cannot be one atomic step, so
+//! the guarantee is at-least-once in that crash window and exactly-once
+//! otherwise; each message keeps its Message-ID on every attempt, so a
+//! receiving server or client can recognise a repeat.
+
+pub mod ics;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::config::MailSettings;
+use crate::db::models::OutboxMessage;
+use crate::db::schema::mail_outbox;
+use crate::db::{self, Database, DbConn};
+use crate::error::ApiError;
+
+/// How long a claimed message stays reserved for its worker.
+const LEASE_SECS: i64 = 300;
+
+pub enum Mailer {
+    Smtp(Box<SmtpTransport>),
+    Files(FileTransport),
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &MailSettings) -> anyhow::Result<Mailer> {
+        match &settings.smtp_url {
+            Some(url) => {
+                // Plain SMTP to a relay (config refuses other schemes), with
+                // optional credentials in the URL.
+                let parsed =
+                    url::Url::parse(url).map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?;
+                let host = parsed
+                    .host_str()
+                    .ok_or_else(|| anyhow::anyhow!("mail.smtp_url: no host"))?;
+                let mut builder = SmtpTransport::builder_dangerous(host)
+                    .port(parsed.port().unwrap_or(25))
+                    .timeout(Some(Duration::from_secs(20)));
+                if !parsed.username().is_empty() {
+                    builder = builder.credentials(
+                        lettre::transport::smtp::authentication::Credentials::new(
+                            parsed.username().to_string(),
+                            parsed.password().unwrap_or_default().to_string(),
+                        ),
+                    );
+                }
+                Ok(Mailer::Smtp(Box::new(builder.build())))
+            }
+            None => {
+                std::fs::create_dir_all(&settings.dir).map_err(|e| {
+                    anyhow::anyhow!("mail.dir: cannot create {}: {e}", settings.dir.display())
+                })?;
+                Ok(Mailer::Files(FileTransport::new(&settings.dir)))
+            }
+        }
+    }
+
+    fn send(&self, message: &Message) -> Result<(), String> {
+        match self {
+            Mailer::Smtp(t) => t.send(message).map(|_| ()).map_err(|e| e.to_string()),
+            Mailer::Files(t) => t.send(message).map(|_| ()).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// Why a message could not be built: permanent, retrying will not help.
+#[derive(Debug)]
+struct Permanent(String);
+
+pub fn build(row: &OutboxMessage, from: &str) -> Result<Message, String> {
+    let from: Mailbox = from.parse().map_err(|e| format!("sender: {e}"))?;
+    let to_address = row
+        .to_address
+        .parse()
+        .map_err(|e| format!("recipient {}: {e}", row.to_address))?;
+    let to = Mailbox::new(
+        (!row.to_name.is_empty()).then(|| row.to_name.clone()),
+        to_address,
+    );
+    let text = SinglePart::plain(row.body_text.clone());
+    let content = match &row.body_html {
+        Some(html) => MultiPart::alternative()
+            .singlepart(text)
+            .singlepart(SinglePart::html(html.clone())),
+        None => MultiPart::mixed().singlepart(text),
+    };
+    let body = match &row.ics {
+        Some(ics) => {
+            let method = if ics.contains("METHOD:CANCEL") {
+                "CANCEL"
+            } else {
+                "REQUEST"
+            };
+            let kind =
+                ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                    .map_err(|e| e.to_string())?;
+            MultiPart::mixed()
+                .multipart(content)
+                .singlepart(Attachment::new("invite.ics".to_string()).body(ics.clone(), kind))
+        }
+        None => content,
+    };
+    Message::builder()
+        .message_id(Some(row.message_id.clone()))
+        .from(from)
+        .to(to)
+        .subject(row.subject.clone())
+        .multipart(body)
+        .map_err(|e| e.to_string())
+}
+
+/// Exponential backoff with jitter: about base × 2^(attempt-1), between half
+/// and one and a half of that, capped.
+pub fn backoff_secs(settings: &MailSettings, attempts: i32, rng: &mut impl Rng) -> i64 {
+    let exp = settings
+        .retry_base_secs
+        .saturating_mul(1i64 << (attempts.clamp(1, 30) - 1));
+    let capped = exp.min(settings.retry_max_secs);
+    if capped == 0 {
+        return 0;
+    }
+    rng.gen_range(capped / 2..=capped + capped / 2)
+}
+
+/// Claims up to `limit` due messages for this worker.
+fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, ApiError> {
+    db::write_tx(conn, |conn| {
+        let now = db::now();
+        let due = mail_outbox::status
+            .eq("pending")
+            .and(mail_outbox::next_attempt_at.le(now))
+            .or(mail_outbox::status
+                .eq("sending")
+                .and(mail_outbox::claimed_until.lt(now)));
+        let ids: Vec<String> = match conn {
+            DbConn::Postgres(pg) => mail_outbox::table
+                .filter(due)
+                .order(mail_outbox::next_attempt_at)
+                .limit(limit)
+                .select(mail_outbox::id)
+                .for_update()
+                .skip_locked()
+                .load(pg)?,
+            DbConn::Sqlite(_) => mail_outbox::table
+                .filter(due)
+                .order(mail_outbox::next_attempt_at)
+                .limit(limit)
+                .select(mail_outbox::id)
+                .load(conn)?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(mail_outbox::table.filter(mail_outbox::id.eq_any(&ids)))
+            .set((
+                mail_outbox::status.eq("sending"),
+                mail_outbox::claimed_until.eq(Some(now + chrono::Duration::seconds(LEASE_SECS))),
+            ))
+            .execute(conn)?;
+        Ok(mail_outbox::table
+            .filter(mail_outbox::id.eq_any(&ids))
+            .select(OutboxMessage::as_select())
+            .load(conn)?)
+    })
+}
+
+fn record(
+    conn: &mut DbConn,
+    row: &OutboxMessage,
+    outcome: Result<(), String>,
+    settings: &MailSettings,
+) -> Result<(), ApiError> {
+    let now = db::now();
+    let attempts = row.attempts + 1;
+    let update = mail_outbox::table.filter(mail_outbox::id.eq(&row.id));
+    match outcome {
+        Ok(()) => {
+            diesel::update(update)
+                .set((
+                    mail_outbox::status.eq("sent"),
+                    mail_outbox::sent_at.eq(Some(now)),
+                    mail_outbox::attempts.eq(attempts),
+                    mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
+                    mail_outbox::last_error.eq(None::<String>),
+                ))
+                .execute(conn)?;
+        }
+        Err(error) => {
+            let give_up = attempts >= settings.max_attempts || error.starts_with("permanent:");
+            let wait = backoff_secs(settings, attempts, &mut rand::thread_rng());
+            tracing::warn!(message_id = %row.message_id, attempts, give_up, %error, "mail not delivered");
+            diesel::update(update)
+                .set((
+                    mail_outbox::status.eq(if give_up { "failed" } else { "pending" }),
+                    mail_outbox::attempts.eq(attempts),
+                    mail_outbox::next_attempt_at.eq(now + chrono::Duration::seconds(wait)),
+                    mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
+                    mail_outbox::last_error.eq(Some(error.chars().take(1000).collect::<String>())),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// One round: claim a batch, send it, record each outcome. Returns how many
+/// messages were attempted (0: nothing was due).
+pub fn deliver_batch(
+    db: &Database,
+    mailer: &Mailer,
+    settings: &MailSettings,
+) -> Result<usize, ApiError> {
+    let mut conn = db.get()?;
+    let batch = claim(&mut conn, settings.batch_size)?;
+    for row in &batch {
+        let outcome = build(row, &settings.from)
+            .map_err(Permanent)
+            .map_err(|p| format!("permanent: {}", p.0))
+            .and_then(|message| mailer.send(&message));
+        record(&mut conn, row, outcome, settings)?;
+    }
+    Ok(batch.len())
+}
+
+/// Delivers until nothing is due. For the command line and tests.
+pub fn drain(db: &Database, mailer: &Mailer, settings: &MailSettings) -> Result<usize, ApiError> {
+    let mut total = 0;
+    loop {
+        let n = deliver_batch(db, mailer, settings)?;
+        if n == 0 {
+            return Ok(total);
+        }
+        total += n;
+    }
+}
+
+/// The worker loop: deliver what is due, queue due reminders, sleep when
+/// idle, stop when `stop` is set.
+pub fn run_worker(
+    db: Database,
+    mailer: Mailer,
+    settings: MailSettings,
+    host: String,
+    stop: Arc<AtomicBool>,
+) {
+    let poll = Duration::from_secs(settings.poll_interval_secs);
+    while !stop.load(Ordering::Relaxed) {
+        if let Err(e) = crate::reminders::queue_due(&db, &host, settings.reminder_hours) {
+            tracing::error!(error = %e, "queueing reminders failed");
+        }
+        let worked = match deliver_batch(&db, &mailer, &settings) {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e, "mail delivery round failed");
+                0
+            }
+        };
+        if worked == 0 {
+            // Sleep in small steps so a shutdown is noticed quickly.
+            let mut slept = Duration::ZERO;
+            while slept < poll && !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                slept += Duration::from_millis(100);
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------ admin API
+
+#[derive(Debug, Deserialize)]
+pub struct OutboxQuery {
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutboxOut {
+    pub id: String,
+    pub message_id: String,
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: chrono::DateTime<chrono::FixedOffset>,
+    pub last_error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    pub sent_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+pub const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
+
+pub fn list(
+    conn: &mut DbConn,
+    caller: &crate::auth::Caller,
+    q: &OutboxQuery,
+) -> Result<crate::pagination::Page<OutboxOut>, ApiError> {
+    caller.require_system_admin()?;
+    let page = crate::pagination::PageQuery {
+        limit: q.limit,
+        cursor: q.cursor.clone(),
+    };
+    let limit = page.limit()?;
+    let mut query = mail_outbox::table
+        .select(OutboxMessage::as_select())
+        .order(mail_outbox::id)
+        .into_boxed();
+    if let Some(c) = page.cursor()? {
+        query = query.filter(mail_outbox::id.gt(c));
+    }
+    if let Some(s) = &q.status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(ApiError::invalid(
+                "status",
+                "status",
+                format!("use one of {}", STATUSES.join(", ")),
+            ));
+        }
+        query = query.filter(mail_outbox::status.eq(s.clone()));
+    }
+    let rows = query.limit(limit + 1).load(conn)?;
+    use crate::timefmt::utc;
+    Ok(crate::pagination::Page::from_rows(
+        rows,
+        limit,
+        |r| r.id.clone(),
+        |r| OutboxOut {
+            id: r.id,
+            message_id: r.message_id,
+            kind: r.kind,
+            to: r.to_address,
+            subject: r.subject,
+            status: r.status,
+            attempts: r.attempts,
+            next_attempt_at: utc(r.next_attempt_at),
+            last_error: r.last_error,
+            created_at: utc(r.created_at),
+            sent_at: r.sent_at.map(utc),
+        },
+    ))
+}
+
+/// Puts a failed message back in line, due now, with a fresh set of attempts.
+pub fn retry(conn: &mut DbConn, caller: &crate::auth::Caller, id: &str) -> Result<(), ApiError> {
+    caller.require_system_admin()?;
+    db::write_tx(conn, |conn| {
+        let status: String = mail_outbox::table
+            .find(id)
+            .select(mail_outbox::status)
+            .first(conn)
+            .optional()?
+            .ok_or(ApiError::NotFound)?;
+        crate::exams::require_state("message", &status, &["failed"], "retry")?;
+        diesel::update(mail_outbox::table.find(id))
+            .set((
+                mail_outbox::status.eq("pending"),
+                mail_outbox::attempts.eq(0),
+                mail_outbox::next_attempt_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        crate::audit::record_by(conn, caller, "mail.retry", "mail", id)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn settings() -> MailSettings {
+        crate::config::Settings::load_from(crate::config::Sources {
+            local_file: None,
+            env: vec![],
+        })
+        .map(|s| s.mail)
+        .unwrap()
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        let s = settings();
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
+        for attempt in 1..=12 {
+            let expected = (s.retry_base_secs << (attempt - 1)).min(s.retry_max_secs);
+            for _ in 0..50 {
+                let w = backoff_secs(&s, attempt, &mut rng);
+                assert!(
+                    w >= expected / 2 && w <= expected + expected / 2,
+                    "attempt {attempt}: {w}"
+                );
+            }
+        }
+    }
+
+    fn row(ics: Option<&str>) -> OutboxMessage {
+        let now = db::now();
+        OutboxMessage {
+            id: db::new_id(),
+            message_id: "<abc@skrivsal.test>".into(),
+            kind: "sitting_confirmed".into(),
+            to_address: "alva@example.se".into(),
+            to_name: "Alva Eriksson".into(),
+            language: "sv".into(),
+            subject: "Bekräftad: MA051G".into(),
+            body_text: "Hej Alva! Välkommen.".into(),
+            body_html: Some("<p>Hej Alva! Välkommen.</p>".into()),
+            ics: ics.map(str::to_string),
+            related_kind: None,
+            related_id: None,
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            claimed_until: None,
+            last_error: None,
+            created_at: now,
+            sent_at: None,
+        }
+    }
+
+    #[test]
+    fn messages_carry_their_id_parts_and_invite() {
+        let m = build(
+            &row(Some(
+                "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
+            )),
+            "skrivsal <noreply@skrivsal.test>",
+        )
+        .unwrap();
+        let text = String::from_utf8(m.formatted()).unwrap();
+        assert!(text.contains("Message-ID: <abc@skrivsal.test>"), "{text}");
+        assert!(text.contains("multipart/alternative"));
+        assert!(text.contains("text/calendar; charset=utf-8; method=REQUEST"));
+        assert!(text.contains("invite.ics"));
+    }
+
+    #[test]
+    fn a_bad_recipient_is_a_permanent_failure() {
+        let mut r = row(None);
+        r.to_address = "not an address".into();
+        assert!(build(&r, "noreply@skrivsal.test")
+            .unwrap_err()
+            .contains("recipient"));
+    }
+}

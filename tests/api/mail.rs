@@ -1,0 +1,404 @@
+//! E-mail: delivery over real SMTP, invites, retries after an outage,
+//! several workers, reminders once, failed messages and their retry.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde_json::json;
+use skrivsal::db::schema::mail_outbox;
+use skrivsal::mail::{self, Mailer};
+
+use crate::app_test;
+use crate::booking::{request_body, students, world};
+use crate::helpers::{mail_settings, SmtpSink, TestApp};
+
+/// The decoded subject (RFC 2047 encoded words and all).
+fn subject(message: &str) -> String {
+    mail_parser::MessageParser::default()
+        .parse(message.as_bytes())
+        .and_then(|m| m.subject().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The decoded plain-text body.
+fn body(message: &str) -> String {
+    mail_parser::MessageParser::default()
+        .parse(message.as_bytes())
+        .and_then(|m| m.body_text(0).map(|b| b.into_owned()))
+        .unwrap_or_default()
+}
+
+fn header<'a>(message: &'a str, name: &str) -> Option<&'a str> {
+    message
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+        })
+        .map(|l| l[name.len() + 1..].trim())
+}
+
+/// The invite attached to a message, decoded and unfolded (lines joined
+/// where RFC 5545 folded them).
+fn ics(message: &str) -> Option<String> {
+    use mail_parser::MimeHeaders;
+    let parsed = mail_parser::MessageParser::default().parse(message.as_bytes())?;
+    let invite = parsed
+        .attachments()
+        .find(|a| a.attachment_name() == Some("invite.ics"))?;
+    let text = String::from_utf8(invite.contents().to_vec()).ok()?;
+    Some(text.replace("\r\n ", "").replace("\n ", ""))
+}
+
+fn status_counts(app: &TestApp) -> HashMap<String, i64> {
+    let mut conn = app.db.get().unwrap();
+    let rows: Vec<String> = mail_outbox::table
+        .select(mail_outbox::status)
+        .load(&mut *conn)
+        .unwrap();
+    let mut m = HashMap::new();
+    for r in rows {
+        *m.entry(r).or_insert(0) += 1;
+    }
+    m
+}
+
+app_test!(
+    confirmations_arrive_over_smtp_with_invites,
+    |app| async move {
+        let Some(sink) = SmtpSink::start() else {
+            return;
+        };
+        let w = world(&app).await;
+        let mut list = students(2);
+        list[1]["language"] = json!("en");
+        list[0]["personnummer"] = json!("19811218-9876");
+        let r = app
+            .post_as(
+                &w.institution,
+                "/api/v1/exam-requests",
+                request_body(w.day, list),
+            )
+            .await;
+        let id = r.body["id"].as_str().unwrap().to_string();
+        let sitting0 = r.body["sittings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["student"]["email"] == "student0@example.se")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            app.post_as(
+                &w.admin,
+                &format!("/api/v1/exam-requests/{id}/approve"),
+                json!({})
+            )
+            .await
+            .status,
+            200
+        );
+        let settings = mail_settings(&sink.url(), &[]);
+        let mailer = Mailer::from_settings(&settings).unwrap();
+        let sent = mail::drain(&app.db, &mailer, &settings).unwrap();
+        let messages = sink.messages();
+        assert_eq!(messages.len(), sent, "every attempted message arrived");
+        assert_eq!(status_counts(&app).get("sent").copied(), Some(sent as i64));
+
+        let to = |m: &String, addr: &str| header(m, "X-Envelope-To") == Some(addr);
+        let confirmed_sv = messages
+            .iter()
+            .find(|m| to(m, "student0@example.se") && subject(m).starts_with("Bekräftad: MA051G"))
+            .expect("Swedish confirmation");
+        let confirmed_en = messages
+            .iter()
+            .find(|m| to(m, "student1@example.se") && subject(m).starts_with("Confirmed: MA051G"))
+            .expect("English confirmation");
+        assert!(
+            messages.iter().any(|m| to(m, "tentamen@miun.se")),
+            "the institution hears too"
+        );
+        // Facts in the body; no identity number anywhere, no accommodation in a subject.
+        let text = body(confirmed_en);
+        assert!(
+            text.contains("Skrivsal A")
+                && text.contains("Miniräknare")
+                && text.contains("photo ID"),
+            "{text}"
+        );
+        assert!(body(confirmed_sv).contains("fotolegitimation"));
+        assert!(messages
+            .iter()
+            .all(|m| !m.contains("9876") && !body(m).contains("9876")));
+        assert!(
+            messages
+                .iter()
+                .all(|m| !subject(m).to_lowercase().contains("extra")),
+            "no accommodation in a subject"
+        );
+        // The invite: stable UID per sitting, first sequence, local time in Stockholm.
+        let invite = ics(confirmed_sv).expect("an invite is attached");
+        assert!(invite.contains("METHOD:REQUEST"), "{invite}");
+        assert!(
+            invite.contains(&format!("UID:sitting-{sitting0}@127.0.0.1")),
+            "{invite}"
+        );
+        assert!(invite.contains("SEQUENCE:1"), "{invite}");
+        assert!(
+            invite.contains(&format!(
+                "DTSTART;TZID=Europe/Stockholm:{}T090000",
+                w.day.format("%Y%m%d")
+            )),
+            "{invite}"
+        );
+        assert!(invite.contains("BEGIN:VTIMEZONE"));
+        let message_ids: Vec<&str> = messages
+            .iter()
+            .filter_map(|m| header(m, "Message-ID"))
+            .collect();
+        assert_eq!(message_ids.len(), messages.len());
+
+        // Cancelling sends a CANCEL for the same calendar entry, one sequence on.
+        let r = app
+            .post_as(
+                &w.admin,
+                &format!("/api/v1/exam-sittings/{sitting0}/cancel"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        mail::drain(&app.db, &mailer, &settings).unwrap();
+        let after = sink.messages();
+        let cancel = after
+            .iter()
+            .filter_map(|m| ics(m))
+            .find(|i| i.contains("METHOD:CANCEL"))
+            .expect("a cancellation invite");
+        assert!(cancel.contains(&format!("UID:sitting-{sitting0}@127.0.0.1")));
+        assert!(cancel.contains("SEQUENCE:2"), "{cancel}");
+        assert!(cancel.contains("STATUS:CANCELLED"));
+    }
+);
+
+app_test!(
+    an_smtp_outage_loses_nothing_and_duplicates_nothing,
+    |app| async move {
+        let Some(mut sink) = SmtpSink::start() else {
+            return;
+        };
+        sink.pause();
+        let w = world(&app).await;
+        let day = w.day + chrono::Duration::days(1);
+        // Fifty study places confirmed while the mail server is down.
+        for i in 0..50 {
+            let token = app.token(&format!("outage{i}@student.se"), "student", &[], None);
+            let from = 8 + i % 9;
+            let r = app
+            .post_as(&token, "/api/v1/study-bookings", json!({"centre": "sundsvall", "starts_at": format!("{day}T{from:02}:00"), "ends_at": format!("{day}T{from:02}:30")}))
+            .await;
+            if r.status == 409 {
+                // The 3-seat room is full at that hour: use the next day.
+                let d2 = day + chrono::Duration::days(1 + (i / 27) as i64);
+                let r = app
+                .post_as(&token, "/api/v1/study-bookings", json!({"centre": "sundsvall", "starts_at": format!("{d2}T{:02}:{:02}", 8 + i % 9, (i % 2) * 30), "ends_at": format!("{d2}T{:02}:{:02}", 8 + i % 9, (i % 2) * 30 + 29)}))
+                .await;
+                assert!(matches!(r.status, 201 | 409), "{r:?}");
+            }
+        }
+        let settings = mail_settings(&sink.url(), &[("SKRIVSAL__MAIL__BATCH_SIZE", "1000")]);
+        let mailer = Mailer::from_settings(&settings).unwrap();
+        let queued = status_counts(&app).get("pending").copied().unwrap_or(0);
+        assert!(queued >= 50, "{queued}");
+        // One round against the dead server: everything is tried, nothing lost.
+        let tried = mail::deliver_batch(&app.db, &mailer, &settings).unwrap();
+        assert_eq!(tried as i64, queued);
+        assert_eq!(status_counts(&app).get("pending").copied(), Some(queued));
+        {
+            let mut conn = app.db.get().unwrap();
+            let errors: Vec<Option<String>> = mail_outbox::table
+                .select(mail_outbox::last_error)
+                .load(&mut *conn)
+                .unwrap();
+            assert!(errors.iter().all(|e| e.is_some()));
+        }
+        // The server comes back: every message arrives exactly once.
+        assert!(sink.resume());
+        mail::drain(&app.db, &mailer, &settings).unwrap();
+        let messages = sink.messages();
+        assert_eq!(messages.len() as i64, queued);
+        let mut ids: Vec<&str> = messages
+            .iter()
+            .filter_map(|m| header(m, "Message-ID"))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len() as i64, queued, "no message twice");
+        assert_eq!(status_counts(&app).get("sent").copied(), Some(queued));
+    }
+);
+
+fn enqueue_many(app: &TestApp, n: usize) {
+    let mut conn = app.db.get().unwrap();
+    for i in 0..n {
+        skrivsal::outbox::enqueue(
+            &mut conn,
+            skrivsal::outbox::Mail {
+                kind: "test",
+                to_address: &format!("bulk{i}@example.se"),
+                to_name: "",
+                language: skrivsal::domain::Language::Sv,
+                subject: format!("Meddelande {i}"),
+                body_text: "Hej".into(),
+                body_html: None,
+                ics: None,
+                related: None,
+            },
+            "skrivsal.test",
+        )
+        .unwrap();
+    }
+}
+
+app_test!(
+    two_workers_deliver_each_message_exactly_once,
+    |app| async move {
+        let Some(sink) = SmtpSink::start() else {
+            return;
+        };
+        enqueue_many(&app, 500);
+        let settings = mail_settings(&sink.url(), &[("SKRIVSAL__MAIL__BATCH_SIZE", "25")]);
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                let (db, settings) = (app.db.clone(), settings.clone());
+                std::thread::spawn(move || {
+                    let mailer = Mailer::from_settings(&settings).unwrap();
+                    mail::drain(&db, &mailer, &settings).unwrap()
+                })
+            })
+            .collect();
+        let attempted: Vec<usize> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+        assert_eq!(attempted.iter().sum::<usize>(), 500, "{attempted:?}");
+        let messages = sink.messages();
+        assert_eq!(messages.len(), 500);
+        let mut ids: Vec<&str> = messages
+            .iter()
+            .filter_map(|m| header(m, "Message-ID"))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 500);
+        assert_eq!(status_counts(&app).get("sent").copied(), Some(500));
+    }
+);
+
+app_test!(
+    reminders_are_queued_once_whatever_runs_them,
+    |app| async move {
+        let w = world(&app).await;
+        let r = app
+            .post_as(
+                &w.institution,
+                "/api/v1/exam-requests",
+                request_body(w.day, students(3)),
+            )
+            .await;
+        let id = r.body["id"].as_str().unwrap().to_string();
+        app.post_as(
+            &w.admin,
+            &format!("/api/v1/exam-requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        // The exam is five weeks away: a reminder window that reaches it.
+        let hours = 24 * 60;
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let db = app.db.clone();
+                std::thread::spawn(move || {
+                    skrivsal::reminders::queue_due(&db, "skrivsal.test", hours).unwrap()
+                })
+            })
+            .collect();
+        let queued: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+        assert_eq!(queued, 3);
+        assert_eq!(
+            skrivsal::reminders::queue_due(&app.db, "skrivsal.test", hours).unwrap(),
+            0
+        );
+        let mut conn = app.db.get().unwrap();
+        let reminders: Vec<String> = mail_outbox::table
+            .filter(mail_outbox::kind.eq("sitting_reminder"))
+            .select(mail_outbox::subject)
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(reminders.len(), 3);
+        assert!(
+            reminders.iter().all(|s| s.starts_with("Påminnelse:")),
+            "{reminders:?}"
+        );
+        // With a 48-hour window nothing is due yet.
+        drop(conn);
+        let r = app
+            .post_as(
+                &w.institution,
+                "/api/v1/exam-requests",
+                request_body(w.day + chrono::Duration::days(1), students(1)),
+            )
+            .await;
+        let id = r.body["id"].as_str().unwrap().to_string();
+        app.post_as(
+            &w.admin,
+            &format!("/api/v1/exam-requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            skrivsal::reminders::queue_due(&app.db, "skrivsal.test", 48).unwrap(),
+            0
+        );
+    }
+);
+
+app_test!(failed_messages_are_listed_and_retried, |app| async move {
+    let admin = app.token("root@example.se", "system_admin", &[], None);
+    enqueue_many(&app, 1);
+    // Nothing listens on port 1: with one attempt allowed the message fails.
+    let settings = mail_settings(
+        "smtp://127.0.0.1:1",
+        &[("SKRIVSAL__MAIL__MAX_ATTEMPTS", "1")],
+    );
+    let mailer = Mailer::from_settings(&settings).unwrap();
+    mail::drain(&app.db, &mailer, &settings).unwrap();
+    let failed = app.get_as(&admin, "/api/v1/mail?status=failed").await;
+    assert_eq!(failed.status, 200, "{failed:?}");
+    let items = failed.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert!(items[0]["last_error"].as_str().is_some());
+    let id = items[0]["id"].as_str().unwrap();
+    assert_eq!(
+        app.post_as(&admin, &format!("/api/v1/mail/{id}/retry"), json!({}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        app.get_as(&admin, "/api/v1/mail?status=pending").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Only failed messages can be retried.
+    let r = app
+        .post_as(&admin, &format!("/api/v1/mail/{id}/retry"), json!({}))
+        .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(
+        app.get_as(&admin, "/api/v1/mail?status=lost")
+            .await
+            .error_fields(),
+        ["status"]
+    );
+});
