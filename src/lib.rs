@@ -22,6 +22,7 @@ pub mod institutions;
 pub mod invigilators;
 pub mod itc2007;
 pub mod notify;
+pub mod openapi;
 pub mod outbox;
 pub mod pagination;
 pub mod placement;

@@ -11,4 +11,5 @@ mod cli;
 mod constraints;
 mod demo;
 mod health;
+mod openapi;
 mod setup;
