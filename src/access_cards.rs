@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::Caller;
@@ -15,18 +16,21 @@ use crate::domain::{Language, Role};
 use crate::error::ApiError;
 use crate::validate::Validator;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessCardInput {
+    /// The student's account is created if there is none.
     pub student_email: String,
     /// Used when the student has no account yet.
     pub student_name: Option<String>,
     pub card_number: Option<String>,
+    #[schema(format = Date, example = "2026-01-01")]
     pub valid_from: String,
+    #[schema(format = Date, example = "2026-06-30")]
     pub valid_to: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AccessCardOut {
     pub id: String,
     pub centre: String,

@@ -11,6 +11,7 @@ use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::audit;
 use crate::db::models::{ApiToken, User, UserCentre};
@@ -256,13 +257,15 @@ mod tests {
 use crate::auth::Caller;
 use crate::error::ApiError;
 
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct MeOut {
     pub id: String,
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// Slugs of the centres the caller works at.
     pub centres: Vec<String>,
+    /// The institution's slug, for institution accounts.
     pub institution: Option<String>,
 }
 
@@ -290,17 +293,18 @@ pub fn me(conn: &mut DbConn, caller: &Caller) -> Result<MeOut, ApiError> {
     })
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenInput {
     pub name: String,
     /// Another user's e-mail (system admins only); default: the caller.
     pub user: Option<String>,
     /// Days until the token stops working; none: until revoked.
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<i64>,
 }
 
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct TokenOut {
     pub id: String,
     pub name: String,
@@ -401,20 +405,25 @@ pub fn api_revoke_token(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<
     })
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     pub email: String,
+    /// `system_admin`, `centre_admin`, `invigilator`, `institution` or `student`.
+    #[schema(example = "centre_admin")]
     pub role: String,
     pub name: Option<String>,
     #[serde(default)]
     pub centres: Vec<String>,
     pub institution: Option<String>,
+    /// Optional; at least 10 characters. Never echoed or logged.
+    #[schema(format = Password)]
     pub password: Option<String>,
+    /// `sv` (default) or `en`.
     pub language: Option<String>,
 }
 
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct UserOut {
     pub id: String,
     pub email: String,
@@ -530,14 +539,19 @@ pub fn api_list_users(
     ))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Page size, 1–500; 50 when absent.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Only entries of this action, e.g. `sign_in.failure`.
     pub action: Option<String>,
 }
 
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct AuditOut {
     pub id: String,
     pub at: chrono::DateTime<chrono::FixedOffset>,
@@ -547,6 +561,8 @@ pub struct AuditOut {
     pub target_kind: Option<String>,
     pub target_id: Option<String>,
     pub ip: Option<String>,
+    /// Whatever the action records; its shape depends on `action`.
+    #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::audit;
 use crate::auth::Caller;
@@ -21,16 +22,23 @@ use crate::validate::{weekday_from_index, weekday_name, Validator};
 
 // ---------------------------------------------------------------- centres
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CentreInput {
+    #[schema(example = "sundsvall")]
     pub slug: String,
+    #[schema(example = "Lärcentrum Sundsvall")]
     pub name: String,
     pub municipality: String,
     pub address: String,
     pub email: String,
+    /// IANA time zone; `Europe/Stockholm` when absent.
+    #[schema(example = "Europe/Stockholm")]
     pub timezone: Option<String>,
+    /// `sv` (default) or `en`.
+    #[schema(example = "sv")]
     pub language: Option<String>,
+    /// Students per invigilator, 1–1000; 20 when absent.
     pub invigilator_ratio: Option<i64>,
     pub closed_on_de_facto_holidays: Option<bool>,
     pub max_future_study_bookings: Option<i64>,
@@ -38,7 +46,7 @@ pub struct CentreInput {
 }
 
 /// PATCH: every field optional; `null` clears an optional limit.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CentrePatch {
     pub slug: Option<String>,
@@ -50,10 +58,14 @@ pub struct CentrePatch {
     pub language: Option<String>,
     pub invigilator_ratio: Option<i64>,
     pub closed_on_de_facto_holidays: Option<bool>,
+    /// `null` removes the limit; absent keeps it.
     #[serde(default, with = "double_option")]
     pub max_future_study_bookings: Option<Option<i64>>,
+    /// `null` removes the limit; absent keeps it.
     #[serde(default, with = "double_option")]
     pub max_study_hours_per_week: Option<Option<i64>>,
+    /// `false` deactivates (system admins only), refused with 409 while
+    /// future bookings depend on the centre.
     pub active: Option<bool>,
 }
 
@@ -70,7 +82,7 @@ mod double_option {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CentreOut {
     pub id: String,
     pub slug: String,
@@ -414,15 +426,23 @@ pub fn refuse_if_committed(
 
 // ---------------------------------------------------------------- hours
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+/// One weekday's span, wall-clock time in the centre's zone.
+#[derive(Debug, Deserialize, Serialize, Clone, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoursEntry {
+    /// `mon` … `sun`.
+    #[schema(example = "mon")]
     pub weekday: String,
+    /// `HH:MM`.
+    #[schema(example = "08:00")]
     pub opens: String,
+    /// `HH:MM`, after `opens`.
+    #[schema(example = "17:00")]
     pub closes: String,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+/// Staffed opening hours and the (usually longer) hours an access card opens the door.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoursInput {
     pub opening: Vec<HoursEntry>,
@@ -540,15 +560,20 @@ pub fn put_hours(
 
 // ---------------------------------------------------------------- closures
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureInput {
+    /// First closed day, `YYYY-MM-DD`.
+    #[schema(format = Date, example = "2027-12-27")]
     pub from: String,
+    /// Last closed day (inclusive), `YYYY-MM-DD`.
+    #[schema(format = Date, example = "2027-12-30")]
     pub to: String,
+    #[schema(example = "Jul")]
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ClosureOut {
     pub id: String,
     pub from: NaiveDate,
@@ -678,13 +703,18 @@ pub fn calendar_input(conn: &mut DbConn, centre: &Centre) -> QueryResult<CentreC
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CalendarQuery {
+    /// First day, `YYYY-MM-DD`; today in the centre's zone when absent.
+    #[param(format = Date)]
     pub from: Option<String>,
+    /// Last day (inclusive, at most 366 days after `from`); `from` + 6 days when absent.
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CalendarOut {
     pub centre: String,
     pub timezone: String,
@@ -693,30 +723,32 @@ pub struct CalendarOut {
     pub days: Vec<DayOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DayOut {
     pub date: NaiveDate,
+    #[schema(example = "mon")]
     pub weekday: &'static str,
     pub closed: Option<ClosedOut>,
     pub staffed: Vec<SpanOut>,
     pub access_card: Vec<SpanOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ClosedOut {
     pub reason: String,
     pub holiday: Option<HolidayOut>,
     pub closure: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct HolidayOut {
     pub name_sv: &'static str,
     pub name_en: &'static str,
     pub kind: calendar::HolidayKind,
 }
 
-#[derive(Debug, Serialize)]
+/// A span of real time, given in the centre's local time with its offset.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SpanOut {
     pub start: DateTime<FixedOffset>,
     pub end: DateTime<FixedOffset>,
@@ -795,13 +827,18 @@ pub fn calendar(
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AtQuery {
+    /// RFC 3339; without an offset it is the centre's wall-clock time, and
+    /// must exist and be unambiguous there (422 `local_time_nonexistent`,
+    /// `local_time_ambiguous`).
+    #[param(example = "2026-03-30T09:00")]
     pub time: String,
 }
 
 /// Whether the centre is staffed or open to card holders at one instant.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AtOut {
     pub time: DateTime<FixedOffset>,
     pub staffed: bool,

@@ -7,9 +7,11 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// One invalid field: which, by what rule, in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "opening[0].closes", "rule": "after_opens", "message": "must be after opens"}))]
 pub struct FieldError {
     pub field: String,
     pub rule: String,
@@ -31,14 +33,15 @@ impl FieldError {
 }
 
 /// The item a conflicting write collides with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ItemRef {
+    #[schema(example = "sitting")]
     pub kind: String,
     pub id: String,
 }
 
 /// One broken rule of PRODUCT.md, or a state conflict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Conflict {
     pub rule: String,
     pub message: String,
@@ -114,8 +117,15 @@ impl ApiError {
 
 /// The problem+json body. `errors` and `conflicts` are always present (possibly
 /// empty) so that clients can iterate them without checking first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation-failed", "title": "Invalid field values", "status": 422,
+    "detail": "1 invalid field(s)",
+    "errors": [{"field": "seats", "rule": "type", "message": "invalid type: string \"many\", expected i64"}],
+    "conflicts": []
+}))]
 pub struct Problem {
+    /// A relative URI naming the kind of problem, e.g. `/problems/not-found`.
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::calendar::{self, HolidayOptions};
@@ -23,7 +24,7 @@ pub const PAPER_DELIVERIES: [&str; 4] = ["email", "post", "upload", "portal"];
 pub const MAX_DURATION_MINUTES: i64 = 12 * 60;
 pub const MAX_STUDENTS: usize = 500;
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Accommodations {
     #[serde(default)]
@@ -39,12 +40,14 @@ pub struct Accommodations {
     pub other: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StudentInput {
     pub name: String,
     pub email: String,
+    #[schema(example = "19900101-0017")]
     pub personnummer: Option<String>,
+    /// `sv` or `en`.
     pub language: Option<String>,
     #[serde(default)]
     pub protected_identity: bool,
@@ -52,14 +55,19 @@ pub struct StudentInput {
     pub accommodations: Accommodations,
 }
 
-#[derive(Debug, Deserialize)]
+/// The centre picks the start within the window.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WindowInput {
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T08:00")]
     pub earliest_start: String,
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T17:00")]
     pub latest_end: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
     pub name: Option<String>,
@@ -67,9 +75,12 @@ pub struct ContactInput {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Give either `starts_at` or `window`.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamRequestInput {
+    /// The centre's slug or id.
+    #[schema(example = "sundsvall")]
     pub centre: String,
     /// Only for system admins submitting on an institution's behalf.
     pub institution: Option<String>,
@@ -77,24 +88,30 @@ pub struct ExamRequestInput {
     #[serde(default)]
     pub course_name: String,
     pub title: String,
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T09:00")]
     pub starts_at: Option<String>,
     pub window: Option<WindowInput>,
+    #[schema(minimum = 1, maximum = 720)]
     pub duration_minutes: i64,
     #[serde(default)]
     pub aids: String,
     #[serde(default)]
     pub computer_required: bool,
+    /// `email`, `post`, `upload` or `portal`.
     pub paper_delivery: Option<String>,
+    /// `scan_email`, `post` or `upload`; the institution's rule when absent.
     pub answer_return: Option<String>,
     #[serde(default)]
     pub contact: ContactInput,
+    /// Students add themselves (`POST /exam-sittings`) until the registration deadline.
     #[serde(default)]
     pub open: bool,
     #[serde(default)]
     pub students: Vec<StudentInput>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SittingOut {
     pub id: String,
     pub booking_code: String,
@@ -110,19 +127,19 @@ pub struct SittingOut {
     pub ends_at: Option<DateTime<FixedOffset>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StudentOut {
     pub name: String,
     pub email: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct WindowOut {
     pub earliest_start: DateTime<FixedOffset>,
     pub latest_end: DateTime<FixedOffset>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ExamRequestOut {
     pub id: String,
     pub status: String,
@@ -729,11 +746,17 @@ fn render(
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// `submitted`, `approved`, `rejected`, `scheduled`, `completed` or `cancelled`.
     pub status: Option<String>,
+    /// The centre's slug or id.
     pub centre: Option<String>,
+    /// Page size, 1–500; 50 when absent.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
@@ -828,7 +851,7 @@ pub fn require_state(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonInput {
     pub reason: String,

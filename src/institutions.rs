@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::Caller;
@@ -16,7 +17,7 @@ use crate::validate::Validator;
 pub const KINDS: [&str; 3] = ["university", "yh", "other"];
 pub const ANSWER_RETURNS: [&str; 3] = ["scan_email", "post", "upload"];
 
-#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+#[derive(Debug, Default, Deserialize, Serialize, Clone, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RulesInput {
     /// How far a centre may move the start from the campus start, either way.
@@ -27,21 +28,26 @@ pub struct RulesInput {
     pub late_entry_minutes: Option<i64>,
     /// Working days before the exam when registration closes.
     pub registration_deadline_days: Option<i64>,
+    /// `scan_email`, `post` or `upload`.
+    #[schema(example = "scan_email")]
     pub answer_return: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstitutionInput {
+    #[schema(example = "miun")]
     pub slug: String,
     pub name: String,
     pub email: String,
+    /// `university`, `yh` or `other`.
+    #[schema(example = "university")]
     pub kind: Option<String>,
     #[serde(default)]
     pub rules: RulesInput,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstitutionPatch {
     pub name: Option<String>,
@@ -50,7 +56,7 @@ pub struct InstitutionPatch {
     pub rules: Option<RulesInput>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RulesOut {
     pub start_offset_minutes: i32,
     pub min_stay_minutes: i32,
@@ -59,7 +65,7 @@ pub struct RulesOut {
     pub answer_return: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct InstitutionOut {
     pub id: String,
     pub slug: String,

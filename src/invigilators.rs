@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::audit;
 use crate::auth::Caller;
@@ -16,21 +17,21 @@ use crate::error::ApiError;
 use crate::timefmt;
 use crate::validate::{weekday_from_index, weekday_name, Validator};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvigilatorInput {
     pub name: String,
     pub email: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvigilatorPatch {
     pub name: Option<String>,
     pub email: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct InvigilatorOut {
     pub id: String,
     pub centre: String,
@@ -217,24 +218,32 @@ pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), ApiErr
 
 // ---------------------------------------------------------------- availability
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+/// A recurring span, wall-clock time in the centre's zone.
+#[derive(Debug, Deserialize, Serialize, Clone, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeeklyEntry {
+    #[schema(example = "mon")]
     pub weekday: String,
+    #[schema(example = "07:00")]
     pub from: String,
+    #[schema(example = "20:00")]
     pub to: String,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+/// A dated exception: unavailable all day, or (un)available between `from` and `to`.
+#[derive(Debug, Deserialize, Serialize, Clone, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExceptionEntry {
+    #[schema(format = Date, example = "2026-04-07")]
     pub date: String,
+    #[schema(example = "12:00")]
     pub from: Option<String>,
+    #[schema(example = "16:00")]
     pub to: Option<String>,
     pub available: bool,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AvailabilityInput {
     pub weekly: Vec<WeeklyEntry>,
@@ -242,7 +251,9 @@ pub struct AvailabilityInput {
     pub exceptions: Vec<ExceptionEntry>,
 }
 
-#[derive(Debug, Serialize)]
+// Renamed in the API description: study places have an `AvailabilityOut` too.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InvigilatorAvailability)]
 pub struct AvailabilityOut {
     pub weekly: Vec<WeeklyEntry>,
     pub exceptions: Vec<ExceptionEntry>,
@@ -252,7 +263,8 @@ pub struct AvailabilityOut {
     pub available: Vec<Span>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AvailableSpan)]
 pub struct Span {
     pub start: DateTime<FixedOffset>,
     pub end: DateTime<FixedOffset>,
@@ -369,9 +381,14 @@ pub fn put_availability(
     get_availability(conn, caller, id, &AvailabilityQuery::default())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AvailabilityQuery {
+    /// First day of the resolved spans, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
+    /// Last day of the resolved spans, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 

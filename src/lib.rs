@@ -23,6 +23,7 @@ pub mod invigilators;
 pub mod itc2007;
 pub mod mail;
 pub mod notify;
+pub mod openapi;
 pub mod outbox;
 pub mod pagination;
 pub mod placement;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::Caller;
@@ -23,20 +24,26 @@ pub const KINDS: [&str; 5] = [
 ];
 pub const MAX_SEATS: i64 = 10_000;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoomInput {
     pub name: String,
+    /// `exam_hall`, `study_area`, `group_room`, `separate_room` or `video_room`.
+    #[schema(example = "exam_hall")]
     pub kind: String,
+    #[schema(minimum = 0, maximum = 10000)]
     pub seats: i64,
+    /// At most `seats`.
     #[serde(default)]
     pub computer_seats: i64,
     #[serde(default)]
     pub accessible: bool,
+    /// Any of `exam`, `study`.
+    #[schema(example = json!(["exam"]))]
     pub bookable_for: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoomPatch {
     pub name: Option<String>,
@@ -47,9 +54,10 @@ pub struct RoomPatch {
     pub bookable_for: Option<Vec<String>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RoomOut {
     pub id: String,
+    /// The centre's slug.
     pub centre: String,
     pub name: String,
     pub kind: String,

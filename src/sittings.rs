@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::booking::{self, refused};
@@ -211,9 +212,10 @@ pub fn approve_sitting(
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterInput {
+    /// The id of an open exam request.
     pub exam_request: String,
     #[serde(default)]
     pub accommodations: Accommodations,
@@ -317,6 +319,17 @@ impl Transition {
     }
 }
 
+/// A sitting after a state change.
+// Fields in the order the earlier `json!` answer had (alphabetical), so the
+// bytes on the wire are unchanged.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SittingState {
+    pub booking_code: String,
+    pub id: String,
+    /// `checked_in`, `completed`, `no_show` or `cancelled`.
+    pub status: &'static str,
+}
+
 /// Moves a sitting along its state machine. Check-in, completion and no-show
 /// are for the centre's staff; cancelling also for the student and the
 /// institution.
@@ -326,7 +339,7 @@ pub fn transition(
     host: &str,
     id: &str,
     t: Transition,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<SittingState, ApiError> {
     db::write_tx(conn, |conn| {
         let (s, r) = find_sitting(conn, caller, id)?;
         let own_institution = caller.role == Role::Institution
@@ -361,7 +374,11 @@ pub fn transition(
                 .execute(conn)?;
         }
         audit::record_by(conn, caller, &format!("sitting.{to}"), "sitting", &s.id)?;
-        Ok(serde_json::json!({ "id": s.id, "booking_code": s.booking_code, "status": to }))
+        Ok(SittingState {
+            booking_code: s.booking_code,
+            id: s.id,
+            status: to,
+        })
     })
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::booking::{self, refused, PLACED_STATES};
@@ -27,16 +28,22 @@ use crate::{audit, notify, timefmt};
 
 pub const MAX_BOOKING_HOURS: i64 = 16;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StudyInput {
+    /// The centre's slug or id.
     pub centre: String,
+    /// A room id; any study room with a free seat when absent.
     pub room: Option<String>,
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T10:00")]
     pub starts_at: String,
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T12:00")]
     pub ends_at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StudyBookingOut {
     pub id: String,
     pub booking_code: String,
@@ -337,8 +344,11 @@ pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Resul
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DateQuery {
+    /// `YYYY-MM-DD`; today in the centre's zone when absent.
+    #[param(format = Date)]
     pub date: Option<String>,
 }
 
@@ -351,14 +361,16 @@ fn query_date(q: &DateQuery, tz: Tz) -> Result<NaiveDate, ApiError> {
     }
 }
 
-#[derive(Debug, Serialize)]
+// Renamed in the API description: invigilators have an `AvailabilityOut` too.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = StudyAvailability)]
 pub struct AvailabilityOut {
     pub centre: String,
     pub date: NaiveDate,
     pub rooms: Vec<RoomAvailability>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RoomAvailability {
     pub room: String,
     pub name: String,
@@ -366,7 +378,7 @@ pub struct RoomAvailability {
     pub intervals: Vec<FreeInterval>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct FreeInterval {
     pub start: DateTime<FixedOffset>,
     pub end: DateTime<FixedOffset>,
@@ -471,13 +483,13 @@ pub fn availability(
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MyBookings {
     pub study_bookings: Vec<StudyBookingOut>,
     pub sittings: Vec<MySitting>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MySitting {
     pub id: String,
     pub booking_code: String,
@@ -543,14 +555,14 @@ pub fn mine(conn: &mut DbConn, caller: &Caller) -> Result<MyBookings, ApiError> 
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ScheduleOut {
     pub centre: String,
     pub date: NaiveDate,
     pub rooms: Vec<ScheduleRoom>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ScheduleRoom {
     pub room: String,
     pub name: String,
@@ -561,7 +573,7 @@ pub struct ScheduleRoom {
 }
 
 /// A sitting on the schedule: booking code, never a name or identity number.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ScheduleSitting {
     pub id: String,
     pub booking_code: String,
@@ -573,14 +585,14 @@ pub struct ScheduleSitting {
     pub accommodations: Accommodations,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ScheduleStudy {
     pub booking_code: String,
     pub starts_at: DateTime<FixedOffset>,
     pub ends_at: DateTime<FixedOffset>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ScheduleInvigilator {
     pub id: String,
     pub name: String,

@@ -284,14 +284,16 @@ pub fn run_worker(
 
 // ------------------------------------------------------------ admin API
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
+    /// pending, sending, sent or failed.
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OutboxOut {
     pub id: String,
     pub message_id: String,

@@ -7,7 +7,8 @@ use super::{created, no_content, ok, Reply, State};
 use crate::accounts;
 use crate::auth::Caller;
 use crate::extract::Body;
-use crate::pagination::PageQuery;
+use crate::openapi::{problems as p, ItemId};
+use crate::pagination::{Page, PageQuery};
 
 pub fn routes() -> Vec<(Method, &'static str, Route)> {
     vec![
@@ -27,10 +28,32 @@ pub fn routes() -> Vec<(Method, &'static str, Route)> {
     ]
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "accounts",
+    summary = "Who am I",
+    responses(
+        (status = 200, description = "The caller: role, centres, institution", body = accounts::MeOut),
+        (status = 401, response = p::Unauthorized),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn me(state: State, caller: Caller) -> Reply {
     ok(state.db.run(move |c| accounts::me(c, &caller)).await?)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "accounts",
+    summary = "API tokens",
+    responses(
+        (status = 200, description = "The caller's tokens (a system admin's: everyone's), without their secrets", body = Vec<accounts::TokenOut>),
+        (status = 401, response = p::Unauthorized),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list_tokens(state: State, caller: Caller) -> Reply {
     ok(state
         .db
@@ -38,6 +61,21 @@ async fn list_tokens(state: State, caller: Caller) -> Reply {
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "accounts",
+    summary = "Create an API token",
+    description = "Another user's token (`user`) is for system admins only.",
+    request_body = accounts::TokenInput,
+    responses(
+        (status = 201, description = "The token, with its secret in `token`: shown this once, stored only as its SHA-256", body = accounts::TokenOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn create_token(
     state: State,
     caller: Caller,
@@ -51,6 +89,20 @@ async fn create_token(
     )
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "accounts",
+    summary = "Revoke an API token",
+    description = "Another user's token is for system admins only; to anyone else it does not exist (404).",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn revoke_token(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     no_content(
@@ -61,6 +113,21 @@ async fn revoke_token(state: State, caller: Caller, path: web::Path<String>) -> 
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "accounts",
+    summary = "Accounts (system admins)",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "The accounts", body = Page<accounts::UserOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list_users(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
     let page = page.into_inner();
     ok(state
@@ -69,6 +136,21 @@ async fn list_users(state: State, caller: Caller, page: web::Query<PageQuery>) -
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "accounts",
+    summary = "Create an account (system admins)",
+    request_body = accounts::UserInput,
+    responses(
+        (status = 201, description = "The new account; the password is never echoed", body = accounts::UserOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn create_user(
     state: State,
     caller: Caller,
@@ -82,6 +164,21 @@ async fn create_user(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "accounts",
+    summary = "The audit log, newest first (system admins)",
+    params(accounts::AuditQuery),
+    responses(
+        (status = 200, description = "The entries", body = Page<accounts::AuditOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn audit(state: State, caller: Caller, query: web::Query<accounts::AuditQuery>) -> Reply {
     let query = query.into_inner();
     ok(state
@@ -90,6 +187,22 @@ async fn audit(state: State, caller: Caller, query: web::Query<accounts::AuditQu
         .await?)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/mail",
+    tag = "accounts",
+    summary = "The mail outbox (system admins)",
+    description = "Messages waiting, being sent, sent or failed; `status=failed` lists what needs attention.",
+    params(crate::mail::OutboxQuery),
+    responses(
+        (status = 200, description = "The messages", body = Page<crate::mail::OutboxOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn outbox(state: State, caller: Caller, q: web::Query<crate::mail::OutboxQuery>) -> Reply {
     let q = q.into_inner();
     ok(state
@@ -98,6 +211,22 @@ async fn outbox(state: State, caller: Caller, q: web::Query<crate::mail::OutboxQ
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/mail/{id}/retry",
+    tag = "accounts",
+    summary = "Send a failed message again (system admins)",
+    description = "Puts the message back in line, due now, with a fresh set of attempts. Only failed messages: others answer 409.",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Back in line"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn retry_mail(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     no_content(

@@ -8,11 +8,12 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::{header, Method};
 use actix_web::{web, HttpRequest, HttpResponse, Route};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{Reply, State};
 use crate::error::ApiError;
+use crate::openapi::problems as p;
 use crate::sessions::{self, Client, LinkPurpose, NewSession};
 
 pub fn routes() -> Vec<(Method, &'static str, Route)> {
@@ -113,6 +114,33 @@ fn session_cookie(session: &NewSession, hours: u32) -> Cookie<'static> {
         .finish()
 }
 
+/// The answer to a JSON sign-in.
+// Fields of both structs in alphabetical order: the order of the `json!`
+// answer they replaced, so the bytes on the wire are unchanged.
+#[derive(Serialize, ToSchema)]
+pub struct SignedIn {
+    /// Send it as `X-CSRF-Token` on requests that change state.
+    csrf_token: String,
+    expires_at: chrono::DateTime<chrono::FixedOffset>,
+    user: SignedInUser,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignedInUser {
+    email: String,
+    id: String,
+    name: String,
+    #[schema(example = "centre_admin")]
+    role: String,
+}
+
+/// The same answer whether or not the address has an account.
+#[derive(Serialize, ToSchema)]
+pub struct LinkSent {
+    #[schema(example = "sent if the account exists")]
+    status: &'static str,
+}
+
 /// JSON callers get the user and the CSRF token; form posts are sent home.
 fn signed_in(req: &HttpRequest, state: &State, session: NewSession) -> HttpResponse {
     let cookie = session_cookie(&session, state.settings.auth.session_hours);
@@ -122,25 +150,47 @@ fn signed_in(req: &HttpRequest, state: &State, session: NewSession) -> HttpRespo
             .cookie(cookie)
             .finish()
     } else {
-        HttpResponse::Ok().cookie(cookie).json(json!({
-            "user": {
-                "id": session.user.id,
-                "email": session.user.email,
-                "name": session.user.name,
-                "role": session.user.role,
+        HttpResponse::Ok().cookie(cookie).json(SignedIn {
+            csrf_token: session.csrf_token,
+            expires_at: crate::timefmt::utc(session.expires_at),
+            user: SignedInUser {
+                email: session.user.email,
+                id: session.user.id,
+                name: session.user.name,
+                role: session.user.role,
             },
-            "csrf_token": session.csrf_token,
-            "expires_at": crate::timefmt::utc(session.expires_at),
-        }))
+        })
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct LoginInput {
     email: String,
+    #[schema(format = Password)]
     password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    summary = "Sign in with e-mail and password",
+    description = "Throttled per account (a burst, then one a minute) and per client IP. \
+A form post from another origin is refused (403).",
+    request_body(content(
+        (LoginInput = "application/json"),
+        (LoginInput = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
+        (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, description = "Wrong e-mail or password, or an inactive account", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
 async fn login(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
     check_origin(&req, &state)?;
     let input: LoginInput = parse_body(&req, &body)?;
@@ -156,6 +206,16 @@ async fn login(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
     Ok(signed_in(&req, &state, session))
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    summary = "End the session",
+    responses(
+        (status = 204, description = "Signed out; the cookie is removed", headers(("Set-Cookie" = String))),
+        (status = 403, response = p::Forbidden),
+    ),
+)]
 async fn logout(req: HttpRequest, state: State) -> Reply {
     check_origin(&req, &state)?;
     if let Some(cookie) = req.cookie(sessions::COOKIE) {
@@ -170,7 +230,7 @@ async fn logout(req: HttpRequest, state: State) -> Reply {
     Ok(HttpResponse::NoContent().cookie(gone).finish())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct EmailInput {
     email: String,
 }
@@ -193,19 +253,61 @@ async fn request_link_of(
     if is_form(&req) {
         Ok(page("Kolla din e-post", "<p>Om adressen hör till ett konto har vi skickat en länk. / If the address belongs to an account, a link is on its way.</p>"))
     } else {
-        Ok(HttpResponse::Accepted().json(json!({ "status": "sent if the account exists" })))
+        Ok(HttpResponse::Accepted().json(LinkSent {
+            status: "sent if the account exists",
+        }))
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/link",
+    tag = "auth",
+    summary = "E-mail a one-time sign-in link (students)",
+    description = "The link is valid 15 minutes. The answer does not reveal whether the address has an account.",
+    request_body(content(
+        (EmailInput = "application/json"),
+        (EmailInput = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
+        (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
+        (status = 400, response = p::BadRequest),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
 async fn request_link(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
     request_link_of(req, state, body, LinkPurpose::SignIn).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset",
+    tag = "auth",
+    summary = "E-mail a one-time password-reset link",
+    description = "The answer does not reveal whether the address has an account.",
+    request_body(content(
+        (EmailInput = "application/json"),
+        (EmailInput = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
+        (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
+        (status = 400, response = p::BadRequest),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
 async fn request_reset(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
     request_link_of(req, state, body, LinkPurpose::PasswordReset).await
 }
 
-#[derive(Deserialize)]
+/// The secret of an e-mailed link.
+#[derive(Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct TokenQuery {
     token: String,
 }
@@ -229,6 +331,17 @@ fn page(title: &str, body: &str) -> HttpResponse {
 
 /// The link in the e-mail opens a page with a button rather than signing in
 /// at once: mail scanners that fetch links would otherwise use it up.
+#[utoipa::path(
+    get,
+    path = "/auth/link",
+    tag = "auth",
+    summary = "The page an e-mailed sign-in link opens",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "A page with a button that posts the token to `/auth/link/consume`", body = String, content_type = "text/html"),
+        (status = 400, response = p::BadRequest),
+    ),
+)]
 async fn link_page(query: web::Query<TokenQuery>) -> Reply {
     Ok(page(
         "Logga in",
@@ -239,6 +352,24 @@ async fn link_page(query: web::Query<TokenQuery>) -> Reply {
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/link/consume",
+    tag = "auth",
+    summary = "Sign in with an e-mailed link, once",
+    request_body(content(
+        (TokenQuery = "application/json"),
+        (TokenQuery = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
+        (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
 async fn consume_link(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
     check_origin(&req, &state)?;
     state.throttle.by_ip(client_ip(&req))?;
@@ -252,6 +383,17 @@ async fn consume_link(req: HttpRequest, state: State, body: web::Bytes) -> Reply
     Ok(signed_in(&req, &state, session))
 }
 
+#[utoipa::path(
+    get,
+    path = "/auth/password-reset",
+    tag = "auth",
+    summary = "The page an e-mailed reset link opens",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "A form for the new password that posts to `/auth/password-reset/confirm`", body = String, content_type = "text/html"),
+        (status = 400, response = p::BadRequest),
+    ),
+)]
 async fn reset_page(query: web::Query<TokenQuery>) -> Reply {
     Ok(page(
         "Nytt lösenord",
@@ -263,12 +405,33 @@ async fn reset_page(query: web::Query<TokenQuery>) -> Reply {
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct ResetInput {
     token: String,
+    /// At least 10 characters.
+    #[schema(format = Password)]
     password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset/confirm",
+    tag = "auth",
+    summary = "Set a new password with an e-mailed reset link",
+    description = "Ends the account's other sessions.",
+    request_body(content(
+        (ResetInput = "application/json"),
+        (ResetInput = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 204, description = "Changed (JSON request)"),
+        (status = 303, description = "Changed (form post): sent to `/login`", headers(("Location" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
 async fn confirm_reset(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
     check_origin(&req, &state)?;
     state.throttle.by_ip(client_ip(&req))?;
@@ -287,6 +450,15 @@ async fn confirm_reset(req: HttpRequest, state: State, body: web::Bytes) -> Repl
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/login",
+    tag = "pages",
+    summary = "The sign-in page",
+    responses(
+        (status = 200, description = "Password sign-in for staff and institutions, e-mailed links for students", body = String, content_type = "text/html"),
+    ),
+)]
 async fn login_page() -> Reply {
     Ok(page(
         "Logga in",

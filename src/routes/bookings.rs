@@ -7,6 +7,8 @@ use actix_web::{web, Route};
 use super::{created, no_content, ok, Reply, State};
 use crate::auth::Caller;
 use crate::extract::Body;
+use crate::openapi::{problems as p, CentreKey, ItemId};
+use crate::pagination::Page;
 use crate::sittings::{self, Transition};
 use crate::{exams, study};
 
@@ -86,6 +88,22 @@ fn host(state: &State) -> String {
         .to_string()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-requests",
+    tag = "exams",
+    operation_id = "submit_exam_request",
+    summary = "Submit an exam request (institutions)",
+    description = "A system admin submits on an institution's behalf by naming it in `institution`. With `open: true` students add themselves until the registration deadline.",
+    request_body = exams::ExamRequestInput,
+    responses(
+        (status = 201, description = "The request, `submitted`, with a sitting per student", body = exams::ExamRequestOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn submit(state: State, caller: Caller, Body(input): Body<exams::ExamRequestInput>) -> Reply {
     let host = host(&state);
     created(
@@ -96,11 +114,40 @@ async fn submit(state: State, caller: Caller, Body(input): Body<exams::ExamReque
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/exam-requests",
+    tag = "exams",
+    operation_id = "list_exam_requests",
+    summary = "Exam requests the caller may see",
+    params(exams::ListQuery),
+    responses(
+        (status = 200, description = "The centre's staff see its requests, an institution its own", body = Page<exams::ExamRequestOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list(state: State, caller: Caller, q: web::Query<exams::ListQuery>) -> Reply {
     let q = q.into_inner();
     ok(state.db.run(move |c| exams::list(c, &caller, &q)).await?)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/exam-requests/{id}",
+    tag = "exams",
+    operation_id = "get_exam_request",
+    summary = "One exam request with its sittings",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The request; a student sees only their own sitting", body = exams::ExamRequestOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn get(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     ok(state
@@ -109,6 +156,23 @@ async fn get(state: State, caller: Caller, path: web::Path<String>) -> Reply {
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-requests/{id}/approve",
+    tag = "exams",
+    operation_id = "approve_exam_request",
+    summary = "Approve: place every sitting and assign invigilators (centre admins)",
+    description = "All or nothing: when a sitting cannot be placed the answer is 409 with `conflicts` naming each broken rule, and nothing changes.",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The request with its placed sittings", body = exams::ExamRequestOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn approve(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let (id, host) = (path.into_inner(), host(&state));
     ok(state
@@ -117,6 +181,24 @@ async fn approve(state: State, caller: Caller, path: web::Path<String>) -> Reply
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-requests/{id}/reject",
+    tag = "exams",
+    operation_id = "reject_exam_request",
+    summary = "Reject an exam request (centre admins)",
+    params(ItemId),
+    request_body = exams::ReasonInput,
+    responses(
+        (status = 200, description = "The rejected request", body = exams::ExamRequestOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn reject(
     state: State,
     caller: Caller,
@@ -130,6 +212,22 @@ async fn reject(
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-requests/{id}/cancel",
+    tag = "exams",
+    operation_id = "cancel_exam_request",
+    summary = "Cancel an exam request (its institution or the centre's admins)",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The cancelled request", body = exams::ExamRequestOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn cancel(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let (id, host) = (path.into_inner(), host(&state));
     ok(state
@@ -138,6 +236,22 @@ async fn cancel(state: State, caller: Caller, path: web::Path<String>) -> Reply 
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-sittings",
+    tag = "exams",
+    operation_id = "register_sitting",
+    summary = "Ask for a seat in an open exam request (students)",
+    request_body = sittings::RegisterInput,
+    responses(
+        (status = 201, description = "The request with the new sitting, `requested` until the centre approves it", body = exams::ExamRequestOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn register(
     state: State,
     caller: Caller,
@@ -152,6 +266,21 @@ async fn register(
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-sittings/{id}/approve",
+    tag = "exams",
+    summary = "Approve one requested sitting: place it (centre admins)",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The request with the placed sitting", body = exams::ExamRequestOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn approve_sitting(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let (id, host) = (path.into_inner(), host(&state));
     ok(state
@@ -168,22 +297,101 @@ async fn transition(state: State, caller: Caller, id: String, t: Transition) -> 
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-sittings/{id}/check-in",
+    tag = "exams",
+    operation_id = "check_in_sitting",
+    summary = "Check a student in (centre staff)",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The sitting, `checked_in`", body = sittings::SittingState),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn check_in(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::CheckIn).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-sittings/{id}/complete",
+    tag = "exams",
+    operation_id = "complete_sitting",
+    summary = "Mark a sitting completed (centre staff)",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The sitting, `completed`", body = sittings::SittingState),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn complete(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::Complete).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-sittings/{id}/no-show",
+    tag = "exams",
+    operation_id = "no_show_sitting",
+    summary = "Mark a no-show (centre staff)",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The sitting, `no_show`", body = sittings::SittingState),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn no_show(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::NoShow).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-sittings/{id}/cancel",
+    tag = "exams",
+    summary = "Cancel a sitting (the student, the institution or the centre's admins)",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The sitting, `cancelled`", body = sittings::SittingState),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn cancel_sitting(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::Cancel).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/availability",
+    tag = "study",
+    operation_id = "study_availability",
+    summary = "Free study seats on a day",
+    params(CentreKey, study::DateQuery),
+    responses(
+        (status = 200, description = "Per study room, the day cut into intervals with the seats free in each", body = study::AvailabilityOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn availability(
     state: State,
     caller: Caller,
@@ -197,6 +405,23 @@ async fn availability(
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/study-bookings",
+    tag = "study",
+    operation_id = "book_study_place",
+    summary = "Book a study place (students)",
+    description = "Confirmed at once when every rule holds; otherwise 409 with `conflicts` naming each broken rule.",
+    request_body = study::StudyInput,
+    responses(
+        (status = 201, description = "The confirmed booking", body = study::StudyBookingOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>) -> Reply {
     let host = host(&state);
     created(
@@ -207,6 +432,22 @@ async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>
     )
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/study-bookings/{id}",
+    tag = "study",
+    operation_id = "cancel_study_booking",
+    summary = "Cancel a study booking (its student or the centre's admins)",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Cancelled"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let (id, host) = (path.into_inner(), host(&state));
     no_content(
@@ -217,10 +458,37 @@ async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/bookings",
+    tag = "study",
+    summary = "The caller's own study bookings and sittings",
+    responses(
+        (status = 200, description = "Newest first", body = study::MyBookings),
+        (status = 401, response = p::Unauthorized),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn my_bookings(state: State, caller: Caller) -> Reply {
     ok(state.db.run(move |c| study::mine(c, &caller)).await?)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/schedule",
+    tag = "schedule",
+    summary = "The day at a centre, room by room (its staff)",
+    params(CentreKey, study::DateQuery),
+    responses(
+        (status = 200, description = "Rooms with sittings (by booking code), study bookings and invigilators", body = study::ScheduleOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn schedule(
     state: State,
     caller: Caller,

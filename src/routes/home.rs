@@ -4,6 +4,13 @@ const INDEX_HTML: &str = include_str!("../../templates/index.html");
 
 /// A landing page, so that the address printed by `serve` shows something
 /// useful in a browser.
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "pages",
+    summary = "The landing page",
+    responses((status = 200, description = "HTML", body = String, content_type = "text/html")),
+)]
 pub async fn index() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -12,6 +19,13 @@ pub async fn index() -> HttpResponse {
 
 const SITE_CSS: &str = include_str!("../../static/site.css");
 
+#[utoipa::path(
+    get,
+    path = "/static/site.css",
+    tag = "pages",
+    summary = "The pages' stylesheet",
+    responses((status = 200, description = "CSS, cacheable for an hour", body = String, content_type = "text/css")),
+)]
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")

@@ -9,7 +9,8 @@ use actix_web::{web, Route};
 use super::{created, no_content, ok, Reply, State};
 use crate::auth::Caller;
 use crate::extract::Body;
-use crate::pagination::PageQuery;
+use crate::openapi::{problems as p, CentreKey, InstitutionKey, ItemId};
+use crate::pagination::{Page, PageQuery};
 use crate::{access_cards, centres, institutions, invigilators, rooms};
 
 /// (method, path under /api/v1, handler) for every set-up endpoint.
@@ -151,6 +152,20 @@ pub fn routes() -> Vec<(Method, &'static str, Route)> {
 
 // ---- centres
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres",
+    tag = "centres",
+    summary = "Centres the caller may see",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "Staff see their own centres, system admins all, students and institutions the active ones", body = Page<centres::CentreOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list_centres(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
     let page = page.into_inner();
     ok(state
@@ -159,6 +174,21 @@ async fn list_centres(state: State, caller: Caller, page: web::Query<PageQuery>)
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres",
+    tag = "centres",
+    summary = "Create a centre (system admins)",
+    request_body = centres::CentreInput,
+    responses(
+        (status = 201, description = "The new centre", body = centres::CentreOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn create_centre(
     state: State,
     caller: Caller,
@@ -172,6 +202,19 @@ async fn create_centre(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}",
+    tag = "centres",
+    summary = "One centre",
+    params(CentreKey),
+    responses(
+        (status = 200, description = "The centre", body = centres::CentreOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn get_centre(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let key = path.into_inner();
     ok(state
@@ -180,6 +223,23 @@ async fn get_centre(state: State, caller: Caller, path: web::Path<String>) -> Re
         .await?)
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/centres/{centre}",
+    tag = "centres",
+    summary = "Change a centre (its admins; slug and activation: system admins)",
+    params(CentreKey),
+    request_body = centres::CentrePatch,
+    responses(
+        (status = 200, description = "The changed centre", body = centres::CentreOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn update_centre(
     state: State,
     caller: Caller,
@@ -194,6 +254,22 @@ async fn update_centre(
 }
 
 /// Deactivates the centre (API: DELETE); refused while it has future bookings.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/centres/{centre}",
+    tag = "centres",
+    summary = "Deactivate a centre (system admins)",
+    description = "Refused with 409 while future sittings, study bookings or invigilator assignments depend on it; `conflicts` names each one.",
+    params(CentreKey),
+    responses(
+        (status = 204, description = "Deactivated; its history keeps the name"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let key = path.into_inner();
     let patch = centres::CentrePatch {
@@ -207,6 +283,19 @@ async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) ->
     no_content(())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/hours",
+    tag = "centres",
+    summary = "Weekly opening and access-card hours",
+    params(CentreKey),
+    responses(
+        (status = 200, description = "The hours", body = centres::HoursInput),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let key = path.into_inner();
     ok(state
@@ -215,6 +304,22 @@ async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Rep
         .await?)
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/centres/{centre}/hours",
+    tag = "centres",
+    summary = "Replace the weekly hours (centre admins)",
+    params(CentreKey),
+    request_body = centres::HoursInput,
+    responses(
+        (status = 200, description = "The hours as stored", body = centres::HoursInput),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn put_hours(
     state: State,
     caller: Caller,
@@ -228,6 +333,19 @@ async fn put_hours(
         .await?)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/closures",
+    tag = "centres",
+    summary = "A centre's closures",
+    params(CentreKey),
+    responses(
+        (status = 200, description = "The closures", body = Vec<centres::ClosureOut>),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list_closures(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let key = path.into_inner();
     ok(state
@@ -236,6 +354,22 @@ async fn list_closures(state: State, caller: Caller, path: web::Path<String>) ->
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres/{centre}/closures",
+    tag = "centres",
+    summary = "Close the centre for a range of days (centre admins)",
+    params(CentreKey),
+    request_body = centres::ClosureInput,
+    responses(
+        (status = 201, description = "The new closure", body = centres::ClosureOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn create_closure(
     state: State,
     caller: Caller,
@@ -251,6 +385,20 @@ async fn create_closure(
     )
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/closures/{id}",
+    tag = "centres",
+    summary = "Remove a closure (centre admins)",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     no_content(
@@ -261,6 +409,21 @@ async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/calendar",
+    tag = "centres",
+    summary = "Staffed and access-card hours per day",
+    params(CentreKey, centres::CalendarQuery),
+    responses(
+        (status = 200, description = "Per day: staffed and access-card spans in local time with offset, or why the centre is closed", body = centres::CalendarOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn calendar(
     state: State,
     caller: Caller,
@@ -275,6 +438,21 @@ async fn calendar(
         .await?)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/calendar/at",
+    tag = "centres",
+    summary = "Staffed or open to card holders at one instant",
+    params(CentreKey, centres::AtQuery),
+    responses(
+        (status = 200, description = "The state at that instant", body = centres::AtOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn calendar_at(
     state: State,
     caller: Caller,
@@ -291,12 +469,28 @@ async fn calendar_at(
 
 // ---- rooms
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RoomListQuery {
+    /// Also list deactivated rooms.
     #[serde(default)]
     include_inactive: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/rooms",
+    tag = "rooms",
+    summary = "A centre's rooms",
+    params(CentreKey, RoomListQuery),
+    responses(
+        (status = 200, description = "The rooms, active ones unless asked otherwise", body = Vec<rooms::RoomOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list_rooms(
     state: State,
     caller: Caller,
@@ -311,6 +505,23 @@ async fn list_rooms(
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres/{centre}/rooms",
+    tag = "rooms",
+    summary = "Add a room (centre admins)",
+    params(CentreKey),
+    request_body = rooms::RoomInput,
+    responses(
+        (status = 201, description = "The new room", body = rooms::RoomOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn create_room(
     state: State,
     caller: Caller,
@@ -326,11 +537,41 @@ async fn create_room(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/rooms/{id}",
+    tag = "rooms",
+    summary = "One room",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The room", body = rooms::RoomOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn get_room(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     ok(state.db.run(move |c| rooms::get(c, &caller, &id)).await?)
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/rooms/{id}",
+    tag = "rooms",
+    summary = "Change a room (centre admins)",
+    params(ItemId),
+    request_body = rooms::RoomPatch,
+    responses(
+        (status = 200, description = "The changed room", body = rooms::RoomOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn update_room(
     state: State,
     caller: Caller,
@@ -344,6 +585,22 @@ async fn update_room(
         .await?)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/rooms/{id}",
+    tag = "rooms",
+    summary = "Deactivate a room (centre admins)",
+    description = "Refused with 409 while future sittings or study bookings use it; `conflicts` names each one.",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Deactivated"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn delete_room(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     no_content(
@@ -356,6 +613,20 @@ async fn delete_room(state: State, caller: Caller, path: web::Path<String>) -> R
 
 // ---- invigilators
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/invigilators",
+    tag = "invigilators",
+    summary = "A centre's invigilators (its staff)",
+    params(CentreKey),
+    responses(
+        (status = 200, description = "The invigilators", body = Vec<invigilators::InvigilatorOut>),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list_invigilators(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let key = path.into_inner();
     ok(state
@@ -364,6 +635,23 @@ async fn list_invigilators(state: State, caller: Caller, path: web::Path<String>
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres/{centre}/invigilators",
+    tag = "invigilators",
+    summary = "Add an invigilator (centre admins)",
+    params(CentreKey),
+    request_body = invigilators::InvigilatorInput,
+    responses(
+        (status = 201, description = "The new invigilator", body = invigilators::InvigilatorOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn create_invigilator(
     state: State,
     caller: Caller,
@@ -379,6 +667,19 @@ async fn create_invigilator(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/invigilators/{id}",
+    tag = "invigilators",
+    summary = "One invigilator (staff of the centre)",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The invigilator", body = invigilators::InvigilatorOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn get_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     ok(state
@@ -387,6 +688,23 @@ async fn get_invigilator(state: State, caller: Caller, path: web::Path<String>) 
         .await?)
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/invigilators/{id}",
+    tag = "invigilators",
+    summary = "Change an invigilator (centre admins)",
+    params(ItemId),
+    request_body = invigilators::InvigilatorPatch,
+    responses(
+        (status = 200, description = "The changed invigilator", body = invigilators::InvigilatorOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn update_invigilator(
     state: State,
     caller: Caller,
@@ -400,6 +718,22 @@ async fn update_invigilator(
         .await?)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/invigilators/{id}",
+    tag = "invigilators",
+    summary = "Deactivate an invigilator (centre admins)",
+    description = "Refused with 409 while future invigilator assignments depend on them; `conflicts` names each one.",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Deactivated"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn delete_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     no_content(
@@ -410,6 +744,21 @@ async fn delete_invigilator(state: State, caller: Caller, path: web::Path<String
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/invigilators/{id}/availability",
+    tag = "invigilators",
+    summary = "An invigilator's availability",
+    params(ItemId, invigilators::AvailabilityQuery),
+    responses(
+        (status = 200, description = "The weekly pattern and exceptions, and the resolved spans between from and to", body = invigilators::AvailabilityOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn get_availability(
     state: State,
     caller: Caller,
@@ -424,6 +773,22 @@ async fn get_availability(
         .await?)
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/invigilators/{id}/availability",
+    tag = "invigilators",
+    summary = "Replace the availability (centre admins or the invigilator)",
+    params(ItemId),
+    request_body = invigilators::AvailabilityInput,
+    responses(
+        (status = 200, description = "The availability as stored, with the resolved spans", body = invigilators::AvailabilityOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn put_availability(
     state: State,
     caller: Caller,
@@ -439,6 +804,20 @@ async fn put_availability(
 
 // ---- access cards
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/access-cards",
+    tag = "access-cards",
+    summary = "A centre's access cards (its staff)",
+    params(CentreKey),
+    responses(
+        (status = 200, description = "The access cards", body = Vec<access_cards::AccessCardOut>),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list_access_cards(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let key = path.into_inner();
     ok(state
@@ -447,6 +826,23 @@ async fn list_access_cards(state: State, caller: Caller, path: web::Path<String>
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres/{centre}/access-cards",
+    tag = "access-cards",
+    summary = "Register an access card (centre admins)",
+    params(CentreKey),
+    request_body = access_cards::AccessCardInput,
+    responses(
+        (status = 201, description = "The new card; the student account is created if new", body = access_cards::AccessCardOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn create_access_card(
     state: State,
     caller: Caller,
@@ -462,6 +858,20 @@ async fn create_access_card(
     )
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/access-cards/{id}",
+    tag = "access-cards",
+    summary = "Revoke an access card (centre admins)",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn revoke_access_card(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let id = path.into_inner();
     no_content(
@@ -474,6 +884,20 @@ async fn revoke_access_card(state: State, caller: Caller, path: web::Path<String
 
 // ---- institutions
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/institutions",
+    tag = "institutions",
+    summary = "Institutions the caller may see",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "An institution sees only itself", body = Page<institutions::InstitutionOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn list_institutions(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
     let page = page.into_inner();
     ok(state
@@ -482,6 +906,21 @@ async fn list_institutions(state: State, caller: Caller, page: web::Query<PageQu
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/institutions",
+    tag = "institutions",
+    summary = "Create an institution (system admins)",
+    request_body = institutions::InstitutionInput,
+    responses(
+        (status = 201, description = "The new institution", body = institutions::InstitutionOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn create_institution(
     state: State,
     caller: Caller,
@@ -495,6 +934,19 @@ async fn create_institution(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/institutions/{institution}",
+    tag = "institutions",
+    summary = "One institution",
+    params(InstitutionKey),
+    responses(
+        (status = 200, description = "The institution with its exam rules", body = institutions::InstitutionOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
 async fn get_institution(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let key = path.into_inner();
     ok(state
@@ -503,6 +955,22 @@ async fn get_institution(state: State, caller: Caller, path: web::Path<String>) 
         .await?)
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/institutions/{institution}",
+    tag = "institutions",
+    summary = "Change an institution (system admins, or the institution itself)",
+    params(InstitutionKey),
+    request_body = institutions::InstitutionPatch,
+    responses(
+        (status = 200, description = "The changed institution", body = institutions::InstitutionOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
 async fn update_institution(
     state: State,
     caller: Caller,

@@ -81,6 +81,12 @@ fn cases() -> Vec<Case> {
         case("POST", "/auth/password-reset", [202; 9]),
         case("GET", "/auth/password-reset", PUBLIC_200),
         case("POST", "/auth/password-reset/confirm", [422; 9]),
+        // The API description and Swagger UI. The client follows the bare
+        // path's redirect to the page; `{file}` is one of the page's assets.
+        case("GET", "/api/openapi.json", PUBLIC_200),
+        case("GET", "/api/docs", PUBLIC_200),
+        case("GET", "/api/docs/", PUBLIC_200),
+        case("GET", "/api/docs/{file}", PUBLIC_200),
         case("GET", "/api/v1/centres", SIGNED_IN_200),
         case("POST", "/api/v1/centres", SYSADMIN_ONLY_201),
         case("GET", "/api/v1/centres/{centre}", CENTRE_VISIBLE),
@@ -488,7 +494,8 @@ impl Fixture {
         };
         let mut concrete = path
             .replace("{centre}", "alpha")
-            .replace("{institution}", "ix");
+            .replace("{institution}", "ix")
+            .replace("{file}", "swagger-ui.css");
         if let Some(id) = id {
             concrete = concrete.replace("{id}", &id);
         }

@@ -13,4 +13,5 @@ mod constraints;
 mod demo;
 mod health;
 mod mail;
+mod openapi;
 mod setup;
