@@ -73,4 +73,22 @@ impl<T> Page<T> {
             next_cursor,
         }
     }
+
+    /// Pages a small list loaded whole (a centre's rooms, a user's tokens):
+    /// the same id order and cursor as the database-paged lists.
+    pub fn of_all(
+        mut items: Vec<T>,
+        page: &PageQuery,
+        id: impl Fn(&T) -> String,
+    ) -> Result<Page<T>, ApiError> {
+        let limit = page.limit()?;
+        let cursor = page.cursor()?;
+        items.sort_by_key(&id);
+        let rest: Vec<T> = items
+            .into_iter()
+            .filter(|item| cursor.as_ref().is_none_or(|c| id(item) > *c))
+            .take(limit as usize + 1)
+            .collect();
+        Ok(Page::from_rows(rest, limit, id, |x| x))
+    }
 }

@@ -45,6 +45,8 @@ pub fn app(
     App::new()
         .app_data(state)
         .app_data(json_config())
+        // Raw bodies (forms, JSON read by hand) get the same limit as JSON.
+        .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
         .app_data(query_config())
         .app_data(path_config())
         .wrap(security_headers())

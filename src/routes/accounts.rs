@@ -48,16 +48,22 @@ async fn me(state: State, caller: Caller) -> Reply {
     path = "/api/v1/tokens",
     tag = "accounts",
     summary = "API tokens",
+    params(PageQuery),
     responses(
-        (status = 200, description = "The caller's tokens (a system admin's: everyone's), without their secrets", body = Vec<accounts::TokenOut>),
+        (status = 200, description = "The caller's tokens (a system admin's: everyone's), without their secrets", body = Page<accounts::TokenOut>),
         (status = 401, response = p::Unauthorized),
     ),
     security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list_tokens(state: State, caller: Caller) -> Reply {
+async fn list_tokens(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+    let page = page.into_inner();
     ok(state
         .db
-        .run(move |c| accounts::api_list_tokens(c, &caller))
+        .run(move |c| {
+            Page::of_all(accounts::api_list_tokens(c, &caller)?, &page, |t| {
+                t.id.clone()
+            })
+        })
         .await?)
 }
 

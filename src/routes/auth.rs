@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{Reply, State};
 use crate::error::ApiError;
+use crate::extract::RawBody;
 use crate::openapi::problems as p;
 use crate::sessions::{self, Client, LinkPurpose, NewSession};
 
@@ -191,7 +192,7 @@ A form post from another origin is refused (403).",
         (status = 429, response = p::TooManyRequests),
     ),
 )]
-async fn login(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
+async fn login(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
     let input: LoginInput = parse_body(&req, &body)?;
     state.throttle.sign_in(&input.email, client_ip(&req))?;
@@ -278,7 +279,7 @@ async fn request_link_of(
         (status = 429, response = p::TooManyRequests),
     ),
 )]
-async fn request_link(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
+async fn request_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     request_link_of(req, state, body, LinkPurpose::SignIn).await
 }
 
@@ -301,7 +302,7 @@ async fn request_link(req: HttpRequest, state: State, body: web::Bytes) -> Reply
         (status = 429, response = p::TooManyRequests),
     ),
 )]
-async fn request_reset(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
+async fn request_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     request_link_of(req, state, body, LinkPurpose::PasswordReset).await
 }
 
@@ -370,7 +371,7 @@ async fn link_page(query: web::Query<TokenQuery>) -> Reply {
         (status = 429, response = p::TooManyRequests),
     ),
 )]
-async fn consume_link(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
+async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
     state.throttle.by_ip(client_ip(&req))?;
     let input: TokenQuery = parse_body(&req, &body)?;
@@ -432,7 +433,7 @@ struct ResetInput {
         (status = 429, response = p::TooManyRequests),
     ),
 )]
-async fn confirm_reset(req: HttpRequest, state: State, body: web::Bytes) -> Reply {
+async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
     state.throttle.by_ip(client_ip(&req))?;
     let input: ResetInput = parse_body(&req, &body)?;

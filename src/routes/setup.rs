@@ -338,19 +338,28 @@ async fn put_hours(
     path = "/api/v1/centres/{centre}/closures",
     tag = "centres",
     summary = "A centre's closures",
-    params(CentreKey),
+    params(CentreKey, PageQuery),
     responses(
-        (status = 200, description = "The closures", body = Vec<centres::ClosureOut>),
+        (status = 200, description = "The closures", body = Page<centres::ClosureOut>),
         (status = 401, response = p::Unauthorized),
         (status = 404, response = p::NotFound),
     ),
     security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list_closures(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let key = path.into_inner();
+async fn list_closures(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Reply {
+    let (key, page) = (path.into_inner(), page.into_inner());
     ok(state
         .db
-        .run(move |c| centres::list_closures(c, &caller, &key))
+        .run(move |c| {
+            Page::of_all(centres::list_closures(c, &caller, &key)?, &page, |x| {
+                x.id.clone()
+            })
+        })
         .await?)
 }
 
@@ -482,9 +491,9 @@ struct RoomListQuery {
     path = "/api/v1/centres/{centre}/rooms",
     tag = "rooms",
     summary = "A centre's rooms",
-    params(CentreKey, RoomListQuery),
+    params(CentreKey, RoomListQuery, PageQuery),
     responses(
-        (status = 200, description = "The rooms, active ones unless asked otherwise", body = Vec<rooms::RoomOut>),
+        (status = 200, description = "The rooms, active ones unless asked otherwise", body = Page<rooms::RoomOut>),
         (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
         (status = 404, response = p::NotFound),
@@ -496,12 +505,13 @@ async fn list_rooms(
     caller: Caller,
     path: web::Path<String>,
     q: web::Query<RoomListQuery>,
+    page: web::Query<PageQuery>,
 ) -> Reply {
-    let key = path.into_inner();
+    let (key, page) = (path.into_inner(), page.into_inner());
     let all = q.include_inactive;
     ok(state
         .db
-        .run(move |c| rooms::list(c, &caller, &key, all))
+        .run(move |c| Page::of_all(rooms::list(c, &caller, &key, all)?, &page, |x| x.id.clone()))
         .await?)
 }
 
@@ -618,20 +628,29 @@ async fn delete_room(state: State, caller: Caller, path: web::Path<String>) -> R
     path = "/api/v1/centres/{centre}/invigilators",
     tag = "invigilators",
     summary = "A centre's invigilators (its staff)",
-    params(CentreKey),
+    params(CentreKey, PageQuery),
     responses(
-        (status = 200, description = "The invigilators", body = Vec<invigilators::InvigilatorOut>),
+        (status = 200, description = "The invigilators", body = Page<invigilators::InvigilatorOut>),
         (status = 401, response = p::Unauthorized),
         (status = 403, response = p::Forbidden),
         (status = 404, response = p::NotFound),
     ),
     security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list_invigilators(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let key = path.into_inner();
+async fn list_invigilators(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Reply {
+    let (key, page) = (path.into_inner(), page.into_inner());
     ok(state
         .db
-        .run(move |c| invigilators::list(c, &caller, &key))
+        .run(move |c| {
+            Page::of_all(invigilators::list(c, &caller, &key)?, &page, |x| {
+                x.id.clone()
+            })
+        })
         .await?)
 }
 
@@ -809,20 +828,29 @@ async fn put_availability(
     path = "/api/v1/centres/{centre}/access-cards",
     tag = "access-cards",
     summary = "A centre's access cards (its staff)",
-    params(CentreKey),
+    params(CentreKey, PageQuery),
     responses(
-        (status = 200, description = "The access cards", body = Vec<access_cards::AccessCardOut>),
+        (status = 200, description = "The access cards", body = Page<access_cards::AccessCardOut>),
         (status = 401, response = p::Unauthorized),
         (status = 403, response = p::Forbidden),
         (status = 404, response = p::NotFound),
     ),
     security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list_access_cards(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let key = path.into_inner();
+async fn list_access_cards(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Reply {
+    let (key, page) = (path.into_inner(), page.into_inner());
     ok(state
         .db
-        .run(move |c| access_cards::list(c, &caller, &key))
+        .run(move |c| {
+            Page::of_all(access_cards::list(c, &caller, &key)?, &page, |x| {
+                x.id.clone()
+            })
+        })
         .await?)
 }
 

@@ -496,10 +496,9 @@ app_test!(api_tokens_are_shown_once_and_revocable, |app| async move {
     );
     // Listing never shows the secret again.
     let list = app.get_as(&student, "/api/v1/tokens").await;
-    assert_eq!(list.body.as_array().unwrap().len(), 2);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
     assert!(!list.body.to_string().contains(&secret));
-    assert!(list
-        .body
+    assert!(list.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -524,8 +523,7 @@ app_test!(api_tokens_are_shown_once_and_revocable, |app| async move {
         403
     );
     let admin_tokens = app.get_as(&admin, "/api/v1/tokens").await;
-    let admin_token_id = admin_tokens
-        .body
+    let admin_token_id = admin_tokens.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -644,3 +642,20 @@ app_test!(security_headers_are_on_every_response, |app| async move {
     }
     let _ = audit_log::table;
 });
+
+app_test!(
+    oversized_sign_in_bodies_are_a_413_problem,
+    |app| async move {
+        let huge = format!("{{\"email\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+        let res = app
+            .client
+            .post(app.url("/auth/login"))
+            .header("content-type", "application/json")
+            .body(huge)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 413);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+    }
+);

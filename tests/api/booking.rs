@@ -477,7 +477,7 @@ app_test!(
         let invs = app
             .get_as(&w.admin, "/api/v1/centres/sundsvall/invigilators")
             .await;
-        for inv in invs.body.as_array().unwrap() {
+        for inv in invs.body["items"].as_array().unwrap() {
             let r = app
                 .delete_as(
                     &w.admin,

@@ -561,7 +561,37 @@ app_test!(
         let rooms = app
             .get_as(&student, "/api/v1/centres/sundsvall/rooms")
             .await;
-        assert_eq!(rooms.body.as_array().unwrap().len(), 1);
+        assert_eq!(rooms.body["items"].as_array().unwrap().len(), 1);
+        // Lists are paginated by id.
+        let admin_rooms = app
+            .get_as(
+                &admin,
+                "/api/v1/centres/sundsvall/rooms?include_inactive=true&limit=1",
+            )
+            .await;
+        assert_eq!(
+            admin_rooms.body["items"].as_array().unwrap().len(),
+            1,
+            "{admin_rooms:?}"
+        );
+        let cursor = admin_rooms.body["next_cursor"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let next = app
+            .get_as(
+                &admin,
+                &format!(
+                    "/api/v1/centres/sundsvall/rooms?include_inactive=true&limit=1&cursor={cursor}"
+                ),
+            )
+            .await;
+        assert_eq!(next.body["items"].as_array().unwrap().len(), 1);
+        assert_ne!(
+            next.body["items"][0]["id"],
+            admin_rooms.body["items"][0]["id"]
+        );
+        assert!(next.body["next_cursor"].is_null());
         // Students may look, not change.
         assert_eq!(
             app.patch_as(
@@ -1032,7 +1062,7 @@ app_test!(invigilators_and_their_availability, |app| async move {
     let list = app
         .get_as(&admin, "/api/v1/centres/sundsvall/invigilators")
         .await;
-    assert_eq!(list.body.as_array().unwrap().len(), 1);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
 });
 
 app_test!(access_cards_register_students, |app| async move {
@@ -1055,7 +1085,7 @@ app_test!(access_cards_register_students, |app| async move {
     let list = app
         .get_as(&admin, "/api/v1/centres/sundsvall/access-cards")
         .await;
-    assert_eq!(list.body.as_array().unwrap().len(), 1);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(
         app.delete_as(&admin, &format!("/api/v1/access-cards/{card_id}"))
             .await
@@ -1065,7 +1095,7 @@ app_test!(access_cards_register_students, |app| async move {
     let list = app
         .get_as(&admin, "/api/v1/centres/sundsvall/access-cards")
         .await;
-    assert_eq!(list.body[0]["revoked"], true);
+    assert_eq!(list.body["items"][0]["revoked"], true);
 });
 
 app_test!(institutions_and_their_rules, |app| async move {
