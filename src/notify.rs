@@ -1,21 +1,23 @@
-//! The messages that booking changes cause, queued in the outbox inside the
-//! same transaction as the change. Plain text, Swedish by default and English
-//! when the recipient chose it; no personal identity number anywhere and no
-//! accommodation in a subject. (Templates with HTML parts and calendar
-//! invites come with the e-mail work.)
+//! The messages that changes cause, queued in the outbox inside the same
+//! transaction as the change. Text and HTML come from the templates in
+//! `templates/email/` (Swedish by default, English when the recipient chose
+//! it); confirmations carry a calendar invite. No personal identity number
+//! goes into any message and no accommodation into a subject.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use minijinja::{context, Value};
 
 use crate::db::models::{Centre, ExamRequest, Institution, Sitting, StudyBooking, User};
-use crate::db::schema::{centres, institutions, rooms, users};
+use crate::db::schema::{centres, institutions, rooms, sittings, users};
 use crate::db::DbConn;
 use crate::domain::Language;
 use crate::error::ApiError;
+use crate::mail::ics;
 use crate::outbox::{self, Mail};
 use crate::timefmt;
 
-fn language_of(code: &str) -> Language {
+pub fn language_of(code: &str) -> Language {
     if code == "en" {
         Language::En
     } else {
@@ -37,8 +39,45 @@ fn exam_when(r: &ExamRequest, centre: &Centre) -> String {
     }
 }
 
+/// Who gets a message, in which language, about what.
+pub struct Recipient<'a> {
+    pub address: &'a str,
+    pub name: &'a str,
+    pub language: Language,
+}
+
+/// Renders `kind` for the recipient and queues it.
+pub fn queue(
+    conn: &mut DbConn,
+    host: &str,
+    kind: &str,
+    to: Recipient<'_>,
+    context: Value,
+    related: Option<(&str, &str)>,
+    invite: Option<String>,
+) -> Result<(), ApiError> {
+    let rendered = crate::mail::templates::render(kind, to.language, context)
+        .map_err(|e| anyhow::anyhow!("rendering the {kind} message: {e}"))?;
+    outbox::enqueue(
+        conn,
+        Mail {
+            kind,
+            to_address: to.address,
+            to_name: to.name,
+            language: to.language,
+            subject: rendered.subject,
+            body_text: rendered.text,
+            body_html: Some(rendered.html),
+            ics: invite,
+            related,
+        },
+        host,
+    )?;
+    Ok(())
+}
+
 /// The invite for a sitting or booking: one UID for the item's whole life,
-/// the row's sequence, the centre's zone.
+/// the given sequence, the centre's zone.
 #[allow(clippy::too_many_arguments)]
 fn invite(
     kind: &str,
@@ -53,13 +92,13 @@ fn invite(
     end: NaiveDateTime,
     centre: &Centre,
 ) -> String {
-    crate::mail::ics::render(&crate::mail::ics::Invite {
+    ics::render(&ics::Invite {
         uid: format!("{kind}-{id}@{host}"),
         sequence: sequence.max(0) as u32,
         method: if cancel {
-            crate::mail::ics::Method::Cancel
+            ics::Method::Cancel
         } else {
-            crate::mail::ics::Method::Request
+            ics::Method::Request
         },
         summary,
         location,
@@ -71,9 +110,27 @@ fn invite(
     })
 }
 
-fn send(conn: &mut DbConn, host: &str, mail: Mail<'_>) -> Result<(), ApiError> {
-    outbox::enqueue(conn, mail, host)?;
-    Ok(())
+fn institution_recipient(i: &Institution) -> Recipient<'_> {
+    Recipient {
+        address: &i.email,
+        name: &i.name,
+        language: Language::Sv,
+    }
+}
+
+fn student_recipient(u: &User) -> Recipient<'_> {
+    Recipient {
+        address: &u.email,
+        name: &u.name,
+        language: language_of(&u.language),
+    }
+}
+
+fn centre_of(conn: &mut DbConn, id: &str) -> Result<Centre, ApiError> {
+    Ok(centres::table
+        .find(id)
+        .select(Centre::as_select())
+        .first(conn)?)
 }
 
 pub fn request_received(
@@ -84,37 +141,29 @@ pub fn request_received(
     r: &ExamRequest,
     students: usize,
 ) -> Result<(), ApiError> {
-    let subject = format!(
-        "Tentamensbeställning mottagen: {} {}",
-        r.course_code, r.title
-    );
-    let body = format!(
-        "{} har tagit emot er beställning.\n\nKurs: {} {}\nProv: {}\nTid: {}\nSkrivtid: {} minuter\nStudenter: {}\n\nVi återkommer när den är godkänd.\n",
-        centre.name,
-        r.course_code,
-        r.course_name,
-        r.title,
-        exam_when(r, centre),
-        r.duration_minutes,
-        students
-    );
-    send(
+    let ctx = context! {
+        centre => &centre.name,
+        course_code => &r.course_code,
+        course_name => &r.course_name,
+        title => &r.title,
+        when => exam_when(r, centre),
+        duration => r.duration_minutes,
+        students => students,
+        open => r.open,
+        deadline => r.registration_deadline.map(|d| d.to_string()),
+    };
+    queue(
         conn,
         host,
-        Mail {
-            kind: "request_received",
-            to_address: &institution.email,
-            to_name: &institution.name,
-            language: Language::Sv,
-            subject,
-            body_text: body,
-            body_html: None,
-            ics: None,
-            related: Some(("exam_request", &r.id)),
-        },
+        "request_received",
+        institution_recipient(institution),
+        ctx,
+        Some(("exam_request", &r.id)),
+        None,
     )
 }
 
+/// Approved (with the plan of sittings) or rejected (with the reason).
 pub fn request_decided(
     conn: &mut DbConn,
     host: &str,
@@ -122,50 +171,51 @@ pub fn request_decided(
     approved: bool,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
-    let centre: Centre = centres::table
-        .find(&r.centre_id)
-        .select(Centre::as_select())
-        .first(conn)?;
+    let centre = centre_of(conn, &r.centre_id)?;
     let institution: Institution = institutions::table
         .find(&r.institution_id)
         .select(Institution::as_select())
         .first(conn)?;
-    let (kind, subject, verdict) = if approved {
-        (
-            "request_approved",
-            format!("Tentamen godkänd: {} {}", r.course_code, r.title),
-            "är godkänd och planerad",
-        )
-    } else {
-        (
-            "request_rejected",
-            format!("Tentamen avslagen: {} {}", r.course_code, r.title),
-            "kunde inte tas emot",
-        )
+    let placed: Vec<(Sitting, Option<String>)> = sittings::table
+        .left_join(rooms::table)
+        .filter(sittings::exam_request_id.eq(&r.id))
+        .filter(sittings::room_id.is_not_null())
+        .filter(sittings::status.eq_any(["confirmed", "checked_in"]))
+        .order(sittings::starts_at)
+        .select((Sitting::as_select(), rooms::name.nullable()))
+        .load(conn)?;
+    let plan: Vec<Value> = placed
+        .iter()
+        .filter_map(|(s, room)| {
+            Some(context! {
+                code => &s.booking_code,
+                room => room.clone().unwrap_or_default(),
+                start => when(s.starts_at?, &centre),
+                end => when(s.ends_at?, &centre),
+            })
+        })
+        .collect();
+    let ctx = context! {
+        centre => &centre.name,
+        course_code => &r.course_code,
+        title => &r.title,
+        when => exam_when(r, &centre),
+        reason => reason.unwrap_or_default(),
+        sittings => plan,
     };
-    let body = format!(
-        "Er beställning av {} {} ({}) hos {} {}.\n{}",
-        r.course_code,
-        r.title,
-        exam_when(r, &centre),
-        centre.name,
-        verdict,
-        reason.map(|m| format!("\nSkäl: {m}\n")).unwrap_or_default()
-    );
-    send(
+    let kind = if approved {
+        "request_approved"
+    } else {
+        "request_rejected"
+    };
+    queue(
         conn,
         host,
-        Mail {
-            kind,
-            to_address: &institution.email,
-            to_name: &institution.name,
-            language: Language::Sv,
-            subject,
-            body_text: body,
-            body_html: None,
-            ics: None,
-            related: Some(("exam_request", &r.id)),
-        },
+        kind,
+        institution_recipient(&institution),
+        ctx,
+        Some(("exam_request", &r.id)),
+        None,
     )
 }
 
@@ -177,37 +227,22 @@ pub fn sitting_requested(
     s: &Sitting,
     student: &User,
 ) -> Result<(), ApiError> {
-    let lang = language_of(&student.language);
-    let (subject, body) = match lang {
-        Language::Sv => (
-            format!("Anmälan mottagen: {} {}", r.course_code, r.title),
-            format!(
-                "Hej {}!\n\nDin anmälan till {} {} hos {} är mottagen. Bokningskod: {}.\nTid: {}\n\nDu får ett nytt meddelande med sal och tid när den är bekräftad.\n",
-                student.name, r.course_code, r.title, centre.name, s.booking_code, exam_when(r, centre)
-            ),
-        ),
-        Language::En => (
-            format!("Registration received: {} {}", r.course_code, r.title),
-            format!(
-                "Hello {},\n\nYour registration for {} {} at {} is received. Booking code: {}.\nTime: {}\n\nYou will get another message with room and time once it is confirmed.\n",
-                student.name, r.course_code, r.title, centre.name, s.booking_code, exam_when(r, centre)
-            ),
-        ),
+    let ctx = context! {
+        name => &student.name,
+        course_code => &r.course_code,
+        title => &r.title,
+        centre => &centre.name,
+        code => &s.booking_code,
+        when => exam_when(r, centre),
     };
-    send(
+    queue(
         conn,
         host,
-        Mail {
-            kind: "sitting_requested",
-            to_address: &student.email,
-            to_name: &student.name,
-            language: lang,
-            subject,
-            body_text: body,
-            body_html: None,
-            ics: None,
-            related: Some(("sitting", &s.id)),
-        },
+        "sitting_requested",
+        student_recipient(student),
+        ctx,
+        Some(("sitting", &s.id)),
+        None,
     )
 }
 
@@ -220,7 +255,7 @@ pub fn sitting_confirmed(
     sitting_placed(conn, host, r, s, false)
 }
 
-/// The reminder before a sitting: the confirmation again, marked as a reminder.
+/// The reminder before a sitting: the confirmation again, marked as such.
 pub fn sitting_reminder(
     conn: &mut DbConn,
     host: &str,
@@ -230,13 +265,6 @@ pub fn sitting_reminder(
     sitting_placed(conn, host, r, s, true)
 }
 
-fn reminder_subject(lang: Language, subject: &str) -> String {
-    match lang {
-        Language::Sv => format!("Påminnelse: {subject}"),
-        Language::En => format!("Reminder: {subject}"),
-    }
-}
-
 fn sitting_placed(
     conn: &mut DbConn,
     host: &str,
@@ -244,9 +272,13 @@ fn sitting_placed(
     s: &Sitting,
     reminder: bool,
 ) -> Result<(), ApiError> {
-    let centre: Centre = centres::table
-        .find(&r.centre_id)
-        .select(Centre::as_select())
+    let (Some(start), Some(end)) = (s.starts_at, s.ends_at) else {
+        return Ok(());
+    };
+    let centre = centre_of(conn, &r.centre_id)?;
+    let institution: Institution = institutions::table
+        .find(&r.institution_id)
+        .select(Institution::as_select())
         .first(conn)?;
     let student: User = users::table
         .find(&s.student_id)
@@ -256,29 +288,24 @@ fn sitting_placed(
         Some(id) => rooms::table.find(id).select(rooms::name).first(conn)?,
         None => String::new(),
     };
-    let (Some(start), Some(end)) = (s.starts_at, s.ends_at) else {
-        return Ok(());
-    };
     let lang = language_of(&student.language);
-    let (subject, body) = match lang {
-        Language::Sv => (
-            format!("Bekräftad: {} {} {}", r.course_code, r.title, when(start, &centre)),
-            format!(
-                "Hej {}!\n\nDin tentamen är bekräftad.\n\nProv: {} {}\nPlats: {}, {}\nSal: {}\nTid: {} – {}\nBokningskod: {}\nTillåtna hjälpmedel: {}\n\nTa med giltig fotolegitimation. Kom i god tid.\n",
-                student.name, r.course_code, r.title, centre.name, centre.address, room,
-                when(start, &centre), when(end, &centre), s.booking_code,
-                if r.aids.is_empty() { "inga" } else { &r.aids }
-            ),
-        ),
-        Language::En => (
-            format!("Confirmed: {} {} {}", r.course_code, r.title, when(start, &centre)),
-            format!(
-                "Hello {},\n\nYour exam is confirmed.\n\nExam: {} {}\nPlace: {}, {}\nRoom: {}\nTime: {} – {}\nBooking code: {}\nAllowed aids: {}\n\nBring valid photo ID. Arrive in good time.\n",
-                student.name, r.course_code, r.title, centre.name, centre.address, room,
-                when(start, &centre), when(end, &centre), s.booking_code,
-                if r.aids.is_empty() { "none" } else { &r.aids }
-            ),
-        ),
+    let ctx = context! {
+        reminder => reminder,
+        name => &student.name,
+        course_code => &r.course_code,
+        title => &r.title,
+        centre => &centre.name,
+        address => &centre.address,
+        room => &room,
+        start => when(start, &centre),
+        end => when(end, &centre),
+        code => &s.booking_code,
+        aids => &r.aids,
+        late_entry => institution.late_entry_minutes,
+    };
+    let description = match lang {
+        Language::Sv => format!("Bokningskod {}. Ta med fotolegitimation.", s.booking_code),
+        Language::En => format!("Booking code {}. Bring photo ID.", s.booking_code),
     };
     let ics = invite(
         "sitting",
@@ -288,42 +315,36 @@ fn sitting_placed(
         host,
         &format!("{} {}", r.course_code, r.title),
         &format!("{}, {}, {}", centre.name, room, centre.address),
-        &format!(
-            "{}: {}",
-            if lang == Language::Sv {
-                "Bokningskod"
-            } else {
-                "Booking code"
-            },
-            s.booking_code
-        ),
+        &description,
         start,
         end,
         &centre,
     );
-    send(
+    let kind = if reminder {
+        "sitting_reminder"
+    } else {
+        "sitting_confirmed"
+    };
+    // The reminder shares the confirmation's template (with `reminder` set).
+    let rendered_kind = "sitting_confirmed";
+    let rendered = crate::mail::templates::render(rendered_kind, lang, ctx)
+        .map_err(|e| anyhow::anyhow!("rendering the {kind} message: {e}"))?;
+    outbox::enqueue(
         conn,
-        host,
         Mail {
-            kind: if reminder {
-                "sitting_reminder"
-            } else {
-                "sitting_confirmed"
-            },
+            kind,
             to_address: &student.email,
             to_name: &student.name,
             language: lang,
-            subject: if reminder {
-                reminder_subject(lang, &subject)
-            } else {
-                subject
-            },
-            body_text: body,
-            body_html: None,
+            subject: rendered.subject,
+            body_text: rendered.text,
+            body_html: Some(rendered.html),
             ics: Some(ics),
             related: Some(("sitting", &s.id)),
         },
-    )
+        host,
+    )?;
+    Ok(())
 }
 
 pub fn sitting_cancelled(
@@ -340,29 +361,10 @@ pub fn sitting_cancelled(
         .find(&s.student_id)
         .select(User::as_select())
         .first(conn)?;
-    let lang = language_of(&student.language);
-    let (subject, body) = match lang {
-        Language::Sv => (
-            format!("Avbokad: {} {}", r.course_code, r.title),
-            format!(
-                "Hej {}!\n\nDin bokning {} ({} {}) är avbokad: {}.\n",
-                student.name, s.booking_code, r.course_code, r.title, reason
-            ),
-        ),
-        Language::En => (
-            format!("Cancelled: {} {}", r.course_code, r.title),
-            format!(
-                "Hello {},\n\nYour booking {} ({} {}) is cancelled: {}.\n",
-                student.name, s.booking_code, r.course_code, r.title, reason
-            ),
-        ),
-    };
+    // A placed sitting was in the student's calendar: cancel that entry.
     let ics = match (s.starts_at, s.ends_at) {
         (Some(start), Some(end)) => {
-            let centre: Centre = centres::table
-                .find(&s.centre_id)
-                .select(Centre::as_select())
-                .first(conn)?;
+            let centre = centre_of(conn, &s.centre_id)?;
             Some(invite(
                 "sitting",
                 &s.id,
@@ -379,33 +381,32 @@ pub fn sitting_cancelled(
         }
         _ => None,
     };
-    send(
+    let ctx = context! {
+        name => &student.name,
+        code => &s.booking_code,
+        course_code => &r.course_code,
+        title => &r.title,
+        reason => reason,
+    };
+    queue(
         conn,
         host,
-        Mail {
-            kind: "sitting_cancelled",
-            to_address: &student.email,
-            to_name: &student.name,
-            language: lang,
-            subject,
-            body_text: body,
-            body_html: None,
-            ics,
-            related: Some(("sitting", &s.id)),
-        },
+        "sitting_cancelled",
+        student_recipient(&student),
+        ctx,
+        Some(("sitting", &s.id)),
+        ics,
     )
 }
 
+/// A study place booked (`confirmed`) or cancelled.
 pub fn study_booking(
     conn: &mut DbConn,
     host: &str,
     b: &StudyBooking,
     confirmed: bool,
 ) -> Result<(), ApiError> {
-    let centre: Centre = centres::table
-        .find(&b.centre_id)
-        .select(Centre::as_select())
-        .first(conn)?;
+    let centre = centre_of(conn, &b.centre_id)?;
     let student: User = users::table
         .find(&b.student_id)
         .select(User::as_select())
@@ -415,17 +416,6 @@ pub fn study_booking(
         .select(rooms::name)
         .first(conn)?;
     let lang = language_of(&student.language);
-    let span = format!(
-        "{} – {}",
-        when(b.starts_at, &centre),
-        when(b.ends_at, &centre)
-    );
-    let (kind, subject, body) = match (lang, confirmed) {
-        (Language::Sv, true) => ("study_confirmed", format!("Studieplats bokad {}", when(b.starts_at, &centre)), format!("Hej {}!\n\nDin studieplats är bokad.\n\nPlats: {}, {}\nRum: {}\nTid: {}\nBokningskod: {}\n", student.name, centre.name, centre.address, room, span, b.booking_code)),
-        (Language::Sv, false) => ("study_cancelled", format!("Studieplats avbokad {}", when(b.starts_at, &centre)), format!("Hej {}!\n\nDin studieplats {} ({}, {}) är avbokad.\n", student.name, b.booking_code, room, span)),
-        (Language::En, true) => ("study_confirmed", format!("Study place booked {}", when(b.starts_at, &centre)), format!("Hello {},\n\nYour study place is booked.\n\nPlace: {}, {}\nRoom: {}\nTime: {}\nBooking code: {}\n", student.name, centre.name, centre.address, room, span, b.booking_code)),
-        (Language::En, false) => ("study_cancelled", format!("Study place cancelled {}", when(b.starts_at, &centre)), format!("Hello {},\n\nYour study place {} ({}, {}) is cancelled.\n", student.name, b.booking_code, room, span)),
-    };
     let summary = match lang {
         Language::Sv => format!("Studieplats, {}", centre.name),
         Language::En => format!("Study place, {}", centre.name),
@@ -447,19 +437,27 @@ pub fn study_booking(
         b.ends_at,
         &centre,
     );
-    send(
+    let ctx = context! {
+        name => &student.name,
+        centre => &centre.name,
+        address => &centre.address,
+        room => &room,
+        start => when(b.starts_at, &centre),
+        end => when(b.ends_at, &centre),
+        code => &b.booking_code,
+    };
+    let kind = if confirmed {
+        "study_confirmed"
+    } else {
+        "study_cancelled"
+    };
+    queue(
         conn,
         host,
-        Mail {
-            kind,
-            to_address: &student.email,
-            to_name: &student.name,
-            language: lang,
-            subject,
-            body_text: body,
-            body_html: None,
-            ics: Some(ics),
-            related: Some(("study_booking", &b.id)),
-        },
+        kind,
+        student_recipient(&student),
+        ctx,
+        Some(("study_booking", &b.id)),
+        Some(ics),
     )
 }

@@ -17,9 +17,8 @@ use crate::config::Settings;
 use crate::db::models::{LoginToken, Session, User};
 use crate::db::schema::{login_tokens, sessions, users};
 use crate::db::{self, DbConn};
-use crate::domain::{Email, Language};
+use crate::domain::Email;
 use crate::error::ApiError;
-use crate::outbox;
 
 pub const COOKIE: &str = "skrivsal_session";
 
@@ -223,59 +222,29 @@ pub fn request_link(
             })
             .execute(conn)?;
         let base = settings.server.public_url.as_str().trim_end_matches('/');
-        let language = if user.language == "en" {
-            Language::En
-        } else {
-            Language::Sv
-        };
-        let (kind, link, subject, body) = match (purpose, language) {
-            (LinkPurpose::SignIn, Language::Sv) => (
-                "sign_in_link",
-                format!("{base}/auth/link?token={secret}"),
-                "Din inloggningslänk till skrivsal".to_string(),
-                "Hej {name}!\n\nLogga in i skrivsal med länken nedan. Den gäller i {minutes} minuter och kan bara användas en gång.\n\n{link}\n\nHar du inte bett om länken kan du bortse från det här meddelandet.\n",
-            ),
-            (LinkPurpose::SignIn, Language::En) => (
-                "sign_in_link",
-                format!("{base}/auth/link?token={secret}"),
-                "Your sign-in link for skrivsal".to_string(),
-                "Hello {name},\n\nSign in to skrivsal with the link below. It works for {minutes} minutes and only once.\n\n{link}\n\nIf you did not ask for it, you can ignore this message.\n",
-            ),
-            (LinkPurpose::PasswordReset, Language::Sv) => (
+        let (kind, link) = match purpose {
+            LinkPurpose::SignIn => ("sign_in_link", format!("{base}/auth/link?token={secret}")),
+            LinkPurpose::PasswordReset => (
                 "password_reset",
                 format!("{base}/auth/password-reset?token={secret}"),
-                "Återställ ditt lösenord i skrivsal".to_string(),
-                "Hej {name}!\n\nVälj ett nytt lösenord med länken nedan. Den gäller i {minutes} minuter och kan bara användas en gång.\n\n{link}\n\nHar du inte bett om det kan du bortse från det här meddelandet; ditt lösenord är oförändrat.\n",
-            ),
-            (LinkPurpose::PasswordReset, Language::En) => (
-                "password_reset",
-                format!("{base}/auth/password-reset?token={secret}"),
-                "Reset your skrivsal password".to_string(),
-                "Hello {name},\n\nChoose a new password with the link below. It works for {minutes} minutes and only once.\n\n{link}\n\nIf you did not ask for this, ignore this message; your password is unchanged.\n",
             ),
         };
-        let body = body
-            .replace("{name}", &user.name)
-            .replace("{minutes}", &minutes.to_string())
-            .replace("{link}", &link);
-        outbox::enqueue(
+        crate::notify::queue(
             conn,
-            outbox::Mail {
-                kind,
-                to_address: &user.email,
-                to_name: &user.name,
-                language,
-                subject,
-                body_text: body,
-                body_html: None,
-                ics: None,
-                related: Some(("user", &user.id)),
-            },
             settings
                 .server
                 .public_url
                 .host_str()
                 .unwrap_or("skrivsal.localhost"),
+            kind,
+            crate::notify::Recipient {
+                address: &user.email,
+                name: &user.name,
+                language: crate::notify::language_of(&user.language),
+            },
+            minijinja::context! { name => &user.name, minutes => minutes, link => &link },
+            Some(("user", &user.id)),
+            None,
         )?;
         Ok(())
     })

@@ -12,6 +12,7 @@
 //! receiving server or client can recognise a repeat.
 
 pub mod ics;
+pub mod templates;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
