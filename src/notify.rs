@@ -252,7 +252,7 @@ pub fn sitting_confirmed(
     r: &ExamRequest,
     s: &Sitting,
 ) -> Result<(), ApiError> {
-    sitting_placed(conn, host, r, s, false)
+    sitting_placed(conn, host, r, s, "sitting_confirmed")
 }
 
 /// The reminder before a sitting: the confirmation again, marked as such.
@@ -262,7 +262,18 @@ pub fn sitting_reminder(
     r: &ExamRequest,
     s: &Sitting,
 ) -> Result<(), ApiError> {
-    sitting_placed(conn, host, r, s, true)
+    sitting_placed(conn, host, r, s, "sitting_reminder")
+}
+
+/// A sitting moved: the new room and time, and an invite that updates the
+/// same calendar entry.
+pub fn sitting_changed(
+    conn: &mut DbConn,
+    host: &str,
+    r: &ExamRequest,
+    s: &Sitting,
+) -> Result<(), ApiError> {
+    sitting_placed(conn, host, r, s, "sitting_changed")
 }
 
 fn sitting_placed(
@@ -270,8 +281,10 @@ fn sitting_placed(
     host: &str,
     r: &ExamRequest,
     s: &Sitting,
-    reminder: bool,
+    kind: &str,
 ) -> Result<(), ApiError> {
+    let reminder = kind == "sitting_reminder";
+    let changed = kind == "sitting_changed";
     let (Some(start), Some(end)) = (s.starts_at, s.ends_at) else {
         return Ok(());
     };
@@ -291,6 +304,7 @@ fn sitting_placed(
     let lang = language_of(&student.language);
     let ctx = context! {
         reminder => reminder,
+        changed => changed,
         name => &student.name,
         course_code => &r.course_code,
         title => &r.title,
@@ -320,12 +334,8 @@ fn sitting_placed(
         end,
         &centre,
     );
-    let kind = if reminder {
-        "sitting_reminder"
-    } else {
-        "sitting_confirmed"
-    };
-    // The reminder shares the confirmation's template (with `reminder` set).
+    // Reminders and changes share the confirmation's template, with
+    // `reminder` or `changed` set.
     let rendered_kind = "sitting_confirmed";
     let rendered = crate::mail::templates::render(rendered_kind, lang, ctx)
         .map_err(|e| anyhow::anyhow!("rendering the {kind} message: {e}"))?;

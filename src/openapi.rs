@@ -93,6 +93,7 @@ state must also send the session's CSRF token in `X-CSRF-Token`."
         crate::routes::bookings::cancel,
         crate::routes::bookings::register,
         crate::routes::bookings::approve_sitting,
+        crate::routes::bookings::move_sitting,
         crate::routes::bookings::check_in,
         crate::routes::bookings::complete,
         crate::routes::bookings::no_show,

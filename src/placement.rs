@@ -158,7 +158,7 @@ pub fn place(
 
 /// Adds invigilator assignments until every room with examinees is covered
 /// at the required ratio, extending the block a shortfall lies in.
-fn staff(snapshot: &Snapshot, mut changes: Vec<Change>) -> Result<Vec<Change>, Vec<Violation>> {
+pub fn staff(snapshot: &Snapshot, mut changes: Vec<Change>) -> Result<Vec<Change>, Vec<Violation>> {
     let data = snapshot.data();
     let mut added = 0usize;
     loop {

@@ -386,3 +386,112 @@ pub fn transition(
 pub fn placed_span(s: &Sitting) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     Some((s.starts_at?.and_utc(), s.ends_at?.and_utc()))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    /// The new room (id); unchanged when left out.
+    pub room: Option<String>,
+    /// The new start, RFC 3339 or the centre's local time; unchanged when left out.
+    pub starts_at: Option<String>,
+}
+
+/// Moves a confirmed sitting to another room and/or start, keeping its
+/// personal length. Judged by every rule like a new placement; invigilators
+/// are added where the new place needs them, and assignments the old place
+/// no longer needs are removed. The student gets a "changed" message whose
+/// invite updates the same calendar entry.
+pub fn move_sitting(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    id: &str,
+    input: MoveInput,
+) -> Result<ExamRequestOut, ApiError> {
+    db::write_tx(conn, |conn| {
+        let (s, r) = find_sitting(conn, caller, id)?;
+        caller.require_manages(&r.centre_id)?;
+        booking::lock_centre(conn, &r.centre_id)?;
+        booking::lock_students(conn, std::slice::from_ref(&s.student_id))?;
+        let s: Sitting = sittings::table
+            .find(&s.id)
+            .select(Sitting::as_select())
+            .first(conn)?;
+        require_state("sitting", &s.status, &["confirmed"], "move")?;
+        let (centre, _) = request_centre(conn, &r)?;
+        let tz = timefmt::zone(&centre.timezone);
+        let (Some(old_room), Some(old_start), Some(old_end)) =
+            (s.room_id.clone(), s.starts_at, s.ends_at)
+        else {
+            return Err(anyhow::anyhow!("a confirmed sitting without a place").into());
+        };
+        let start = match &input.starts_at {
+            Some(t) => crate::centres::parse_time_field("starts_at", t, tz)?,
+            None => old_start.and_utc(),
+        };
+        let room = input.room.clone().unwrap_or_else(|| old_room.clone());
+        let end = start + (old_end - old_start);
+        let snapshot = booking::snapshot(
+            conn,
+            &centre,
+            start.with_timezone(&tz).date_naive(),
+            end.with_timezone(&tz).date_naive(),
+        )?;
+        let elsewhere = booking::busy_elsewhere(conn, &s.student_id, &centre.id, start, end)?;
+        if let Some((_, _, with)) = elsewhere.into_iter().next() {
+            return Err(refused(
+                "the sitting cannot be moved there",
+                vec![conflicts::Violation {
+                    rule: conflicts::Rule::StudentDoubleBooked,
+                    message: "the student has another booking at that time at another centre"
+                        .into(),
+                    item: conflicts::ItemRef::new(conflicts::ItemKind::Sitting, s.id.clone()),
+                    with: Some(with),
+                    span: None,
+                }],
+            ));
+        }
+        let change = Change::PlaceSitting(conflicts::Sitting {
+            id: s.id.clone(),
+            exam_request_id: r.id.clone(),
+            student_id: s.student_id.clone(),
+            room_id: room.clone(),
+            start,
+            end,
+            computer: s.computer || r.computer_required,
+            separate_room: s.separate_room,
+        });
+        let changes = placement::staff(&snapshot, vec![change])
+            .map_err(|v| refused("the sitting cannot be moved there; nothing was changed", v))?;
+        let now = db::now();
+        for change in changes {
+            if let Change::Assign(a) = change {
+                diesel::insert_into(invigilator_assignments::table)
+                    .values(&InvigilatorAssignment {
+                        id: a.id,
+                        invigilator_id: a.invigilator_id,
+                        room_id: a.room_id,
+                        starts_at: a.start.naive_utc(),
+                        ends_at: a.end.naive_utc(),
+                        created_at: now,
+                    })
+                    .execute(conn)?;
+            }
+        }
+        let mut moved = s.clone();
+        moved.room_id = Some(room);
+        moved.starts_at = Some(start.naive_utc());
+        moved.ends_at = Some(end.naive_utc());
+        moved.sequence += 1;
+        moved.updated_at = now;
+        // A new time deserves a new reminder.
+        moved.reminded_at = None;
+        diesel::update(sittings::table.find(&moved.id))
+            .set(&moved)
+            .execute(conn)?;
+        booking::prune_assignments(conn, &old_room, old_start, old_end)?;
+        notify::sitting_changed(conn, host, &r, &moved)?;
+        audit::record_by(conn, caller, "sitting.move", "sitting", &moved.id)?;
+        exams::load_out(conn, caller, &r.id)
+    })
+}

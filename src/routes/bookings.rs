@@ -40,6 +40,11 @@ pub fn routes() -> Vec<(Method, &'static str, Route)> {
         ),
         (
             Method::POST,
+            "/exam-sittings/{id}/move",
+            web::post().to(move_sitting),
+        ),
+        (
+            Method::POST,
             "/exam-sittings/{id}/check-in",
             web::post().to(check_in),
         ),
@@ -499,5 +504,39 @@ async fn schedule(
     ok(state
         .db
         .run(move |c| study::schedule(c, &caller, &key, &q))
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/exam-sittings/{id}/move",
+    tag = "exams",
+    summary = "Move a confirmed sitting to another room or start (centre admins)",
+    description = "Judged by every rule like a new placement; invigilators are added where needed. The student gets a 'changed' message whose invite updates the same calendar entry. 409 with the conflicts, and nothing changed, when the new place breaks a rule.",
+    params(ItemId),
+    request_body = sittings::MoveInput,
+    responses(
+        (status = 200, description = "The request with the moved sitting", body = exams::ExamRequestOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn move_sitting(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(input): Body<sittings::MoveInput>,
+) -> Reply {
+    let (id, host) = (path.into_inner(), host(&state));
+    ok(state
+        .db
+        .run(move |c| sittings::move_sitting(c, &caller, &host, &id, input))
         .await?)
 }

@@ -206,6 +206,7 @@ fn cases() -> Vec<Case> {
             [401, 403, 403, 403, 403, 403, 403, 403, 201],
         ),
         case("POST", "/api/v1/exam-sittings/{id}/approve", REQUEST_DECIDE),
+        case("POST", "/api/v1/exam-sittings/{id}/move", REQUEST_DECIDE),
         case("POST", "/api/v1/exam-sittings/{id}/check-in", SITTING_STAFF),
         case("POST", "/api/v1/exam-sittings/{id}/complete", SITTING_STAFF),
         case("POST", "/api/v1/exam-sittings/{id}/no-show", SITTING_STAFF),
@@ -552,6 +553,7 @@ impl Fixture {
             ("PATCH", "/api/v1/rooms/{id}") => json!({"seats": 6}),
             ("POST", "/api/v1/exam-requests") => self.request(n, false),
             ("POST", "/api/v1/exam-requests/{id}/reject") => json!({"reason": "no room"}),
+            ("POST", "/api/v1/exam-sittings/{id}/move") => json!({}),
             ("POST", "/api/v1/exam-sittings") => {
                 json!({"exam_request": self.open_request.borrow().clone()})
             }

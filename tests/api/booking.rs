@@ -975,6 +975,29 @@ app_test!(random_sequences_never_break_a_rule, |app| async move {
                     requests.push(id);
                 }
             }
+            3 if rng.gen_bool(0.5) => {
+                // Move a placed sitting by up to an hour either way.
+                let mut conn = app.db.get().unwrap();
+                let placed: Vec<(String, chrono::NaiveDateTime)> = sittings::table
+                    .filter(sittings::status.eq("confirmed"))
+                    .select((sittings::id, sittings::starts_at.assume_not_null()))
+                    .load(&mut *conn)
+                    .unwrap();
+                drop(conn);
+                if !placed.is_empty() {
+                    let (id, start) = &placed[rng.gen_range(0..placed.len())];
+                    let shift = [-60i64, -30, 15, 45, 90][rng.gen_range(0..5)];
+                    let to = (start.and_utc() + Duration::minutes(shift)).to_rfc3339();
+                    let r = app
+                        .post_as(
+                            &w.admin,
+                            &format!("/api/v1/exam-sittings/{id}/move"),
+                            json!({"starts_at": to}),
+                        )
+                        .await;
+                    assert!(matches!(r.status, 200 | 409), "step {step}: {r:?}");
+                }
+            }
             3 if !bookings.is_empty() => {
                 let (who, id) = bookings.swap_remove(rng.gen_range(0..bookings.len()));
                 assert_eq!(
@@ -1012,3 +1035,127 @@ app_test!(random_sequences_never_break_a_rule, |app| async move {
         .unwrap();
     assert!(placed + booked > 0, "the sequence did something");
 });
+
+app_test!(
+    a_confirmed_sitting_can_be_moved_within_the_rules,
+    |app| async move {
+        let w = world(&app).await;
+        let r = app
+            .post_as(
+                &w.institution,
+                "/api/v1/exam-requests",
+                request_body(w.day, students(2)),
+            )
+            .await;
+        let id = r.body["id"].as_str().unwrap().to_string();
+        app.post_as(
+            &w.admin,
+            &format!("/api/v1/exam-requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        let sitting = r.body["sittings"][0]["id"].as_str().unwrap().to_string();
+        // Within the 60-minute offset: allowed, personal length kept.
+        let r = app
+            .post_as(
+                &w.admin,
+                &format!("/api/v1/exam-sittings/{sitting}/move"),
+                json!({"starts_at": format!("{}T09:45", w.day)}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        let moved = r.body["sittings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == sitting.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(
+            moved["starts_at"],
+            format!("{}T09:45:00+{}", w.day, offset(w.day))
+        );
+        assert_eq!(
+            moved["ends_at"],
+            format!("{}T12:45:00+{}", w.day, offset(w.day))
+        );
+        // Beyond the offset: rule 7, nothing changed.
+        let r = app
+            .post_as(
+                &w.admin,
+                &format!("/api/v1/exam-sittings/{sitting}/move"),
+                json!({"starts_at": format!("{}T11:00", w.day)}),
+            )
+            .await;
+        assert_eq!(r.status, 409, "{r:?}");
+        assert!(
+            r.body["conflicts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["rule"] == "exam_start"),
+            "{r:?}"
+        );
+        let g = app
+            .get_as(&w.admin, &format!("/api/v1/exam-requests/{id}"))
+            .await;
+        let still = g.body["sittings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == sitting.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(still["starts_at"], moved["starts_at"]);
+        // Into the study room: not bookable for exams.
+        let r = app
+            .post_as(
+                &w.admin,
+                &format!("/api/v1/exam-sittings/{sitting}/move"),
+                json!({"room": w.study_room}),
+            )
+            .await;
+        assert_eq!(r.status, 409);
+        assert!(
+            r.body["conflicts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["rule"] == "room_not_bookable"),
+            "{r:?}"
+        );
+        // The student was told about the change, with the calendar entry updated.
+        let mut conn = app.db.get().unwrap();
+        let changed: Vec<(String, Option<String>)> = mail_outbox::table
+            .filter(mail_outbox::kind.eq("sitting_changed"))
+            .select((mail_outbox::subject, mail_outbox::ics))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(changed.len(), 1);
+        assert!(changed[0].0.starts_with("Ändrad:"), "{changed:?}");
+        let ics = changed[0].1.clone().unwrap();
+        assert!(
+            ics.contains(&format!("UID:sitting-{sitting}@")) && ics.contains("SEQUENCE:2"),
+            "{ics}"
+        );
+        drop(conn);
+        audit_clean(&app, w.day);
+        // Only confirmed sittings move.
+        let r = app
+            .post_as(
+                &w.admin,
+                &format!("/api/v1/exam-sittings/{sitting}/check-in"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        let r = app
+            .post_as(
+                &w.admin,
+                &format!("/api/v1/exam-sittings/{sitting}/move"),
+                json!({"starts_at": format!("{}T09:30", w.day)}),
+            )
+            .await;
+        assert_eq!(r.status, 409);
+    }
+);
