@@ -471,3 +471,63 @@ pub fn study_booking(
         Some(ics),
     )
 }
+
+/// The report to the institution once every sitting of a request has an
+/// outcome: who completed, who did not show, and what happened.
+pub fn request_report(conn: &mut DbConn, host: &str, r: &ExamRequest) -> Result<(), ApiError> {
+    use crate::db::models::Incident;
+    use crate::db::schema::incidents;
+    let centre = centre_of(conn, &r.centre_id)?;
+    let institution: Institution = institutions::table
+        .find(&r.institution_id)
+        .select(Institution::as_select())
+        .first(conn)?;
+    let all: Vec<Sitting> = sittings::table
+        .filter(sittings::exam_request_id.eq(&r.id))
+        .order(sittings::booking_code)
+        .select(Sitting::as_select())
+        .load(conn)?;
+    let outcome = |status: &str| {
+        match status {
+            "completed" => "genomförd / completed",
+            "no_show" => "utebliven / no-show",
+            "cancelled" => "avbokad / cancelled",
+            "rejected" => "avslagen / rejected",
+            other => other,
+        }
+        .to_string()
+    };
+    let ids: Vec<String> = all.iter().map(|s| s.id.clone()).collect();
+    let notes: Vec<Incident> = incidents::table
+        .filter(incidents::sitting_id.eq_any(&ids))
+        .order(incidents::occurred_at)
+        .select(Incident::as_select())
+        .load(conn)?;
+    let code_of = |id: &str| {
+        all.iter()
+            .find(|s| s.id == id)
+            .map(|s| s.booking_code.clone())
+            .unwrap_or_default()
+    };
+    let count = |st: &str| all.iter().filter(|s| s.status == st).count();
+    let ctx = context! {
+        centre => &centre.name,
+        course_code => &r.course_code,
+        title => &r.title,
+        when => exam_when(r, &centre),
+        sittings => all.iter().map(|s| context! { code => &s.booking_code, outcome => outcome(&s.status) }).collect::<Vec<_>>(),
+        completed => count("completed"),
+        no_show => count("no_show"),
+        cancelled => count("cancelled"),
+        incidents => notes.iter().map(|i| context! { code => code_of(&i.sitting_id), kind => &i.kind, note => &i.note }).collect::<Vec<_>>(),
+    };
+    queue(
+        conn,
+        host,
+        "request_report",
+        institution_recipient(&institution),
+        ctx,
+        Some(("exam_request", &r.id)),
+        None,
+    )
+}

@@ -374,6 +374,27 @@ pub fn transition(
                 .execute(conn)?;
         }
         audit::record_by(conn, caller, &format!("sitting.{to}"), "sitting", &s.id)?;
+        // When the last sitting has its outcome, the request is completed and
+        // the institution gets its report.
+        let open: i64 = sittings::table
+            .filter(sittings::exam_request_id.eq(&r.id))
+            .filter(sittings::status.eq_any(["requested", "confirmed", "checked_in"]))
+            .count()
+            .get_result(conn)?;
+        let outcomes: i64 = sittings::table
+            .filter(sittings::exam_request_id.eq(&r.id))
+            .filter(sittings::status.eq_any(["completed", "no_show"]))
+            .count()
+            .get_result(conn)?;
+        if open == 0 && outcomes > 0 && matches!(r.status.as_str(), "approved" | "scheduled") {
+            diesel::update(exam_requests::table.find(&r.id))
+                .set((
+                    exam_requests::status.eq("completed"),
+                    exam_requests::updated_at.eq(db::now()),
+                ))
+                .execute(conn)?;
+            notify::request_report(conn, host, &r)?;
+        }
         Ok(SittingState {
             booking_code: s.booking_code,
             id: s.id,

@@ -42,11 +42,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("study_confirmed.en.txt"),
     template!("study_cancelled.sv.txt"),
     template!("study_cancelled.en.txt"),
+    template!("request_report.sv.txt"),
+    template!("request_report.en.txt"),
     template!("layout.html"),
 ];
 
 /// Every message kind with a template.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
+    "request_report",
     "sign_in_link",
     "password_reset",
     "request_received",
@@ -148,7 +151,11 @@ mod tests {
             aids => "Miniräknare",
             late_entry => 30,
             reminder => false,
-            sittings => vec![context! { code => "K7M-4QX", room => "Skrivsal A", start => "09:00", end => "12:00" }],
+            sittings => vec![context! { code => "K7M-4QX", room => "Skrivsal A", start => "09:00", end => "12:00", outcome => "genomförd" }],
+            completed => 1,
+            no_show => 0,
+            cancelled => 0,
+            incidents => vec![context! { code => "K7M-4QX", kind => "late_arrival", note => "10 min" }],
         }
     }
 

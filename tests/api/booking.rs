@@ -596,6 +596,30 @@ app_test!(sittings_follow_their_state_machine, |app| async move {
         )
         .await;
     assert_eq!(r.body["status"], "no_show");
+    // Every sitting has its outcome: the request is completed and reported.
+    let g = app
+        .get_as(&w.admin, &format!("/api/v1/exam-requests/{id}"))
+        .await;
+    assert_eq!(g.body["status"], "completed");
+    {
+        let mut conn = app.db.get().unwrap();
+        let report: Vec<(String, String, String)> = mail_outbox::table
+            .filter(mail_outbox::kind.eq("request_report"))
+            .select((
+                mail_outbox::to_address,
+                mail_outbox::subject,
+                mail_outbox::body_text,
+            ))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(report.len(), 1);
+        assert_eq!(report[0].0, "tentamen@miun.se");
+        assert!(report[0].1.starts_with("Rapport:"), "{report:?}");
+        assert!(
+            report[0].2.contains("Genomförda: 1. Uteblivna: 1."),
+            "{report:?}"
+        );
+    }
     // Final states stay final.
     let r = app
         .post_as(
