@@ -17,6 +17,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod exams;
+pub mod exports;
 pub mod extract;
 pub mod institutions;
 pub mod invigilators;

@@ -12,6 +12,7 @@ pub(crate) mod accounts;
 pub(crate) mod auth;
 pub(crate) mod bookings;
 pub(crate) mod docs;
+pub(crate) mod exports;
 pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod setup;
@@ -66,6 +67,7 @@ fn all_routes() -> Vec<(Method, String, Route)> {
         .into_iter()
         .chain(accounts::routes())
         .chain(bookings::routes())
+        .chain(exports::routes())
     {
         routes.push((m, format!("{API_PREFIX}{p}"), r));
     }

@@ -232,6 +232,21 @@ fn cases() -> Vec<Case> {
             [401, 204, 204, 404, 403, 404, 404, 404, 204],
         ),
         case("GET", "/api/v1/me/bookings", SIGNED_IN_200),
+        case(
+            "GET",
+            "/api/v1/centres/{centre}/exports/sittings.csv",
+            CENTRE_STAFF,
+        ),
+        case(
+            "GET",
+            "/api/v1/centres/{centre}/exports/study-bookings.csv",
+            CENTRE_STAFF,
+        ),
+        case(
+            "GET",
+            "/api/v1/institutions/{institution}/exports/sittings.csv",
+            [401, 200, 403, 403, 403, 403, 200, 404, 403],
+        ),
         case("GET", "/api/v1/centres/{centre}/schedule", CENTRE_STAFF),
     ]
 }

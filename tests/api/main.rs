@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod constraints;
 mod demo;
+mod exports;
 mod health;
 mod mail;
 mod openapi;
