@@ -19,6 +19,7 @@ pub mod error;
 pub mod exams;
 pub mod exports;
 pub mod extract;
+pub mod feeds;
 pub mod institutions;
 pub mod invigilators;
 pub mod itc2007;

@@ -417,3 +417,16 @@ pub struct LoginToken {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
 }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = calendar_feeds)]
+#[diesel(treat_none_as_null = true)]
+pub struct CalendarFeed {
+    pub id: String,
+    pub token_hash: String,
+    pub kind: String,
+    pub subject_id: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}

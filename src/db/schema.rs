@@ -452,3 +452,18 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(login_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users, login_tokens);
+
+diesel::table! {
+    calendar_feeds (id) {
+        id -> Text,
+        token_hash -> Text,
+        kind -> Text,
+        subject_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(calendar_feeds -> users (created_by));
+diesel::allow_tables_to_appear_in_same_query!(calendar_feeds, users);

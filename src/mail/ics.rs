@@ -63,7 +63,7 @@ fn when(t: DateTime<Utc>, tz: Tz) -> CalendarDateTime {
     }
 }
 
-pub fn render(invite: &Invite<'_>) -> String {
+fn event(invite: &Invite<'_>) -> Event {
     let mut event = Event::new();
     event
         .uid(&invite.uid)
@@ -78,6 +78,24 @@ pub fn render(invite: &Invite<'_>) -> String {
             Method::Request => EventStatus::Confirmed,
             Method::Cancel => EventStatus::Cancelled,
         });
+    event.done()
+}
+
+/// Adds the zone definition the events' TZIDs refer to.
+fn with_zone(text: String, tz: Tz) -> String {
+    if tz == chrono_tz::Europe::Stockholm {
+        text.replacen(
+            "BEGIN:VEVENT",
+            &format!("{STOCKHOLM_VTIMEZONE}BEGIN:VEVENT"),
+            1,
+        )
+    } else {
+        text
+    }
+}
+
+/// One invite, for an e-mail.
+pub fn render(invite: &Invite<'_>) -> String {
     let mut calendar = Calendar::new();
     calendar
         .append_property((
@@ -87,17 +105,19 @@ pub fn render(invite: &Invite<'_>) -> String {
                 Method::Cancel => "CANCEL",
             },
         ))
-        .push(event.done());
-    let text = calendar.done().to_string();
-    if invite.tz == chrono_tz::Europe::Stockholm {
-        text.replacen(
-            "BEGIN:VEVENT",
-            &format!("{STOCKHOLM_VTIMEZONE}BEGIN:VEVENT"),
-            1,
-        )
-    } else {
-        text
+        .push(event(invite));
+    with_zone(calendar.done().to_string(), invite.tz)
+}
+
+/// A subscribed calendar (feed): every event, published. The UIDs are the
+/// invites' UIDs, so an entry from an e-mail and from the feed are one.
+pub fn render_feed(name: &str, tz: Tz, events: &[Invite<'_>]) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name(name).append_property(("METHOD", "PUBLISH"));
+    for e in events {
+        calendar.push(event(e));
     }
+    with_zone(calendar.done().to_string(), tz)
 }
 
 #[cfg(test)]

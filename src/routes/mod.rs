@@ -13,6 +13,7 @@ pub(crate) mod auth;
 pub(crate) mod bookings;
 pub(crate) mod docs;
 pub(crate) mod exports;
+pub(crate) mod feeds;
 pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod setup;
@@ -61,6 +62,7 @@ fn all_routes() -> Vec<(Method, String, Route)> {
         auth::routes()
             .into_iter()
             .chain(docs::routes())
+            .chain(feeds::public_routes())
             .map(|(m, p, r)| (m, p.to_string(), r)),
     );
     for (m, p, r) in setup::routes()
@@ -68,6 +70,7 @@ fn all_routes() -> Vec<(Method, String, Route)> {
         .chain(accounts::routes())
         .chain(bookings::routes())
         .chain(exports::routes())
+        .chain(feeds::routes())
     {
         routes.push((m, format!("{API_PREFIX}{p}"), r));
     }

@@ -232,6 +232,21 @@ fn cases() -> Vec<Case> {
             [401, 204, 204, 404, 403, 404, 404, 404, 204],
         ),
         case("GET", "/api/v1/me/bookings", SIGNED_IN_200),
+        case("GET", "/api/v1/feeds", SIGNED_IN_200),
+        // A feed of alpha's big hall: its staff; to others the room does not exist (422 on `id`).
+        case(
+            "POST",
+            "/api/v1/feeds",
+            [401, 201, 201, 422, 201, 422, 422, 422, 422],
+        ),
+        // The target is the student's own feed.
+        case(
+            "DELETE",
+            "/api/v1/feeds/{id}",
+            [401, 204, 404, 404, 404, 404, 404, 404, 204],
+        ),
+        // The secret address is the credential: anyone holding it reads the calendar.
+        case("GET", "/feeds/{file}", PUBLIC_200),
         case(
             "GET",
             "/api/v1/centres/{centre}/exports/sittings.csv",
@@ -311,6 +326,8 @@ struct Fixture {
     day: chrono::NaiveDate,
     /// An open request the matrix student registers for.
     open_request: std::cell::RefCell<String>,
+    /// Alpha's big exam hall.
+    big_hall: std::cell::RefCell<String>,
     counter: std::cell::Cell<u32>,
 }
 
@@ -386,6 +403,7 @@ impl Fixture {
             own_invigilator: inv_id,
             day: exam_day(),
             open_request: std::cell::RefCell::new(String::new()),
+            big_hall: std::cell::RefCell::new(String::new()),
             counter: std::cell::Cell::new(0),
         }
     }
@@ -496,6 +514,19 @@ impl Fixture {
             Some(r.body["id"].as_str().unwrap().to_string())
         } else if path.starts_with("/api/v1/mail/") {
             Some(failed_message(app))
+        } else if path.starts_with("/api/v1/feeds/") || path.starts_with("/feeds/") {
+            let r = app
+                .post_as(&self.student, "/api/v1/feeds", json!({"kind": "student"}))
+                .await;
+            assert_eq!(r.status, 201, "{r:?}");
+            if path.starts_with("/feeds/") {
+                let url = r.body["url"].as_str().unwrap();
+                return url
+                    .rsplit_once("/feeds/")
+                    .map(|(_, f)| format!("/feeds/{f}"))
+                    .unwrap();
+            }
+            Some(r.body["id"].as_str().unwrap().to_string())
         } else if path.starts_with("/api/v1/tokens/") {
             let r = app
                 .post_as(
@@ -569,6 +600,9 @@ impl Fixture {
             ("POST", "/api/v1/exam-requests") => self.request(n, false),
             ("POST", "/api/v1/exam-requests/{id}/reject") => json!({"reason": "no room"}),
             ("POST", "/api/v1/exam-sittings/{id}/move") => json!({}),
+            ("POST", "/api/v1/feeds") => {
+                json!({"kind": "room", "id": self.big_hall.borrow().clone()})
+            }
             ("POST", "/api/v1/exam-sittings") => {
                 json!({"exam_request": self.open_request.borrow().clone()})
             }
@@ -626,6 +660,16 @@ app_test!(
             .await;
         assert_eq!(open.status, 201, "{open:?}");
         *fixture.open_request.borrow_mut() = open.body["id"].as_str().unwrap().to_string();
+        let rooms = app
+            .get_as(&fixture.admin, "/api/v1/centres/alpha/rooms?limit=500")
+            .await;
+        let hall = rooms.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Big hall")
+            .unwrap();
+        *fixture.big_hall.borrow_mut() = hall["id"].as_str().unwrap().to_string();
         let mut failures = Vec::new();
         for c in &table {
             for (who, expected) in c.expect.iter().enumerate() {

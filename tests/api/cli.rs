@@ -101,7 +101,7 @@ fn operator_path(backend: Backend) {
     let first = skrivsal(dir.path(), url, &["migrate"], None);
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(
-        text(&first.stdout).contains("applied 4 migration"),
+        text(&first.stdout).contains("applied 5 migration"),
         "{}",
         text(&first.stdout)
     );

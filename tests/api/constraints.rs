@@ -292,6 +292,13 @@ fn row(table: &str, pk: u32, n: u32) -> Vec<(&'static str, String)> {
             ("created_at", TS.into()),
             ("expires_at", TS_LATER.into()),
         ],
+        "calendar_feeds" => vec![
+            ("token_hash", s(&format!("{n:064}"))),
+            ("kind", s("student")),
+            ("subject_id", id(STUDENT)),
+            ("created_by", id(STUDENT)),
+            ("created_at", TS.into()),
+        ],
         "audit_log" => vec![
             ("at", TS.into()),
             ("actor_label", s("cli")),
@@ -642,6 +649,10 @@ fn cases() -> Vec<(&'static str, Changes, DatabaseErrorKind)> {
         ("login_tokens", vec![("purpose", "'admin'")], Check),
         ("login_tokens", vec![("token_hash", "'short'")], Check),
         ("login_tokens", vec![("expires_at", TS)], Check),
+        ("calendar_feeds", vec![("created_by", MISSING)], Fk),
+        ("calendar_feeds", vec![("kind", "'everything'")], Check),
+        ("calendar_feeds", vec![("token_hash", "'short'")], Check),
+        ("calendar_feeds", vec![("subject_id", "'x'")], Check),
         ("audit_log", vec![("actor_user_id", MISSING)], Fk),
         ("audit_log", vec![("action", "''")], Check),
     ]
@@ -674,6 +685,7 @@ const TABLES: &[&str] = &[
     "audit_log",
     "sessions",
     "login_tokens",
+    "calendar_feeds",
 ];
 
 db_test!(every_constraint_refuses_a_breaking_insert, |db, _url| {

@@ -12,6 +12,7 @@ mod concurrency;
 mod constraints;
 mod demo;
 mod exports;
+mod feeds;
 mod health;
 mod mail;
 mod openapi;
