@@ -237,6 +237,7 @@ pub fn load_for_week(conn: &mut DbConn, monday: NaiveDate) -> anyhow::Result<Opt
             conn,
             now: db::now(),
             password_hash,
+            exam_days: std::collections::HashSet::new(),
             summary: Summary {
                 centres: 0,
                 rooms: 0,
@@ -258,6 +259,10 @@ struct Loader<'a> {
     now: NaiveDateTime,
     password_hash: String,
     summary: Summary,
+    /// (date, student index) of every exam, placed or waiting: nobody gets a
+    /// study place on the day of an exam, so every pending request can be
+    /// approved as it stands.
+    exam_days: std::collections::HashSet<(NaiveDate, usize)>,
 }
 
 struct LoadedCentre {
@@ -628,6 +633,7 @@ impl Loader<'_> {
                     }
                     let index = pick % students.len();
                     busy.insert((date, index));
+                    self.exam_days.insert((date, index));
                     next_student = index + 1;
                     let student_id = students[index].clone();
                     let extended = k == 0;
@@ -725,8 +731,7 @@ impl Loader<'_> {
                 } else {
                     (hm(9, 0), hm(12, 0))
                 };
-                // Keep students who sit an exam that day out of the study room.
-                if day + (i as i64 % 2) == 1 || day + (i as i64 % 2) == 3 {
+                if self.exam_days.contains(&(date, i)) {
                     continue;
                 }
                 diesel::insert_into(study_bookings::table)

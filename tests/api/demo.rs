@@ -87,6 +87,32 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
         assert!(broken.is_empty(), "{}: {broken:?}", centre.name);
     }
 
+    // Every pending demo request can be approved as it stands.
+    let pending: Vec<String> = exam_requests::table
+        .filter(exam_requests::status.eq("submitted"))
+        .select(exam_requests::id)
+        .load(c)
+        .unwrap();
+    assert!(!pending.is_empty());
+    let admin_id: String = users::table
+        .filter(users::role.eq("system_admin"))
+        .select(users::id)
+        .first(c)
+        .unwrap();
+    let admin = skrivsal::auth::Caller {
+        user_id: admin_id,
+        email: skrivsal::demo::DEMO_ADMIN.into(),
+        name: "test".into(),
+        role: skrivsal::domain::Role::SystemAdmin,
+        centre_ids: vec![],
+        institution_id: None,
+        session_id: None,
+    };
+    for id in &pending {
+        let placed = skrivsal::sittings::approve(c, &admin, "skrivsal.test", id);
+        assert!(placed.is_ok(), "demo request {id}: {:?}", placed.err());
+    }
+
     // A second load leaves the database as it was.
     let again = skrivsal::demo::load_for_week(c, monday).unwrap();
     assert!(again.is_none());
