@@ -1,7 +1,6 @@
 //! Placing sittings (approving a request or one self-registration), students
 //! registering for open requests, and the sitting state machine.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -44,7 +43,7 @@ fn place_and_write(
     if to_place.is_empty() {
         return Ok(());
     }
-    let (centre, institution) = request_centre(conn, r)?;
+    let (centre, _) = request_centre(conn, r)?;
     booking::lock_students(
         conn,
         &to_place
@@ -123,7 +122,6 @@ fn place_and_write(
             _ => {}
         }
     }
-    let _ = institution;
     Ok(())
 }
 
@@ -401,11 +399,6 @@ pub fn transition(
             status: to,
         })
     })
-}
-
-/// The instant a sitting's room and time were decided, for tests and logs.
-pub fn placed_span(s: &Sitting) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    Some((s.starts_at?.and_utc(), s.ends_at?.and_utc()))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

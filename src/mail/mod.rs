@@ -80,10 +80,6 @@ impl Mailer {
     }
 }
 
-/// Why a message could not be built: permanent, retrying will not help.
-#[derive(Debug)]
-struct Permanent(String);
-
 pub fn build(row: &OutboxMessage, from: &str) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("sender: {e}"))?;
     let to_address = row
@@ -230,9 +226,9 @@ pub fn deliver_batch(
     let mut conn = db.get()?;
     let batch = claim(&mut conn, settings.batch_size)?;
     for row in &batch {
+        // A message that cannot be built never will be: permanent.
         let outcome = build(row, &settings.from)
-            .map_err(Permanent)
-            .map_err(|p| format!("permanent: {}", p.0))
+            .map_err(|e| format!("permanent: {e}"))
             .and_then(|message| mailer.send(&message));
         record(&mut conn, row, outcome, settings)?;
     }
