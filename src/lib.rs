@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod pagination;
 pub mod placement;
+pub mod print;
 pub mod reminders;
 pub mod rooms;
 pub mod routes;

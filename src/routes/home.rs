@@ -32,3 +32,19 @@ pub async fn stylesheet() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(SITE_CSS)
 }
+
+const PRINT_CSS: &str = include_str!("../../static/print.css");
+
+#[utoipa::path(
+    get,
+    path = "/static/print.css",
+    tag = "pages",
+    summary = "The print views' stylesheet (A4)",
+    responses((status = 200, description = "CSS, cacheable for an hour", body = String, content_type = "text/css")),
+)]
+pub async fn print_stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(PRINT_CSS)
+}

@@ -16,6 +16,7 @@ pub(crate) mod exports;
 pub(crate) mod feeds;
 pub(crate) mod health;
 pub(crate) mod home;
+pub(crate) mod print;
 pub(crate) mod setup;
 
 use actix_web::http::Method;
@@ -53,6 +54,11 @@ fn all_routes() -> Vec<(Method, String, Route)> {
         ),
         (
             Method::GET,
+            "/static/print.css".into(),
+            web::get().to(home::print_stylesheet),
+        ),
+        (
+            Method::GET,
             "/healthz".into(),
             web::get().to(health::healthz),
         ),
@@ -63,6 +69,7 @@ fn all_routes() -> Vec<(Method, String, Route)> {
             .into_iter()
             .chain(docs::routes())
             .chain(feeds::public_routes())
+            .chain(print::routes())
             .map(|(m, p, r)| (m, p.to_string(), r)),
     );
     for (m, p, r) in setup::routes()

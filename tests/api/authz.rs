@@ -68,6 +68,8 @@ fn cases() -> Vec<Case> {
     vec![
         case("GET", "/", PUBLIC_200),
         case("GET", "/static/site.css", PUBLIC_200),
+        case("GET", "/static/print.css", PUBLIC_200),
+        case("GET", "/print/centres/{centre}/{document}", CENTRE_STAFF),
         case("GET", "/healthz", PUBLIC_200),
         case("GET", "/readyz", PUBLIC_200),
         case("GET", "/login", PUBLIC_200),
@@ -542,7 +544,8 @@ impl Fixture {
         let mut concrete = path
             .replace("{centre}", "alpha")
             .replace("{institution}", "ix")
-            .replace("{file}", "swagger-ui.css");
+            .replace("{file}", "swagger-ui.css")
+            .replace("{document}", "schedule");
         if let Some(id) = id {
             concrete = concrete.replace("{id}", &id);
         }

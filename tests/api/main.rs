@@ -16,4 +16,5 @@ mod feeds;
 mod health;
 mod mail;
 mod openapi;
+mod print;
 mod setup;
