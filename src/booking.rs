@@ -13,7 +13,6 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use crate::conflicts::{self, ItemKind, ItemRef, Snapshot, SnapshotData, Violation};
@@ -117,8 +116,8 @@ pub fn snapshot(
 ) -> Result<Snapshot, ApiError> {
     let tz = timefmt::zone(&centre.timezone);
     let (from, to) = (from - Duration::days(1), to + Duration::days(1));
-    let start = local_midnight(tz, from) - Duration::hours(12);
-    let end = local_midnight(tz, to + Duration::days(1)) + Duration::hours(12);
+    let start = timefmt::local_midnight(tz, from) - Duration::hours(12);
+    let end = timefmt::local_midnight(tz, to + Duration::days(1)) + Duration::hours(12);
     let (start_n, end_n) = (start.naive_utc(), end.naive_utc());
     let calendar = centre_mod::calendar_input(conn, centre)?;
     let room_rows: Vec<Room> = rooms::table
@@ -227,15 +226,6 @@ pub fn snapshot(
             .collect(),
     };
     Ok(Snapshot::new(data))
-}
-
-fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
-    crate::calendar::resolve_boundary(
-        tz,
-        date.and_time(chrono::NaiveTime::MIN),
-        crate::calendar::Boundary::Start,
-    )
-    .unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
 pub fn sitting_model(s: Sitting) -> Option<conflicts::Sitting> {

@@ -170,6 +170,47 @@ fn write_sittings(
     finish(w)
 }
 
+enum Scope<'a> {
+    Centre(&'a str),
+    Institution(&'a str),
+}
+
+/// Sittings placed (or, unplaced, scheduled) between two instants, with
+/// their centre, institution and room.
+fn sittings_between(
+    conn: &mut DbConn,
+    scope: Scope<'_>,
+    a: chrono::NaiveDateTime,
+    b: chrono::NaiveDateTime,
+) -> Result<Vec<SittingRow>, ApiError> {
+    let mut q = sittings::table
+        .inner_join(exam_requests::table)
+        .inner_join(users::table)
+        .filter(
+            sittings::starts_at
+                .between(a, b)
+                .or(sittings::starts_at
+                    .is_null()
+                    .and(exam_requests::starts_at.between(a, b)))
+                .or(sittings::starts_at
+                    .is_null()
+                    .and(exam_requests::window_start.between(a, b))),
+        )
+        .order((sittings::starts_at, sittings::booking_code))
+        .select((
+            Sitting::as_select(),
+            ExamRequest::as_select(),
+            User::as_select(),
+        ))
+        .into_boxed();
+    q = match scope {
+        Scope::Centre(id) => q.filter(sittings::centre_id.eq(id.to_string())),
+        Scope::Institution(id) => q.filter(exam_requests::institution_id.eq(id.to_string())),
+    };
+    let base: Vec<(Sitting, ExamRequest, User)> = q.load(conn)?;
+    with_places(conn, base)
+}
+
 /// Adds each row's centre, institution and room, loaded once per id.
 fn with_places(
     conn: &mut DbConn,
@@ -228,28 +269,7 @@ pub fn centre_sittings(
     caller.require_works_at(&centre.id)?;
     let (from, to) = range(q, centres::today_in(timefmt::zone(&centre.timezone)))?;
     let (a, b) = bounds(from, to);
-    let base: Vec<(Sitting, ExamRequest, User)> = sittings::table
-        .inner_join(exam_requests::table)
-        .inner_join(users::table)
-        .filter(sittings::centre_id.eq(&centre.id))
-        .filter(
-            sittings::starts_at
-                .between(a, b)
-                .or(sittings::starts_at
-                    .is_null()
-                    .and(exam_requests::starts_at.between(a, b)))
-                .or(sittings::starts_at
-                    .is_null()
-                    .and(exam_requests::window_start.between(a, b))),
-        )
-        .order((sittings::starts_at, sittings::booking_code))
-        .select((
-            Sitting::as_select(),
-            ExamRequest::as_select(),
-            User::as_select(),
-        ))
-        .load(conn)?;
-    let rows = with_places(conn, base)?;
+    let rows = sittings_between(conn, Scope::Centre(&centre.id), a, b)?;
     Ok((
         format!("provtillfallen-{}-{from}-{to}.csv", centre.slug),
         write_sittings(rows, from, to)?,
@@ -277,28 +297,7 @@ pub fn institution_sittings(
     }
     let (from, to) = range(q, centres::today_in(chrono_tz::Europe::Stockholm))?;
     let (a, b) = bounds(from, to);
-    let base: Vec<(Sitting, ExamRequest, User)> = sittings::table
-        .inner_join(exam_requests::table)
-        .inner_join(users::table)
-        .filter(exam_requests::institution_id.eq(&institution.id))
-        .filter(
-            sittings::starts_at
-                .between(a, b)
-                .or(sittings::starts_at
-                    .is_null()
-                    .and(exam_requests::starts_at.between(a, b)))
-                .or(sittings::starts_at
-                    .is_null()
-                    .and(exam_requests::window_start.between(a, b))),
-        )
-        .order((sittings::starts_at, sittings::booking_code))
-        .select((
-            Sitting::as_select(),
-            ExamRequest::as_select(),
-            User::as_select(),
-        ))
-        .load(conn)?;
-    let rows = with_places(conn, base)?;
+    let rows = sittings_between(conn, Scope::Institution(&institution.id), a, b)?;
     Ok((
         format!("provtillfallen-{}-{from}-{to}.csv", institution.slug),
         write_sittings(rows, from, to)?,

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use minijinja::{context, Environment, Value};
 use serde::Deserialize;
@@ -26,7 +26,7 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::domain::Language;
 use crate::error::ApiError;
-use crate::{calendar, centres, timefmt};
+use crate::{centres, timefmt};
 
 pub const DOCUMENTS: [&str; 4] = ["schedule", "invigilators", "door-signs", "attendance"];
 
@@ -148,14 +148,7 @@ pub fn render(
             ))
         }
     };
-    let day_start = calendar::resolve_boundary(
-        tz,
-        date.and_time(chrono::NaiveTime::MIN),
-        calendar::Boundary::Start,
-    )
-    .unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN).and_utc())
-    .naive_utc();
-    let day_end = day_start + Duration::hours(24);
+    let (day_start, day_end) = timefmt::day_bounds(tz, date);
     let hm = |t: chrono::NaiveDateTime| timefmt::local(t, tz).format("%H:%M").to_string();
 
     let room_rows: Vec<Room> = rooms::table

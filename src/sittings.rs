@@ -108,20 +108,29 @@ fn place_and_write(
                 notify::sitting_confirmed(conn, host, r, &row)?;
             }
             Change::Assign(a) => {
-                diesel::insert_into(invigilator_assignments::table)
-                    .values(&InvigilatorAssignment {
-                        id: a.id,
-                        invigilator_id: a.invigilator_id,
-                        room_id: a.room_id,
-                        starts_at: a.start.naive_utc(),
-                        ends_at: a.end.naive_utc(),
-                        created_at: now,
-                    })
-                    .execute(conn)?;
+                insert_assignment(conn, a, now)?;
             }
             _ => {}
         }
     }
+    Ok(())
+}
+
+fn insert_assignment(
+    conn: &mut DbConn,
+    a: conflicts::InvigilatorAssignment,
+    now: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    diesel::insert_into(invigilator_assignments::table)
+        .values(&InvigilatorAssignment {
+            id: a.id,
+            invigilator_id: a.invigilator_id,
+            room_id: a.room_id,
+            starts_at: a.start.naive_utc(),
+            ends_at: a.end.naive_utc(),
+            created_at: now,
+        })
+        .execute(conn)?;
     Ok(())
 }
 
@@ -480,16 +489,7 @@ pub fn move_sitting(
         let now = db::now();
         for change in changes {
             if let Change::Assign(a) = change {
-                diesel::insert_into(invigilator_assignments::table)
-                    .values(&InvigilatorAssignment {
-                        id: a.id,
-                        invigilator_id: a.invigilator_id,
-                        room_id: a.room_id,
-                        starts_at: a.start.naive_utc(),
-                        ends_at: a.end.naive_utc(),
-                        created_at: now,
-                    })
-                    .execute(conn)?;
+                insert_assignment(conn, a, now)?;
             }
         }
         let mut moved = s.clone();

@@ -72,15 +72,10 @@ fn out(b: StudyBooking, centre: &Centre, room_name: String) -> StudyBookingOut {
 /// The Monday-to-Sunday week of a local date, as UTC bounds.
 fn week_bounds(tz: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     let monday = date - Duration::days(date.weekday().num_days_from_monday() as i64);
-    let at = |d: NaiveDate| {
-        calendar::resolve_boundary(
-            tz,
-            d.and_time(chrono::NaiveTime::MIN),
-            calendar::Boundary::Start,
-        )
-        .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc())
-    };
-    (at(monday), at(monday + Duration::days(7)))
+    (
+        timefmt::local_midnight(tz, monday),
+        timefmt::local_midnight(tz, monday + Duration::days(7)),
+    )
 }
 
 /// The centre's per-student limits, as violations.
@@ -611,14 +606,7 @@ pub fn schedule(
     caller.require_works_at(&centre.id)?;
     let tz = timefmt::zone(&centre.timezone);
     let date = query_date(q, tz)?;
-    let day_start = calendar::resolve_boundary(
-        tz,
-        date.and_time(chrono::NaiveTime::MIN),
-        calendar::Boundary::Start,
-    )
-    .unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN).and_utc())
-    .naive_utc();
-    let day_end = day_start + Duration::hours(24);
+    let (day_start, day_end) = timefmt::day_bounds(tz, date);
     let room_rows: Vec<Room> = rooms::table
         .filter(rooms::centre_id.eq(&centre.id))
         .order(rooms::name)

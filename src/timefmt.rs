@@ -18,3 +18,24 @@ pub fn utc(utc: NaiveDateTime) -> DateTime<FixedOffset> {
 pub fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(chrono_tz::Europe::Stockholm)
 }
+
+/// The first instant of a local date: midnight, or the first instant after
+/// it when midnight falls in a DST gap.
+pub fn local_midnight(tz: Tz, date: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    crate::calendar::resolve_boundary(
+        tz,
+        date.and_time(chrono::NaiveTime::MIN),
+        crate::calendar::Boundary::Start,
+    )
+    .unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+/// A local date as UTC bounds, from its midnight to the next: 23 or 25
+/// hours on the days the clocks change.
+pub fn day_bounds(tz: Tz, date: chrono::NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let next = date.succ_opt().unwrap_or(date);
+    (
+        local_midnight(tz, date).naive_utc(),
+        local_midnight(tz, next).naive_utc(),
+    )
+}
