@@ -248,46 +248,37 @@ pub fn render(conn: &mut DbConn, host: &str, secret: &str) -> Result<String, Api
     };
     let name;
     match feed.kind.as_str() {
-        "student" => {
-            name = "skrivsal".to_string();
-            let rows: Vec<(Sitting, ExamRequest)> = sittings::table
+        kind @ ("student" | "room") => {
+            let by_student = kind == "student";
+            name = if by_student {
+                "skrivsal".to_string()
+            } else {
+                room_name(conn, &feed.subject_id)?
+            };
+            let subject = feed.subject_id.clone();
+            let mut sq = sittings::table
                 .inner_join(exam_requests::table)
-                .filter(sittings::student_id.eq(&feed.subject_id))
                 .filter(sittings::status.eq_any(["confirmed", "checked_in", "completed"]))
                 .filter(sittings::starts_at.between(from, to))
                 .select((Sitting::as_select(), ExamRequest::as_select()))
-                .load(conn)?;
-            for (s, r) in rows {
-                items.extend(sitting_item(conn, s, r)?);
-            }
-            let bookings: Vec<StudyBooking> = study_bookings::table
-                .filter(study_bookings::student_id.eq(&feed.subject_id))
+                .into_boxed();
+            let mut bq = study_bookings::table
                 .filter(study_bookings::status.eq("confirmed"))
                 .filter(study_bookings::starts_at.between(from, to))
                 .select(StudyBooking::as_select())
-                .load(conn)?;
-            for b in bookings {
-                items.push(study_item(conn, b)?);
+                .into_boxed();
+            if by_student {
+                sq = sq.filter(sittings::student_id.eq(subject.clone()));
+                bq = bq.filter(study_bookings::student_id.eq(subject));
+            } else {
+                sq = sq.filter(sittings::room_id.eq(subject.clone()));
+                bq = bq.filter(study_bookings::room_id.eq(subject));
             }
-        }
-        "room" => {
-            name = room_name(conn, &feed.subject_id)?;
-            let rows: Vec<(Sitting, ExamRequest)> = sittings::table
-                .inner_join(exam_requests::table)
-                .filter(sittings::room_id.eq(&feed.subject_id))
-                .filter(sittings::status.eq_any(["confirmed", "checked_in", "completed"]))
-                .filter(sittings::starts_at.between(from, to))
-                .select((Sitting::as_select(), ExamRequest::as_select()))
-                .load(conn)?;
+            let rows: Vec<(Sitting, ExamRequest)> = sq.load(conn)?;
             for (s, r) in rows {
                 items.extend(sitting_item(conn, s, r)?);
             }
-            let bookings: Vec<StudyBooking> = study_bookings::table
-                .filter(study_bookings::room_id.eq(&feed.subject_id))
-                .filter(study_bookings::status.eq("confirmed"))
-                .filter(study_bookings::starts_at.between(from, to))
-                .select(StudyBooking::as_select())
-                .load(conn)?;
+            let bookings: Vec<StudyBooking> = bq.load(conn)?;
             for b in bookings {
                 items.push(study_item(conn, b)?);
             }
