@@ -35,6 +35,16 @@ impl Entry {
         self
     }
 
+    /// As [`Entry::by_user`] for a signed-in caller; the command line has no
+    /// user id, only its label.
+    pub fn by_user_if(self, user_id: &str) -> Entry {
+        if user_id.is_empty() {
+            self
+        } else {
+            self.by_user(user_id)
+        }
+    }
+
     pub fn target(mut self, kind: &str, id: &str) -> Entry {
         self.target = Some((kind.to_string(), id.to_string()));
         self

@@ -260,7 +260,7 @@ pub fn busy_elsewhere(
     centre_id: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> Result<Vec<crate::placement::BusySpan>, ApiError> {
+) -> Result<Vec<crate::scheduler::BusySpan>, ApiError> {
     let (a, b) = (start.naive_utc(), end.naive_utc());
     let mut out = Vec::new();
     let s: Vec<(String, Option<NaiveDateTime>, Option<NaiveDateTime>)> = sittings::table
@@ -292,6 +292,16 @@ pub fn busy_elsewhere(
         out.push((utc(s), utc(e), ItemRef::new(ItemKind::StudyBooking, id)));
     }
     Ok(out)
+}
+
+/// The centre's wheelchair-accessible rooms, which the scheduler prefers for
+/// sittings that ask for one.
+pub fn accessible_rooms(conn: &mut DbConn, centre_id: &str) -> Result<Vec<String>, ApiError> {
+    Ok(rooms::table
+        .filter(rooms::centre_id.eq(centre_id))
+        .filter(rooms::accessible.eq(true))
+        .select(rooms::id)
+        .load(conn)?)
 }
 
 /// Cancels one sitting, drops invigilator assignments that no longer cover

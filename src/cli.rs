@@ -57,11 +57,38 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Re-plan a centre over a date range with the optimising scheduler:
+    /// prints what would change; --apply writes it.
+    Plan(PlanArgs),
     /// The ITC 2007 examination timetabling benchmark (Track 1).
     Itc2007 {
         #[command(subcommand)]
         command: ItcCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The centre's slug.
+    #[arg(long)]
+    pub centre: String,
+    /// First local date, YYYY-MM-DD.
+    #[arg(long)]
+    pub from: String,
+    /// Last local date (inclusive), YYYY-MM-DD.
+    #[arg(long)]
+    pub to: String,
+    /// Write the plan (default: only show it).
+    #[arg(long)]
+    pub apply: bool,
+    /// Let confirmed sittings move and rebuild the range's invigilators.
+    #[arg(long)]
+    pub allow_moves: bool,
+    /// Seconds the optimiser may search.
+    #[arg(long, default_value_t = 10)]
+    pub time_limit: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,6 +243,10 @@ fn itc2007(command: ItcCommand) -> anyhow::Result<()> {
 fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Itc2007 { command } => itc2007(command),
+        Command::Plan(args) => {
+            let db = open_database(&settings)?;
+            plan(&db, &mail_host(&settings), args)
+        }
         Command::Serve { bind, demo } => {
             if let Some(bind) = bind {
                 settings.server.bind = bind.parse().with_context(|| {
@@ -418,5 +449,140 @@ fn serve(db: Database, settings: Settings) -> anyhow::Result<()> {
         let _ = worker.join();
     }
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// The operator at the command line: a system administrator without an account.
+fn operator() -> crate::auth::Caller {
+    crate::auth::Caller {
+        user_id: String::new(),
+        email: "cli".into(),
+        name: "command line".into(),
+        role: Role::SystemAdmin,
+        centre_ids: Vec::new(),
+        institution_id: None,
+        session_id: None,
+    }
+}
+
+/// An API error as a command-line message: each field and rule, each conflict.
+fn api_error(e: crate::error::ApiError) -> anyhow::Error {
+    use crate::error::ApiError;
+    match e {
+        ApiError::Invalid(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!(
+                    "--{}: {} ({})",
+                    f.field.replace('_', "-"),
+                    f.message,
+                    f.rule
+                ))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        ApiError::NotFound => anyhow::anyhow!("no such centre"),
+        ApiError::Conflict { detail, conflicts } => anyhow::anyhow!(
+            "{detail}{}",
+            conflicts
+                .iter()
+                .map(|c| format!("\n  {}: {}", c.rule, c.message))
+                .collect::<String>()
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+fn plan(db: &Database, host: &str, args: PlanArgs) -> anyhow::Result<()> {
+    let input = crate::replan::PlanInput {
+        from: args.from,
+        to: args.to,
+        dry_run: !args.apply,
+        allow_moves: args.allow_moves,
+        seed: Some(args.seed),
+        time_limit_ms: Some(args.time_limit.saturating_mul(1000)),
+    };
+    let limit_ms = args.time_limit.saturating_mul(1000).max(1);
+    let bar = indicatif::ProgressBar::new(limit_ms);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} [{bar:30}] {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let mut on_progress = |p: &crate::scheduler::Progress| {
+        bar.set_position((started.elapsed().as_millis() as u64).min(limit_ms));
+        bar.set_message(format!(
+            "{}: {} unplaced, {:.1} invigilator hours, {} rooms opened",
+            p.phase,
+            p.cost.unplaced,
+            p.cost.invigilator_minutes as f64 / 60.0,
+            p.cost.rooms_opened
+        ));
+    };
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let result = crate::replan::run(
+        &mut conn,
+        &operator(),
+        host,
+        &args.centre,
+        &input,
+        &mut on_progress,
+    );
+    bar.finish_and_clear();
+    let out = result.map_err(api_error)?;
+    let hm = |t: &chrono::DateTime<chrono::FixedOffset>| t.format("%Y-%m-%d %H:%M").to_string();
+    println!(
+        "Plan for {} {} to {}{}",
+        args.centre,
+        out.from,
+        out.to,
+        if out.dry_run {
+            " (dry run: nothing written; --apply writes it)"
+        } else {
+            " (written)"
+        }
+    );
+    for p in &out.placed {
+        println!(
+            "  placed    {}  {}  {} to {}",
+            p.booking_code,
+            p.at.room_name,
+            hm(&p.at.starts_at),
+            p.at.ends_at.format("%H:%M")
+        );
+    }
+    for m in &out.moved {
+        println!(
+            "  moved     {}  {} {}  ->  {} {}",
+            m.booking_code,
+            m.from.room_name,
+            hm(&m.from.starts_at),
+            m.to.room_name,
+            hm(&m.to.starts_at)
+        );
+    }
+    for u in &out.unplaced {
+        let why: Vec<String> = u
+            .conflicts
+            .iter()
+            .map(|c| format!("{}: {}", c.rule, c.message))
+            .collect();
+        println!("  unplaced  {}  {}", u.booking_code, why.join("; "));
+    }
+    println!(
+        "  invigilators: {} assignment(s) added, {} removed",
+        out.assignments_added.len(),
+        out.assignments_removed.len()
+    );
+    println!(
+        "  cost: {} unplaced, {} moved, {:.1} invigilator hours, {} rooms opened, {} unmet preferences",
+        out.cost.unplaced,
+        out.cost.moves,
+        out.cost.invigilator_minutes as f64 / 60.0,
+        out.cost.rooms_opened,
+        out.cost.unmet_preferences
+    );
     Ok(())
 }

@@ -664,6 +664,7 @@ impl Loader<'_> {
                             computer: false,
                             breaks_minutes: 0,
                             other_accommodation: None,
+                            accessible_room: false,
                             starts_at: room_id.as_ref().map(|_| starts_at),
                             ends_at: room_id.as_ref().map(|_| ends_at),
                             room_id,

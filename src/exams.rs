@@ -35,6 +35,10 @@ pub struct Accommodations {
     pub computer: bool,
     #[serde(default)]
     pub breaks_minutes: i64,
+    /// Needs a wheelchair-accessible room. The scheduler prefers such a room
+    /// and falls back to another only when none fits.
+    #[serde(default)]
+    pub accessible_room: bool,
     /// Free text for what the fields do not cover. An accommodation, never a
     /// diagnosis.
     pub other: Option<String>,
@@ -182,6 +186,7 @@ pub fn accommodations_of(s: &Sitting) -> Accommodations {
         separate_room: s.separate_room,
         computer: s.computer,
         breaks_minutes: s.breaks_minutes as i64,
+        accessible_room: s.accessible_room,
         other: s.other_accommodation.clone(),
     }
 }
@@ -333,6 +338,7 @@ pub fn new_sitting(
         computer: a.computer,
         breaks_minutes: a.breaks_minutes.clamp(0, 240) as i32,
         other_accommodation: a.other.clone().filter(|o| !o.trim().is_empty()),
+        accessible_room: a.accessible_room,
         room_id: None,
         starts_at: None,
         ends_at: None,

@@ -98,6 +98,7 @@ state must also send the session's CSRF token in `X-CSRF-Token`."
         crate::routes::bookings::list,
         crate::routes::bookings::get,
         crate::routes::bookings::approve,
+        crate::routes::bookings::plan,
         crate::routes::bookings::reject,
         crate::routes::bookings::cancel,
         crate::routes::bookings::register,

@@ -16,7 +16,7 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::exams::{self, require_state, Accommodations, ExamRequestOut};
-use crate::placement::{self, Pending};
+use crate::scheduler::{self, Task};
 use crate::validate::Validator;
 use crate::{audit, notify, timefmt};
 
@@ -60,21 +60,18 @@ fn place_and_write(
         timefmt::local(first, tz).date_naive(),
         timefmt::local(last, tz).date_naive(),
     )?;
-    let exam = snapshot
-        .data()
-        .exams
-        .iter()
-        .find(|e| e.id == r.id)
-        .cloned()
-        .ok_or_else(|| anyhow::anyhow!("exam request missing from its snapshot"))?;
+    if !snapshot.data().exams.iter().any(|e| e.id == r.id) {
+        return Err(anyhow::anyhow!("exam request missing from its snapshot").into());
+    }
     let (from, to) = (
         first.and_utc() - chrono::Duration::hours(24),
         last.and_utc() + chrono::Duration::hours(24),
     );
-    let mut pending = Vec::new();
+    let mut tasks = Vec::new();
     for s in &to_place {
-        pending.push(Pending {
+        tasks.push(Task {
             id: s.id.clone(),
+            exam_id: r.id.clone(),
             student_id: s.student_id.clone(),
             length: conflicts::personal_duration(
                 r.duration_minutes.max(0) as u32,
@@ -83,10 +80,40 @@ fn place_and_write(
             ),
             computer: s.computer || r.computer_required,
             separate_room: s.separate_room,
+            accessible_room: s.accessible_room,
+            current: None,
             busy_elsewhere: booking::busy_elsewhere(conn, &s.student_id, &centre.id, from, to)?,
         });
     }
-    let changes = placement::place(&snapshot, &exam, &pending)
+    let problem = scheduler::Problem {
+        snapshot: &snapshot,
+        allow_moves: false,
+        restaff: None,
+        accessible_rooms: booking::accessible_rooms(conn, &centre.id)?,
+        within: None,
+        // A small budget: this runs inside the centre's write lock.
+        tasks,
+    };
+    let options = scheduler::Options {
+        seed: 1,
+        time_limit: std::time::Duration::from_millis(400),
+        max_iterations: (to_place.len() as u64 * 150).min(15_000),
+    };
+    let plan = scheduler::plan(&problem, &options, &mut |_| {});
+    if !plan.unplaced.is_empty() {
+        let violations = plan
+            .unplaced
+            .into_iter()
+            .flat_map(|u| u.violations)
+            .collect();
+        return Err(refused(
+            "the sittings cannot all be placed; nothing was changed",
+            violations,
+        ));
+    }
+    let changes = plan.changes(db::new_id);
+    // The engine checked its plan; the write path checks again what it writes.
+    conflicts::check(&snapshot, &changes)
         .map_err(|v| refused("the sittings cannot all be placed; nothing was changed", v))?;
     let now = db::now();
     for change in changes {
@@ -484,7 +511,7 @@ pub fn move_sitting(
             computer: s.computer || r.computer_required,
             separate_room: s.separate_room,
         });
-        let changes = placement::staff(&snapshot, vec![change])
+        let changes = scheduler::staff(&snapshot, vec![change], db::new_id)
             .map_err(|v| refused("the sitting cannot be moved there; nothing was changed", v))?;
         let now = db::now();
         for change in changes {

@@ -247,6 +247,7 @@ pub struct Sitting {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub reminded_at: Option<NaiveDateTime>,
+    pub accessible_room: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]

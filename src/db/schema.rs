@@ -224,6 +224,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         reminded_at -> Nullable<Timestamp>,
+        accessible_room -> Bool,
     }
 }
 

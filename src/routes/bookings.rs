@@ -10,11 +10,12 @@ use crate::extract::Body;
 use crate::openapi::{problems as p, CentreKey, ItemId};
 use crate::pagination::Page;
 use crate::sittings::{self, Transition};
-use crate::{exams, study};
+use crate::{exams, replan, study};
 
 pub fn routes() -> Vec<(Method, &'static str, Route)> {
     vec![
         (Method::POST, "/exam-requests", web::post().to(submit)),
+        (Method::POST, "/centres/{centre}/plan", web::post().to(plan)),
         (Method::GET, "/exam-requests", web::get().to(list)),
         (Method::GET, "/exam-requests/{id}", web::get().to(get)),
         (
@@ -538,5 +539,38 @@ async fn move_sitting(
     ok(state
         .db
         .run(move |c| sittings::move_sitting(c, &caller, &host, &id, input))
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres/{centre}/plan",
+    tag = "exams",
+    operation_id = "plan_centre",
+    summary = "Re-plan a centre over a date range (centre admins)",
+    description = "Places every sitting of an approved request that still has no place in the range, with the optimising engine; with `allow_moves` confirmed sittings may move and the range's invigilators are rebuilt. `dry_run` (the default) answers with the diff and changes nothing. A real run writes the plan in one transaction and sends the confirmations; if the centre's bookings changed while it searched, 409 and nothing is written.",
+    params(CentreKey),
+    request_body = replan::PlanInput,
+    responses(
+        (status = 200, description = "What moves, what gets placed, what stays unplaced and why", body = replan::PlanOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn plan(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(input): Body<replan::PlanInput>,
+) -> Reply {
+    let (key, host) = (path.into_inner(), host(&state));
+    ok(state
+        .db
+        .run(move |c| replan::run(c, &caller, &host, &key, &input, &mut |_| {}))
         .await?)
 }

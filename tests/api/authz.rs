@@ -265,6 +265,7 @@ fn cases() -> Vec<Case> {
             [401, 200, 403, 403, 403, 403, 200, 404, 403],
         ),
         case("GET", "/api/v1/centres/{centre}/schedule", CENTRE_STAFF),
+        case("POST", "/api/v1/centres/{centre}/plan", CENTRE_MANAGED_200),
     ]
 }
 
@@ -574,6 +575,10 @@ impl Fixture {
                 json!({"slug": format!("m{n}"), "name": "M", "municipality": "M", "address": "M", "email": "m@example.se"})
             }
             ("PATCH", "/api/v1/centres/{centre}") => json!({"name": "Alpha"}),
+            // A dry run: the matrix asks who may plan, not what gets planned.
+            ("POST", "/api/v1/centres/{centre}/plan") => {
+                json!({"from": "2027-03-08", "to": "2027-03-12", "time_limit_ms": 50})
+            }
             ("POST", "/api/v1/centres/{centre}/rooms") => {
                 json!({"name": format!("New {n}"), "kind": "study_area", "seats": 5, "bookable_for": ["study"]})
             }

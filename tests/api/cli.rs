@@ -101,7 +101,7 @@ fn operator_path(backend: Backend) {
     let first = skrivsal(dir.path(), url, &["migrate"], None);
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(
-        text(&first.stdout).contains("applied 5 migration"),
+        text(&first.stdout).contains("applied 6 migration"),
         "{}",
         text(&first.stdout)
     );
@@ -370,4 +370,63 @@ fn itc2007_solve_writes_a_feasible_solution_the_scorer_agrees_with() {
         .unwrap();
     assert!(!bad.status.success());
     assert!(text(&bad.stderr).contains("/no/such/file.exam"));
+}
+
+#[test]
+fn plan_from_the_command_line() {
+    let Some(guard) = fresh_database(Backend::Sqlite) else {
+        return skipped("cli::plan_from_the_command_line", Backend::Sqlite);
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = guard.url.as_str();
+    let demo = skrivsal(dir.path(), url, &["demo"], None);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (
+        today.to_string(),
+        (today + chrono::Duration::days(30)).to_string(),
+    );
+    let args = |centre: &'static str, from: &str, to: &str| -> Vec<String> {
+        [
+            "plan",
+            "--centre",
+            centre,
+            "--from",
+            from,
+            "--to",
+            to,
+            "--time-limit",
+            "1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        skrivsal(dir.path(), url, &a, None)
+    };
+    let out = run(args("sundsvall", &from, &to));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!("Plan for sundsvall {from} to {to} (dry run"))
+            && stdout.contains("cost: 0 unplaced, 0 moved"),
+        "{stdout}"
+    );
+
+    let bad = run(args("sundsvall", "2027-02-30", &to));
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("--from"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let nowhere = run(args("nowhere", &from, &to));
+    assert!(!nowhere.status.success());
+    assert!(
+        text(&nowhere.stderr).contains("no such centre"),
+        "{}",
+        text(&nowhere.stderr)
+    );
 }

@@ -16,5 +16,6 @@ mod feeds;
 mod health;
 mod mail;
 mod openapi;
+mod plan;
 mod print;
 mod setup;

@@ -1,0 +1,1 @@
+ALTER TABLE sittings DROP COLUMN accessible_room;
