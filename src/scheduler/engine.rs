@@ -440,13 +440,14 @@ impl<'a> Engine<'a> {
             let (Some(d0), d1) = (day_of(s), day_of(e - 1)) else {
                 continue;
             };
-            for d in d0..=d1.unwrap_or(d0) {
-                day_kept[d].push(Piece {
-                    invigilator: inv,
-                    room,
-                    start: s,
-                    end: e,
-                });
+            let piece = Piece {
+                invigilator: inv,
+                room,
+                start: s,
+                end: e,
+            };
+            for kept in &mut day_kept[d0..=d1.unwrap_or(d0)] {
+                kept.push(piece);
             }
         }
 
