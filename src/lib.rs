@@ -28,6 +28,7 @@ pub mod notify;
 pub mod openapi;
 pub mod outbox;
 pub mod pagination;
+pub mod pdf;
 pub mod print;
 pub mod reminders;
 pub mod replan;

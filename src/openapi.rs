@@ -143,7 +143,7 @@ state must also send the session's CSRF token in `X-CSRF-Token`."
         (name = "accounts", description = "The caller, API tokens, accounts and the audit log"),
         (name = "exports", description = "CSV exports for spreadsheets"),
         (name = "feeds", description = "iCalendar feeds at secret, revocable addresses"),
-        (name = "print", description = "Printable documents (HTML for A4)"),
+        (name = "print", description = "Printable documents: HTML for A4, and PDF"),
         (name = "exams", description = "Exam requests and sittings"),
         (name = "study", description = "Study places and the caller's own bookings"),
         (name = "schedule", description = "A centre's day, for its staff"),

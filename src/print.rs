@@ -1,7 +1,8 @@
 //! Printable documents for a centre's day: the schedule per room, the
-//! invigilator list, door signs and attendance sheets. Server-rendered HTML
-//! (templates in `templates/print/`, one A4 stylesheet, no JavaScript), in
-//! Swedish by default and English on request.
+//! invigilator list, door signs and attendance sheets. `load` reads the day
+//! into a [`DayDocument`]; `html` renders it through the templates in
+//! `templates/print/` (one A4 stylesheet, no JavaScript) and `crate::pdf`
+//! draws the same data as a PDF. Swedish by default, English on request.
 //!
 //! Privacy: booking codes identify sittings; names appear only on the
 //! attendance sheet (students sign it), never for students with protected
@@ -12,8 +13,8 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use minijinja::{context, Environment, Value};
-use serde::Deserialize;
+use minijinja::{context, Environment};
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::db::models::{
@@ -28,7 +29,55 @@ use crate::domain::Language;
 use crate::error::ApiError;
 use crate::{centres, timefmt};
 
-pub const DOCUMENTS: [&str; 4] = ["schedule", "invigilators", "door-signs", "attendance"];
+/// The printable documents, each in HTML and PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    Schedule,
+    Invigilators,
+    DoorSigns,
+    Attendance,
+}
+
+impl Document {
+    pub const ALL: [Document; 4] = [
+        Document::Schedule,
+        Document::Invigilators,
+        Document::DoorSigns,
+        Document::Attendance,
+    ];
+
+    /// The name in the URL.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Document::Schedule => "schedule",
+            Document::Invigilators => "invigilators",
+            Document::DoorSigns => "door-signs",
+            Document::Attendance => "attendance",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Document> {
+        Document::ALL.into_iter().find(|d| d.slug() == slug)
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            Document::Schedule => "schedule.html",
+            Document::Invigilators => "invigilators.html",
+            Document::DoorSigns => "door_signs.html",
+            Document::Attendance => "attendance.html",
+        }
+    }
+
+    pub fn title(self, t: &Labels) -> &'static str {
+        match self {
+            Document::Schedule => t.schedule,
+            Document::Invigilators => t.invigilators,
+            Document::DoorSigns => t.door_signs,
+            Document::Attendance => t.attendance,
+        }
+    }
+}
 
 macro_rules! template {
     ($name:literal) => {
@@ -58,26 +107,100 @@ fn environment() -> &'static Environment<'static> {
     })
 }
 
-fn labels(lang: Language) -> Value {
-    match lang {
-        Language::Sv => context! {
-            schedule => "Dagschema", invigilators => "Skrivvakter", door_signs => "Dörrskyltar", attendance => "Närvarolista",
-            start => "Start", end => "Slut", code => "Bokningskod", exam => "Prov", institution => "Lärosäte",
-            accommodations => "Anpassningar", aids => "Hjälpmedel", room => "Sal", contact => "Kontakt",
-            study_places => "Bokade studieplatser", nothing => "Inget bokat denna dag.", in_progress => "Tentamen pågår",
-            quiet => "Var god stör ej", student => "Student", signature => "Namnteckning", notes => "Anteckningar",
-            printed => "Utskrivet",
-        },
-        Language::En => context! {
-            schedule => "Day schedule", invigilators => "Invigilators", door_signs => "Door signs", attendance => "Attendance sheet",
-            start => "Start", end => "End", code => "Booking code", exam => "Exam", institution => "Institution",
-            accommodations => "Accommodations", aids => "Allowed aids", room => "Room", contact => "Contact",
-            study_places => "Study places booked", nothing => "Nothing booked this day.", in_progress => "Exam in progress",
-            quiet => "Please do not disturb", student => "Student", signature => "Signature", notes => "Notes",
-            printed => "Printed",
-        },
+/// The fixed words on the documents, in one language.
+#[derive(Debug, Serialize)]
+pub struct Labels {
+    pub schedule: &'static str,
+    pub invigilators: &'static str,
+    pub door_signs: &'static str,
+    pub attendance: &'static str,
+    pub start: &'static str,
+    pub end: &'static str,
+    pub code: &'static str,
+    pub exam: &'static str,
+    pub institution: &'static str,
+    pub accommodations: &'static str,
+    pub aids: &'static str,
+    pub room: &'static str,
+    pub contact: &'static str,
+    pub study_places: &'static str,
+    pub nothing: &'static str,
+    pub in_progress: &'static str,
+    pub quiet: &'static str,
+    pub student: &'static str,
+    pub signature: &'static str,
+    pub notes: &'static str,
+    pub printed: &'static str,
+    /// The PDF footer; `{page}`, `{pages}` and `{printed}` are filled in.
+    pub page_footer: &'static str,
+    /// After a room's or an invigilator's name on the pages that go on.
+    pub continued: &'static str,
+    /// Above the space for incidents at the foot of each attendance page.
+    pub incidents: &'static str,
+}
+
+impl Labels {
+    pub fn get(lang: Language) -> &'static Labels {
+        match lang {
+            Language::Sv => &SV,
+            Language::En => &EN,
+        }
     }
 }
+
+static SV: Labels = Labels {
+    schedule: "Dagschema",
+    invigilators: "Skrivvakter",
+    door_signs: "Dörrskyltar",
+    attendance: "Närvarolista",
+    start: "Start",
+    end: "Slut",
+    code: "Bokningskod",
+    exam: "Prov",
+    institution: "Lärosäte",
+    accommodations: "Anpassningar",
+    aids: "Hjälpmedel",
+    room: "Sal",
+    contact: "Kontakt",
+    study_places: "Bokade studieplatser",
+    nothing: "Inget bokat denna dag.",
+    in_progress: "Tentamen pågår",
+    quiet: "Var god stör ej",
+    student: "Student",
+    signature: "Namnteckning",
+    notes: "Anteckningar",
+    printed: "Utskrivet",
+    page_footer: "Sida {page} av {pages} · Utskriven {printed}",
+    continued: "forts.",
+    incidents: "Händelser under skrivningen (tid, vad, åtgärd, signatur)",
+};
+
+static EN: Labels = Labels {
+    schedule: "Day schedule",
+    invigilators: "Invigilators",
+    door_signs: "Door signs",
+    attendance: "Attendance sheet",
+    start: "Start",
+    end: "End",
+    code: "Booking code",
+    exam: "Exam",
+    institution: "Institution",
+    accommodations: "Accommodations",
+    aids: "Allowed aids",
+    room: "Room",
+    contact: "Contact",
+    study_places: "Study places booked",
+    nothing: "Nothing booked this day.",
+    in_progress: "Exam in progress",
+    quiet: "Please do not disturb",
+    student: "Student",
+    signature: "Signature",
+    notes: "Notes",
+    printed: "Printed",
+    page_footer: "Page {page} of {pages} · Printed {printed}",
+    continued: "cont.",
+    incidents: "Incidents during the exam (time, what, action, signature)",
+};
 
 fn accommodation_text(s: &Sitting, lang: Language) -> String {
     let mut parts = Vec::new();
@@ -94,6 +217,16 @@ fn accommodation_text(s: &Sitting, lang: Language) -> String {
     }
     if s.computer {
         parts.push(if sv { "dator" } else { "computer" }.to_string());
+    }
+    if s.accessible_room {
+        parts.push(
+            if sv {
+                "tillgängligt rum"
+            } else {
+                "accessible room"
+            }
+            .to_string(),
+        );
     }
     if s.breaks_minutes > 0 {
         parts.push(format!(
@@ -117,19 +250,105 @@ pub struct PrintQuery {
     pub lang: Option<String>,
 }
 
-/// Renders `document` for the centre's day.
-pub fn render(
+/// A centre's day as the documents show it: times already local and
+/// formatted, texts already in the document's language. The HTML templates
+/// and the PDF renderer both draw from this, so what is printed is decided
+/// once, here.
+#[derive(Debug, Serialize)]
+pub struct DayDocument {
+    #[serde(skip)]
+    pub document: Document,
+    #[serde(skip)]
+    pub lang: Language,
+    #[serde(skip)]
+    pub labels: &'static Labels,
+    pub centre: CentreHeading,
+    pub date: NaiveDate,
+    /// The centre's local time of printing, `YYYY-MM-DD HH:MM`.
+    pub printed_at: String,
+    /// Rooms with sittings, invigilators or study bookings this day, by name.
+    pub rooms: Vec<RoomDay>,
+    /// Invigilators on duty this day, by id.
+    pub invigilators: Vec<InvigilatorDay>,
+}
+
+impl DayDocument {
+    pub fn title(&self) -> &'static str {
+        self.document.title(self.labels)
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CentreHeading {
+    pub slug: String,
+    pub name: String,
+    pub address: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RoomDay {
+    pub name: String,
+    pub sittings: Vec<SittingRow>,
+    pub invigilators: Vec<Shift>,
+    /// Confirmed study bookings overlapping the day.
+    pub study: i64,
+    /// `course code title` of each exam here, in order of start.
+    pub exams: Vec<String>,
+    pub first_start: Option<String>,
+    pub last_end: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SittingRow {
+    pub code: String,
+    pub start: Option<String>,
+    /// The personal end, extra time included.
+    pub end: Option<String>,
+    pub course_code: String,
+    pub title: String,
+    pub institution: Option<String>,
+    pub accommodations: String,
+    pub aids: String,
+    /// Empty for a protected identity: the booking code stands alone.
+    pub student: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Shift {
+    pub name: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InvigilatorDay {
+    pub name: String,
+    pub assignments: Vec<Duty>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Duty {
+    pub start: String,
+    pub end: String,
+    pub room: String,
+    /// Course codes of the exams in the room during the duty.
+    pub exams: String,
+    /// Whom to call at the institutions, `name e-mail; …`.
+    pub contacts: String,
+}
+
+/// Loads `document` for the centre's day: checks the caller, the document
+/// name and the query, then reads everything the documents show.
+pub fn load(
     conn: &mut DbConn,
     caller: &Caller,
     key: &str,
     document: &str,
     q: &PrintQuery,
-) -> Result<String, ApiError> {
+) -> Result<DayDocument, ApiError> {
     let centre = centres::find_visible(conn, caller, key)?;
     caller.require_works_at(&centre.id)?;
-    if !DOCUMENTS.contains(&document) {
-        return Err(ApiError::NotFound);
-    }
+    let document = Document::parse(document).ok_or(ApiError::NotFound)?;
     let tz = timefmt::zone(&centre.timezone);
     let date = match &q.date {
         None => centres::today_in(tz),
@@ -191,10 +410,14 @@ pub fn render(
             .iter()
             .filter(|(s, _, _)| s.room_id.as_deref() == Some(room.id.as_str()))
             .collect();
-        let invs: Vec<Value> = assignments
+        let shifts: Vec<Shift> = assignments
             .iter()
             .filter(|(a, _)| a.room_id == room.id)
-            .map(|(a, i)| context! { name => &i.name, start => hm(a.starts_at), end => hm(a.ends_at) })
+            .map(|(a, i)| Shift {
+                name: i.name.clone(),
+                start: hm(a.starts_at),
+                end: hm(a.ends_at),
+            })
             .collect();
         let study: i64 = study_bookings::table
             .filter(study_bookings::room_id.eq(&room.id))
@@ -203,7 +426,7 @@ pub fn render(
             .filter(study_bookings::ends_at.gt(day_start))
             .count()
             .get_result(conn)?;
-        if here.is_empty() && invs.is_empty() && study == 0 {
+        if here.is_empty() && shifts.is_empty() && study == 0 {
             continue;
         }
         let mut exams: Vec<String> = here
@@ -211,36 +434,42 @@ pub fn render(
             .map(|(_, r, _)| format!("{} {}", r.course_code, r.title))
             .collect();
         exams.dedup();
-        let sittings_out: Vec<Value> = here
+        let sittings_out: Vec<SittingRow> = here
             .iter()
-            .map(|(s, r, u)| {
-                context! {
-                    code => &s.booking_code,
-                    start => s.starts_at.map(hm),
-                    end => s.ends_at.map(hm),
-                    course_code => &r.course_code,
-                    title => &r.title,
-                    institution => institution_names.get(&r.institution_id),
-                    accommodations => accommodation_text(s, lang),
-                    aids => &r.aids,
-                    student => if u.protected_identity { String::new() } else { u.name.clone() },
-                }
+            .map(|(s, r, u)| SittingRow {
+                code: s.booking_code.clone(),
+                start: s.starts_at.map(hm),
+                end: s.ends_at.map(hm),
+                course_code: r.course_code.clone(),
+                title: r.title.clone(),
+                institution: institution_names.get(&r.institution_id).cloned(),
+                accommodations: accommodation_text(s, lang),
+                aids: r.aids.clone(),
+                student: if u.protected_identity {
+                    String::new()
+                } else {
+                    u.name.clone()
+                },
             })
             .collect();
-        rooms_out.push(context! {
-            name => &room.name,
-            sittings => sittings_out,
-            invigilators => invs,
-            study => study,
-            exams => exams,
-            first_start => here.iter().filter_map(|(s, _, _)| s.starts_at).min().map(hm),
-            last_end => here.iter().filter_map(|(s, _, _)| s.ends_at).max().map(hm),
+        rooms_out.push(RoomDay {
+            name: room.name.clone(),
+            sittings: sittings_out,
+            invigilators: shifts,
+            study,
+            exams,
+            first_start: here
+                .iter()
+                .filter_map(|(s, _, _)| s.starts_at)
+                .min()
+                .map(hm),
+            last_end: here.iter().filter_map(|(s, _, _)| s.ends_at).max().map(hm),
         });
     }
 
     // Per invigilator: their assignments, with the exams in the room then
     // and whom to call at the institution.
-    let mut by_invigilator: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
+    let mut by_invigilator: BTreeMap<String, InvigilatorDay> = BTreeMap::new();
     for (a, i) in &assignments {
         let during: Vec<&(Sitting, ExamRequest, User)> = placed
             .iter()
@@ -274,46 +503,54 @@ pub fn render(
             .unwrap_or_default();
         by_invigilator
             .entry(i.id.clone())
-            .or_insert_with(|| (i.name.clone(), Vec::new()))
-            .1
-            .push(context! {
-                start => hm(a.starts_at), end => hm(a.ends_at), room => room,
-                exams => exams.join(", "), contacts => contacts.join("; "),
+            .or_insert_with(|| InvigilatorDay {
+                name: i.name.clone(),
+                assignments: Vec::new(),
+            })
+            .assignments
+            .push(Duty {
+                start: hm(a.starts_at),
+                end: hm(a.ends_at),
+                room,
+                exams: exams.join(", "),
+                contacts: contacts.join("; "),
             });
     }
-    let invigilators_out: Vec<Value> = by_invigilator
-        .into_values()
-        .map(|(name, assignments)| context! { name => name, assignments => assignments })
-        .collect();
 
-    let t = labels(lang);
-    let (template, title_key) = match document {
-        "schedule" => ("schedule.html", "schedule"),
-        "invigilators" => ("invigilators.html", "invigilators"),
-        "door-signs" => ("door_signs.html", "door_signs"),
-        _ => ("attendance.html", "attendance"),
-    };
-    let title = t
-        .get_attr(title_key)
-        .map(|v| v.to_string())
-        .unwrap_or_default();
-    let printed_at = chrono::Utc::now()
-        .with_timezone(&tz)
-        .format("%Y-%m-%d %H:%M")
-        .to_string();
+    Ok(DayDocument {
+        document,
+        lang,
+        labels: Labels::get(lang),
+        centre: CentreHeading {
+            slug: centre.slug,
+            name: centre.name,
+            address: centre.address,
+        },
+        date,
+        printed_at: chrono::Utc::now()
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        rooms: rooms_out,
+        invigilators: by_invigilator.into_values().collect(),
+    })
+}
+
+/// The document as HTML for A4 (`static/print.css`).
+pub fn html(doc: &DayDocument) -> Result<String, ApiError> {
     environment()
-        .get_template(template)
+        .get_template(doc.document.template())
         .and_then(|tpl| {
             tpl.render(context! {
-                lang => lang.as_str(),
-                title => title,
-                t => t,
-                centre => context! { name => &centre.name, address => &centre.address },
-                date => date.to_string(),
-                printed_at => printed_at,
-                rooms => rooms_out,
-                invigilators => invigilators_out,
+                lang => doc.lang.as_str(),
+                title => doc.title(),
+                t => doc.labels,
+                centre => &doc.centre,
+                date => doc.date.to_string(),
+                printed_at => &doc.printed_at,
+                rooms => &doc.rooms,
+                invigilators => &doc.invigilators,
             })
         })
-        .map_err(|e| anyhow::anyhow!("rendering {document}: {e}").into())
+        .map_err(|e| anyhow::anyhow!("rendering {}: {e}", doc.document.slug()).into())
 }

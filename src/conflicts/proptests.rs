@@ -221,7 +221,7 @@ fn to_changes(spec: &ChangeSpec, data: &SnapshotData) -> Vec<Change> {
         Op::Assignment { .. } => data.assignments.iter().map(|a| &a.id).collect(),
     };
     let id = match existing.get(usize::from(spec.id) % existing.len().max(1)) {
-        Some(id) if spec.remove || spec.id % 2 == 0 => (*id).clone(),
+        Some(id) if spec.remove || spec.id.is_multiple_of(2) => (*id).clone(),
         _ => id_for(&spec.op, spec.id + 100),
     };
     // A removal with nothing of its kind to remove is mostly an `invalid_item`; keep

@@ -745,7 +745,7 @@ impl Solver<'_, '_> {
         let mut candidates: Vec<(i64, usize)> = Vec::new();
         while self.state.unassigned > 0 {
             steps += 1;
-            if steps % 64 == 0 {
+            if steps.is_multiple_of(64) {
                 if self.out_of_time() || steps > max_steps {
                     return false;
                 }
@@ -1007,7 +1007,7 @@ impl Solver<'_, '_> {
         let mut temperature = t0;
         let mut iter: u64 = 0;
         loop {
-            if iter % 256 == 0 {
+            if iter.is_multiple_of(256) {
                 let elapsed = sa_start.elapsed().as_secs_f64();
                 let progress = match self.options.max_iterations {
                     Some(max) => {
