@@ -60,39 +60,49 @@ fn row(label: &str, sittings: usize, cost: Cost, took: Duration) {
     );
 }
 
+/// How often each rule blocks an unplaced sitting's best candidate.
+fn reasons(plans: &[Plan]) -> String {
+    let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
+    for u in plans.iter().flat_map(|p| &p.unplaced) {
+        for v in &u.violations {
+            *count.entry(v.rule.code()).or_default() += 1;
+        }
+    }
+    count
+        .iter()
+        .map(|(rule, n)| format!("{rule} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn region(
     workload: &[CentreWorkload],
     iterations_per_sitting: u64,
     threads: usize,
-) -> (Cost, Duration) {
+) -> (Cost, Duration, String) {
     let started = Instant::now();
     let chunks: Vec<&[CentreWorkload]> =
         workload.chunks(workload.len().div_ceil(threads)).collect();
-    let costs: Vec<Cost> = std::thread::scope(|s| {
+    let plans: Vec<Plan> = std::thread::scope(|s| {
         let handles: Vec<_> = chunks
             .iter()
             .map(|chunk| {
                 s.spawn(move || {
                     chunk
                         .iter()
-                        .map(|c| {
-                            solve(c, 1, iterations_per_sitting * c.tasks.len() as u64)
-                                .0
-                                .cost
-                        })
-                        .fold(Cost::default(), add)
+                        .map(|c| solve(c, 1, iterations_per_sitting * c.tasks.len() as u64).0)
+                        .collect::<Vec<Plan>>()
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    (
-        costs.into_iter().fold(Cost::default(), add),
-        started.elapsed(),
-    )
+    let took = started.elapsed();
+    let cost = plans.iter().map(|p| p.cost).fold(Cost::default(), add);
+    (cost, took, reasons(&plans))
 }
 
 fn main() {
@@ -102,6 +112,7 @@ fn main() {
     }
     println!("| workload | sittings | plan time | unplaced | invigilator hours | rooms opened | unmet preferences |");
     println!("|---|---|---|---|---|---|---|");
+    let mut week_plans = Vec::new();
     for seed in 1..=5 {
         let week = generate(&Spec::week(seed));
         let centre = &week[0];
@@ -120,16 +131,30 @@ fn main() {
             best.cost,
             t1,
         );
+        week_plans.push(best);
     }
+    println!();
+    println!(
+        "Rules blocking the unplaced sittings of the weeks: {}",
+        reasons(&week_plans)
+    );
+    println!();
     let term = generate(&Spec::term(1));
     let n: usize = term.iter().map(|c| c.tasks.len()).sum();
-    for (steps, threads) in [(0u64, 1usize), (20, 1), (20, 2)] {
-        let (cost, took) = region(&term, steps, threads);
+    let mut why = Vec::new();
+    for (steps, threads) in [(0u64, 1usize), (0, 2), (10, 2), (20, 2)] {
+        let (cost, took, reasons) = region(&term, steps, threads);
         row(
             &format!("19 centres × 1 term, {steps} steps per sitting, {threads} thread(s)"),
             n,
             cost,
             took,
         );
+        why.push(format!("{steps} steps: {reasons}"));
     }
+    println!();
+    println!(
+        "Rules blocking the unplaced sittings of the term: {}",
+        why.join("; ")
+    );
 }
