@@ -894,7 +894,7 @@ impl<'a> Engine<'a> {
                 self.rollback(0);
             }
             self.commit();
-            if i % 64 == 0 {
+            if i.is_multiple_of(64) {
                 progress(&Progress {
                     phase: "construct",
                     done: i as u64,
@@ -1045,7 +1045,7 @@ impl<'a> Engine<'a> {
         let mut last_report = Instant::now();
         let mut iterations = 0u64;
         while iterations < options.max_iterations {
-            if iterations % 32 == 0 && started.elapsed() >= options.time_limit {
+            if iterations.is_multiple_of(32) && started.elapsed() >= options.time_limit {
                 break;
             }
             iterations += 1;
