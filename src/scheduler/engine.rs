@@ -294,6 +294,8 @@ struct Engine<'a> {
     day_tasks: Vec<Vec<usize>>,
     day_fixed: Vec<Vec<Presence>>,
     day_kept: Vec<Vec<Piece>>,
+    /// Per day, the assignments a re-plan dropped (a hint for staffing).
+    day_previous: Vec<Vec<Piece>>,
     available: Vec<Vec<(i64, i64)>>,
     day_pieces: Vec<Vec<Piece>>,
     day_secs: Vec<i64>,
@@ -418,6 +420,7 @@ impl<'a> Engine<'a> {
             })
             .collect();
         let mut day_kept: Vec<Vec<Piece>> = vec![Vec::new(); ndays];
+        let mut day_previous: Vec<Vec<Piece>> = vec![Vec::new(); ndays];
         let mut removed_assignments = Vec::new();
         for a in &data.assignments {
             let (s, e) = (secs(a.start), secs(a.end));
@@ -428,6 +431,18 @@ impl<'a> Engine<'a> {
             };
             if dropped {
                 removed_assignments.push(a.id.clone());
+                if let (Some(&inv), Some(&room), Some(d)) = (
+                    inv_index.get(a.invigilator_id.as_str()),
+                    room_index.get(a.room_id.as_str()),
+                    day_of(s),
+                ) {
+                    day_previous[d].push(Piece {
+                        invigilator: inv,
+                        room,
+                        start: s,
+                        end: e,
+                    });
+                }
                 continue;
             }
             let (Some(&inv), Some(&room)) = (
@@ -543,6 +558,7 @@ impl<'a> Engine<'a> {
             day_tasks: vec![Vec::new(); ndays],
             day_fixed,
             day_kept,
+            day_previous,
             available,
             day_pieces: vec![Vec::new(); ndays],
             day_secs: vec![0; ndays],
@@ -680,6 +696,7 @@ impl<'a> Engine<'a> {
         let staff = Staff {
             available: &self.available,
             ratio: self.problem.snapshot.data().centre.invigilator_ratio,
+            previous: &self.day_previous[day],
         };
         staffing::staff_day(
             self.rooms.len(),

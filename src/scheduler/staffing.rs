@@ -42,6 +42,9 @@ pub(super) struct Short {
 pub(super) struct Staff<'a> {
     pub available: &'a [Vec<(i64, i64)>],
     pub ratio: u32,
+    /// Assignments a re-plan dropped: among equally good choices the one who
+    /// was there keeps the room, so the diff shows only real changes.
+    pub previous: &'a [Piece],
 }
 
 fn needed(examinees: i64, ratio: u32) -> i64 {
@@ -172,7 +175,7 @@ pub(super) fn staff_day(
     for (room, a, b) in demands {
         let mut p = a;
         while p < b {
-            let mut best: Option<(i64, usize)> = None;
+            let mut best: Option<(i64, bool, usize)> = None;
             for inv in 0..n {
                 let Some(&(_, until)) =
                     staff.available[inv].iter().find(|&&(x, y)| x <= p && p < y)
@@ -189,15 +192,23 @@ pub(super) fn staff_day(
                     .min()
                     .unwrap_or(i64::MAX);
                 let reach = b.min(until).min(next_taken);
+                let stays = staff
+                    .previous
+                    .iter()
+                    .any(|q| q.invigilator == inv && q.room == room && q.start <= p && p < q.end);
                 let better = match best {
                     None => true,
-                    Some((r, i)) => reach > r || (reach == r && load[inv] < load[i]),
+                    Some((r, s, i)) => {
+                        reach > r
+                            || (reach == r && stays && !s)
+                            || (reach == r && stays == s && load[inv] < load[i])
+                    }
                 };
                 if better {
-                    best = Some((reach, inv));
+                    best = Some((reach, stays, inv));
                 }
             }
-            let Some((reach, inv)) = best else {
+            let Some((reach, _, inv)) = best else {
                 return Err(Short { room, at: p });
             };
             taken[inv].push((p, reach));
@@ -248,6 +259,7 @@ mod tests {
         let staff = Staff {
             available: &avail,
             ratio: 20,
+            previous: &[],
         };
         let presence = [at(0, 9, 12), at(0, 10, 13)];
         let pieces = staff_day(1, &presence, &[], &staff).unwrap();
@@ -261,6 +273,7 @@ mod tests {
         let staff = Staff {
             available: &avail,
             ratio: 2,
+            previous: &[],
         };
         // Three examinees 9-10, two 10-12: two invigilators 9-10, one after.
         let presence = [at(0, 9, 12), at(0, 9, 12), at(0, 9, 10)];
@@ -274,6 +287,7 @@ mod tests {
         let staff = Staff {
             available: &avail,
             ratio: 20,
+            previous: &[],
         };
         let pieces = staff_day(1, &[at(0, 9, 13)], &[], &staff).unwrap();
         assert_eq!(pieces.len(), 2);
@@ -286,6 +300,7 @@ mod tests {
         let staff = Staff {
             available: &avail,
             ratio: 20,
+            previous: &[],
         };
         let err = staff_day(2, &[at(0, 9, 12), at(1, 10, 11)], &[], &staff).unwrap_err();
         assert_eq!(
@@ -303,6 +318,7 @@ mod tests {
         let staff = Staff {
             available: &avail,
             ratio: 20,
+            previous: &[],
         };
         let kept = [Piece {
             invigilator: 0,
@@ -314,5 +330,24 @@ mod tests {
         // Only 11-12 is short; invigilator 0 may simply stay on.
         assert_eq!(total(&pieces), H);
         assert_eq!(pieces[0].start, 11 * H);
+    }
+
+    #[test]
+    fn whoever_had_the_room_keeps_it() {
+        let avail = vec![vec![(8 * H, 17 * H)]; 2];
+        let previous = [Piece {
+            invigilator: 1,
+            room: 0,
+            start: 9 * H,
+            end: 12 * H,
+        }];
+        let staff = Staff {
+            available: &avail,
+            ratio: 20,
+            previous: &previous,
+        };
+        let pieces = staff_day(1, &[at(0, 9, 12)], &[], &staff).unwrap();
+        assert_eq!(pieces.len(), 1);
+        assert_eq!(pieces[0].invigilator, 1);
     }
 }

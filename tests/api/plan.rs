@@ -120,13 +120,30 @@ app_test!(
         );
 
         // Everything has a place now.
-        let again = app.post_as(&w.admin, url, range).await;
+        let again = app.post_as(&w.admin, url, range.clone()).await;
         assert_eq!(again.status, 200);
         assert!(again.body["placed"].as_array().unwrap().is_empty());
         assert!(again.body["assignments_added"]
             .as_array()
             .unwrap()
             .is_empty());
+        // A full re-plan of a day that is already optimal changes nothing:
+        // no moves, and the same invigilators keep the same rooms.
+        let mut full = range;
+        full["allow_moves"] = json!(true);
+        let full = app.post_as(&w.admin, url, full).await;
+        assert_eq!(full.status, 200, "{full:?}");
+        for list in [
+            "placed",
+            "moved",
+            "assignments_added",
+            "assignments_removed",
+        ] {
+            assert!(
+                full.body[list].as_array().unwrap().is_empty(),
+                "{list}: {full:?}"
+            );
+        }
     }
 );
 
