@@ -294,6 +294,53 @@ pub fn busy_elsewhere(
     Ok(out)
 }
 
+/// `s` (a sitting of `r`) as the scheduler sees it: its own length, its
+/// needs, where it is if `current`, and the student's commitments at other
+/// centres during `[from, to)`.
+pub fn task(
+    conn: &mut DbConn,
+    s: &Sitting,
+    r: &ExamRequest,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    current: Option<(String, DateTime<Utc>)>,
+) -> Result<crate::scheduler::Task, ApiError> {
+    Ok(crate::scheduler::Task {
+        id: s.id.clone(),
+        exam_id: r.id.clone(),
+        student_id: s.student_id.clone(),
+        length: conflicts::personal_duration(
+            r.duration_minutes.max(0) as u32,
+            s.extra_time_percent.max(0) as u32,
+            s.breaks_minutes.max(0) as u32,
+        ),
+        computer: s.computer || r.computer_required,
+        separate_room: s.separate_room,
+        accessible_room: s.accessible_room,
+        current,
+        busy_elsewhere: busy_elsewhere(conn, &s.student_id, &s.centre_id, from, to)?,
+    })
+}
+
+/// Writes one invigilator assignment the checker has accepted.
+pub fn insert_assignment(
+    conn: &mut DbConn,
+    a: &conflicts::InvigilatorAssignment,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    diesel::insert_into(invigilator_assignments::table)
+        .values(&InvigilatorAssignment {
+            id: a.id.clone(),
+            invigilator_id: a.invigilator_id.clone(),
+            room_id: a.room_id.clone(),
+            starts_at: a.start.naive_utc(),
+            ends_at: a.end.naive_utc(),
+            created_at: now,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The centre's wheelchair-accessible rooms, which the scheduler prefers for
 /// sittings that ask for one.
 pub fn accessible_rooms(conn: &mut DbConn, centre_id: &str) -> Result<Vec<String>, ApiError> {

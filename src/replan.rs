@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::booking::{self, refused, to_conflicts};
 use crate::conflicts::{self, Change, Snapshot};
-use crate::db::models::{Centre, ExamRequest, InvigilatorAssignment, Sitting};
+use crate::db::models::{Centre, ExamRequest, Sitting};
 use crate::db::schema::{exam_requests, invigilator_assignments, sittings};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, Conflict};
@@ -215,21 +215,7 @@ fn load(
             (Some(room), Some(at)) if s.status == "confirmed" => Some((room.clone(), at.and_utc())),
             _ => None,
         };
-        tasks.push(Task {
-            id: s.id.clone(),
-            exam_id: r.id.clone(),
-            student_id: s.student_id.clone(),
-            length: conflicts::personal_duration(
-                r.duration_minutes.max(0) as u32,
-                s.extra_time_percent.max(0) as u32,
-                s.breaks_minutes.max(0) as u32,
-            ),
-            computer: s.computer || r.computer_required,
-            separate_room: s.separate_room,
-            accessible_room: s.accessible_room,
-            current,
-            busy_elsewhere: booking::busy_elsewhere(conn, &s.student_id, &centre.id, a, b)?,
-        });
+        tasks.push(booking::task(conn, s, r, a, b, current)?);
     }
     let accessible_rooms = booking::accessible_rooms(conn, &centre.id)?;
     Ok(Loaded {
@@ -345,18 +331,7 @@ fn write(
             Change::Unassign { id } => {
                 diesel::delete(invigilator_assignments::table.find(id)).execute(conn)?;
             }
-            Change::Assign(a) => {
-                diesel::insert_into(invigilator_assignments::table)
-                    .values(&InvigilatorAssignment {
-                        id: a.id.clone(),
-                        invigilator_id: a.invigilator_id.clone(),
-                        room_id: a.room_id.clone(),
-                        starts_at: a.start.naive_utc(),
-                        ends_at: a.end.naive_utc(),
-                        created_at: now,
-                    })
-                    .execute(conn)?;
-            }
+            Change::Assign(a) => booking::insert_assignment(conn, a, now)?,
             _ => {}
         }
     }
@@ -455,32 +430,25 @@ fn describe(
             })
         })
         .collect();
+    let assignment = |id: Option<&String>, inv: &str, room: &str, start, end| AssignmentOut {
+        id: id.cloned(),
+        invigilator: inv.to_string(),
+        invigilator_name: inv_name(inv),
+        room: room.to_string(),
+        room_name: room_name(room),
+        starts_at: local(start),
+        ends_at: local(end),
+    };
     let assignments_added = plan
         .new_assignments
         .iter()
-        .map(|a| AssignmentOut {
-            id: None,
-            invigilator: a.invigilator_id.clone(),
-            invigilator_name: inv_name(&a.invigilator_id),
-            room: a.room_id.clone(),
-            room_name: room_name(&a.room_id),
-            starts_at: local(a.start),
-            ends_at: local(a.end),
-        })
+        .map(|a| assignment(None, &a.invigilator_id, &a.room_id, a.start, a.end))
         .collect();
     let assignments_removed = data
         .assignments
         .iter()
         .filter(|a| plan.removed_assignments.contains(&a.id))
-        .map(|a| AssignmentOut {
-            id: Some(a.id.clone()),
-            invigilator: a.invigilator_id.clone(),
-            invigilator_name: inv_name(&a.invigilator_id),
-            room: a.room_id.clone(),
-            room_name: room_name(&a.room_id),
-            starts_at: local(a.start),
-            ends_at: local(a.end),
-        })
+        .map(|a| assignment(Some(&a.id), &a.invigilator_id, &a.room_id, a.start, a.end))
         .collect();
     PlanOut {
         dry_run,

@@ -8,15 +8,13 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::booking::{self, refused};
 use crate::conflicts::{self, Change};
-use crate::db::models::{Centre, ExamRequest, Institution, InvigilatorAssignment, Sitting, User};
-use crate::db::schema::{
-    centres, exam_requests, institutions, invigilator_assignments, sittings, users,
-};
+use crate::db::models::{Centre, ExamRequest, Institution, Sitting, User};
+use crate::db::schema::{centres, exam_requests, institutions, sittings, users};
 use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::exams::{self, require_state, Accommodations, ExamRequestOut};
-use crate::scheduler::{self, Task};
+use crate::scheduler;
 use crate::validate::Validator;
 use crate::{audit, notify, timefmt};
 
@@ -67,33 +65,19 @@ fn place_and_write(
         first.and_utc() - chrono::Duration::hours(24),
         last.and_utc() + chrono::Duration::hours(24),
     );
-    let mut tasks = Vec::new();
-    for s in &to_place {
-        tasks.push(Task {
-            id: s.id.clone(),
-            exam_id: r.id.clone(),
-            student_id: s.student_id.clone(),
-            length: conflicts::personal_duration(
-                r.duration_minutes.max(0) as u32,
-                s.extra_time_percent.max(0) as u32,
-                s.breaks_minutes.max(0) as u32,
-            ),
-            computer: s.computer || r.computer_required,
-            separate_room: s.separate_room,
-            accessible_room: s.accessible_room,
-            current: None,
-            busy_elsewhere: booking::busy_elsewhere(conn, &s.student_id, &centre.id, from, to)?,
-        });
-    }
+    let tasks = to_place
+        .iter()
+        .map(|s| booking::task(conn, s, r, from, to, None))
+        .collect::<Result<Vec<_>, _>>()?;
     let problem = scheduler::Problem {
         snapshot: &snapshot,
+        tasks,
         allow_moves: false,
         restaff: None,
         accessible_rooms: booking::accessible_rooms(conn, &centre.id)?,
         within: None,
-        // A small budget: this runs inside the centre's write lock.
-        tasks,
     };
+    // A small budget: this runs inside the centre's write lock.
     let options = scheduler::Options {
         seed: 1,
         time_limit: std::time::Duration::from_millis(400),
@@ -135,29 +119,11 @@ fn place_and_write(
                 notify::sitting_confirmed(conn, host, r, &row)?;
             }
             Change::Assign(a) => {
-                insert_assignment(conn, a, now)?;
+                booking::insert_assignment(conn, &a, now)?;
             }
             _ => {}
         }
     }
-    Ok(())
-}
-
-fn insert_assignment(
-    conn: &mut DbConn,
-    a: conflicts::InvigilatorAssignment,
-    now: chrono::NaiveDateTime,
-) -> Result<(), ApiError> {
-    diesel::insert_into(invigilator_assignments::table)
-        .values(&InvigilatorAssignment {
-            id: a.id,
-            invigilator_id: a.invigilator_id,
-            room_id: a.room_id,
-            starts_at: a.start.naive_utc(),
-            ends_at: a.end.naive_utc(),
-            created_at: now,
-        })
-        .execute(conn)?;
     Ok(())
 }
 
@@ -516,7 +482,7 @@ pub fn move_sitting(
         let now = db::now();
         for change in changes {
             if let Change::Assign(a) = change {
-                insert_assignment(conn, a, now)?;
+                booking::insert_assignment(conn, &a, now)?;
             }
         }
         let mut moved = s.clone();

@@ -1163,6 +1163,27 @@ impl<'a> Engine<'a> {
         out
     }
 
+    /// The plan as it stands (without the unplaced report) and its batch,
+    /// with placeholder ids for the new assignments.
+    fn draft(&self, iterations: u64) -> (Plan, Vec<Change>) {
+        let plan = Plan {
+            placements: self.placements(),
+            unplaced: Vec::new(),
+            new_assignments: self.new_assignments(),
+            removed_assignments: self.removed_assignments.clone(),
+            conflicts: Vec::new(),
+            cost: self.cost(),
+            iterations,
+            corrections: 0,
+        };
+        let mut n = 0;
+        let changes = plan.changes(|| {
+            n += 1;
+            format!("plan-assignment-{n}")
+        });
+        (plan, changes)
+    }
+
     fn new_assignments(&self) -> Vec<NewAssignment> {
         let data = self.problem.snapshot.data();
         let mut out: Vec<NewAssignment> = self
@@ -1296,21 +1317,7 @@ pub fn plan(problem: &Problem<'_>, options: &Options, progress: &mut dyn FnMut(&
     let mut forced: HashMap<usize, Vec<Violation>> = HashMap::new();
     let mut conflicts_left = Vec::new();
     for _ in 0..4 {
-        let draft = Plan {
-            placements: engine.placements(),
-            unplaced: Vec::new(),
-            new_assignments: engine.new_assignments(),
-            removed_assignments: engine.removed_assignments.clone(),
-            conflicts: Vec::new(),
-            cost: engine.cost(),
-            iterations,
-            corrections: 0,
-        };
-        let mut n = 0;
-        let changes = draft.changes(|| {
-            n += 1;
-            format!("plan-assignment-{n}")
-        });
+        let (_, changes) = engine.draft(iterations);
         let violations = match conflicts::check(problem.snapshot, &changes) {
             Ok(()) => break,
             Err(v) => v,
@@ -1339,26 +1346,8 @@ pub fn plan(problem: &Problem<'_>, options: &Options, progress: &mut dyn FnMut(&
         engine.commit();
     }
 
-    let placements = engine.placements();
-    let new_assignments = engine.new_assignments();
-    let draft = Plan {
-        placements,
-        unplaced: Vec::new(),
-        new_assignments,
-        removed_assignments: engine.removed_assignments.clone(),
-        conflicts: Vec::new(),
-        cost: engine.cost(),
-        iterations,
-        corrections: forced.len(),
-    };
-    let mut n = 0;
-    let final_state = Snapshot::new(conflicts::apply(
-        problem.snapshot.data(),
-        &draft.changes(|| {
-            n += 1;
-            format!("plan-assignment-{n}")
-        }),
-    ));
+    let (draft, changes) = engine.draft(iterations);
+    let final_state = Snapshot::new(conflicts::apply(problem.snapshot.data(), &changes));
     let mut unplaced = Vec::new();
     for (t, task) in problem.tasks.iter().enumerate() {
         if engine.pos[t].is_some() {
@@ -1376,6 +1365,7 @@ pub fn plan(problem: &Problem<'_>, options: &Options, progress: &mut dyn FnMut(&
     let mut plan = Plan {
         unplaced,
         conflicts: conflicts_left,
+        corrections: forced.len(),
         ..draft
     };
     let data = problem.snapshot.data();
