@@ -1,11 +1,9 @@
 //! The one error type of the HTTP layer, rendered as RFC 9457 problem details.
 //!
-//! Handlers and services return `ApiError`; this file alone decides status codes
+//! Handlers and services return `Error`; this file alone decides status codes
 //! and bodies, so the contract in API.md ("400 malformed, 422 invalid field
 //! values, 409 a rule or state conflict …") holds everywhere by construction.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -50,7 +48,7 @@ pub struct Conflict {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub enum Error {
     #[error("{0}")]
     BadRequest(String),
     #[error("{} invalid field(s)", .0.len())]
@@ -82,122 +80,52 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
-impl ApiError {
+impl Error {
     pub fn invalid(field: &str, rule: &str, message: impl Into<String>) -> Self {
-        ApiError::Invalid(vec![FieldError::new(field, rule, message)])
+        Error::Invalid(vec![FieldError::new(field, rule, message)])
     }
 
     pub fn conflict(detail: impl Into<String>, conflicts: Vec<Conflict>) -> Self {
-        ApiError::Conflict {
+        Error::Conflict {
             detail: detail.into(),
             conflicts,
         }
     }
+}
 
-    fn slug_and_title(&self) -> (&'static str, &'static str) {
-        match self {
-            ApiError::BadRequest(_) => ("malformed-request", "Malformed request"),
-            ApiError::Invalid(_) => ("validation-failed", "Invalid field values"),
-            ApiError::Unauthorized => ("unauthorized", "Authentication required"),
-            ApiError::Forbidden => ("forbidden", "Not allowed"),
-            ApiError::CsrfRejected => ("csrf", "Cross-site request refused"),
-            ApiError::NotFound => ("not-found", "Not found"),
-            ApiError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
-            ApiError::Conflict { .. } => ("conflict", "Conflict"),
-            ApiError::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
-            ApiError::UnsupportedMediaType(_) => {
-                ("unsupported-media-type", "Unsupported media type")
-            }
-            ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
-            ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
-            ApiError::Internal(_) => ("internal", "Internal error"),
-        }
+/// The state machine of PRODUCT.md: a change from a state not listed is a
+/// 409 naming the current state.
+pub fn require_state(
+    kind: &str,
+    current: &str,
+    allowed: &[&str],
+    action: &str,
+) -> Result<(), Error> {
+    if allowed.contains(&current) {
+        Ok(())
+    } else {
+        Err(Error::conflict(
+            format!("cannot {action} a {kind} that is {current}"),
+            vec![Conflict {
+                rule: "state".into(),
+                message: format!(
+                    "the {kind} is {current}; {action} needs it to be {}",
+                    allowed.join(" or ")
+                ),
+                with: None,
+            }],
+        ))
     }
 }
 
-/// The problem+json body. `errors` and `conflicts` are always present (possibly
-/// empty) so that clients can iterate them without checking first.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "type": "/problems/validation-failed", "title": "Invalid field values", "status": 422,
-    "detail": "1 invalid field(s)",
-    "errors": [{"field": "seats", "rule": "type", "message": "invalid type: string \"many\", expected i64"}],
-    "conflicts": []
-}))]
-pub struct Problem {
-    /// A relative URI naming the kind of problem, e.g. `/problems/not-found`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    pub errors: Vec<FieldError>,
-    pub conflicts: Vec<Conflict>,
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
-        let (slug, title) = self.slug_and_title();
-        let detail = match self {
-            // The cause of an internal error is logged with the request id by
-            // the request logger; the client only learns that it happened.
-            ApiError::Internal(_) => {
-                "an internal error occurred; it has been logged with this request's id".to_string()
-            }
-            other => other.to_string(),
-        };
-        let problem = Problem {
-            kind: format!("/problems/{slug}"),
-            title: title.to_string(),
-            status: status.as_u16(),
-            detail,
-            errors: match self {
-                ApiError::Invalid(errors) => errors.clone(),
-                _ => Vec::new(),
-            },
-            conflicts: match self {
-                ApiError::Conflict { conflicts, .. } => conflicts.clone(),
-                _ => Vec::new(),
-            },
-        };
-        let mut response = HttpResponse::build(status);
-        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
-        if let ApiError::TooManyRequests { retry_after_secs } = self {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-        }
-        if let ApiError::Unauthorized = self {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        response.json(problem)
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
+impl From<diesel::result::Error> for Error {
     fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        use diesel::result::{DatabaseErrorKind as Kind, Error as DieselError};
         match e {
-            Error::NotFound => ApiError::NotFound,
+            DieselError::NotFound => Error::NotFound,
             // Handlers check uniqueness first and answer with a field error;
             // this is the backstop for two writers racing past that check.
-            Error::DatabaseError(Kind::UniqueViolation, info) => ApiError::conflict(
+            DieselError::DatabaseError(Kind::UniqueViolation, info) => Error::conflict(
                 "the item already exists",
                 vec![Conflict {
                     rule: "unique".into(),
@@ -206,13 +134,13 @@ impl From<diesel::result::Error> for ApiError {
                 }],
             ),
             // PostgreSQL's exclusion constraints back up rules 5 and 6.
-            Error::DatabaseError(Kind::ExclusionViolation, info) => {
+            DieselError::DatabaseError(Kind::ExclusionViolation, info) => {
                 let rule = match info.constraint_name() {
                     Some(c) if c.starts_with("no_student") => "student_double_booked",
                     Some(c) if c.starts_with("no_invigilator") => "invigilator_double_booked",
                     _ => "exclusion",
                 };
-                ApiError::conflict(
+                Error::conflict(
                     "the change collides with an existing booking",
                     vec![Conflict {
                         rule: rule.into(),
@@ -221,16 +149,16 @@ impl From<diesel::result::Error> for ApiError {
                     }],
                 )
             }
-            Error::DatabaseError(Kind::SerializationFailure, _) => ApiError::Unavailable(
+            DieselError::DatabaseError(Kind::SerializationFailure, _) => Error::Unavailable(
                 "the database was busy with a conflicting change; try again".into(),
             ),
-            other => ApiError::Internal(anyhow::Error::new(other)),
+            other => Error::Internal(anyhow::Error::new(other)),
         }
     }
 }
 
-impl From<r2d2::Error> for ApiError {
+impl From<r2d2::Error> for Error {
     fn from(e: r2d2::Error) -> Self {
-        ApiError::Unavailable(format!("no database connection available: {e}"))
+        Error::Unavailable(format!("no database connection available: {e}"))
     }
 }

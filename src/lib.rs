@@ -1,45 +1,31 @@
 //! skrivsal: exam-service booking and room scheduling for Swedish municipal
-//! learning centres. See README.md for the architecture.
+//! learning centres. See README.md ("Architecture") for the map.
 
-pub mod access_cards;
-pub mod accounts;
-pub mod audit;
-pub mod auth;
-pub mod authz;
-pub mod booking;
+// The pure core.
 pub mod calendar;
-pub mod centres;
-pub mod cli;
-pub mod config;
 pub mod conflicts;
-pub mod db;
-pub mod demo;
 pub mod domain;
-pub mod error;
-pub mod exams;
-pub mod exports;
-pub mod extract;
-pub mod feeds;
-pub mod institutions;
-pub mod invigilators;
 pub mod itc2007;
-pub mod mail;
-pub mod notify;
-pub mod openapi;
-pub mod outbox;
-pub mod pagination;
-pub mod pdf;
-pub mod print;
-pub mod reminders;
-pub mod replan;
-pub mod rooms;
-pub mod routes;
 pub mod scheduler;
-pub mod sessions;
-pub mod sittings;
-pub mod startup;
-pub mod study;
-pub mod telemetry;
-pub mod throttle;
+
+// Shared by every area.
+pub mod error;
+pub mod pagination;
 pub mod timefmt;
 pub mod validate;
+
+// Persistence.
+pub mod db;
+
+// The areas.
+pub mod accounts;
+pub mod centres;
+pub mod documents;
+pub mod exams;
+pub mod institutions;
+pub mod mail;
+pub mod study;
+
+// The edges.
+pub mod app;
+pub mod web;

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    skrivsal::cli::main()
+    skrivsal::app::cli::main()
 }

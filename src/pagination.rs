@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use crate::error::Error;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -23,11 +23,11 @@ pub struct PageQuery {
 
 impl PageQuery {
     /// The page size, checked; 422 names `limit` when out of range.
-    pub fn limit(&self) -> Result<i64, ApiError> {
+    pub fn limit(&self) -> Result<i64, Error> {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::invalid(
+            Some(_) => Err(Error::invalid(
                 "limit",
                 "range",
                 format!("must be between 1 and {MAX_LIMIT}"),
@@ -36,14 +36,14 @@ impl PageQuery {
     }
 
     /// The id to continue after; 422 names `cursor` when it is not one of ours.
-    pub fn cursor(&self) -> Result<Option<String>, ApiError> {
+    pub fn cursor(&self) -> Result<Option<String>, Error> {
         match &self.cursor {
             None => Ok(None),
             Some(c) if c.is_empty() => Ok(None),
             Some(c) => uuid::Uuid::parse_str(c)
                 .map(|u| Some(u.to_string()))
                 .map_err(|_| {
-                    ApiError::invalid("cursor", "cursor", "not a cursor from a previous page")
+                    Error::invalid("cursor", "cursor", "not a cursor from a previous page")
                 }),
         }
     }
@@ -80,7 +80,7 @@ impl<T> Page<T> {
         mut items: Vec<T>,
         page: &PageQuery,
         id: impl Fn(&T) -> String,
-    ) -> Result<Page<T>, ApiError> {
+    ) -> Result<Page<T>, Error> {
         let limit = page.limit()?;
         let cursor = page.cursor()?;
         items.sort_by_key(&id);

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 
 use crate::domain::{Email, Language, Slug};
-use crate::error::{ApiError, FieldError};
+use crate::error::{Error, FieldError};
 
 #[derive(Debug, Default)]
 pub struct Validator {
@@ -32,11 +32,11 @@ impl Validator {
         !self.errors.is_empty()
     }
 
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub fn finish(self) -> Result<(), Error> {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::Invalid(self.errors))
+            Err(Error::Invalid(self.errors))
         }
     }
 
@@ -166,7 +166,7 @@ mod tests {
         v.timezone("timezone", "Mars/Olympus");
         v.time("opens", "25:00");
         v.weekday("weekday", "funday");
-        let Err(ApiError::Invalid(errors)) = v.finish() else {
+        let Err(Error::Invalid(errors)) = v.finish() else {
             panic!("expected errors")
         };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

@@ -13,8 +13,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::config::{DatabaseSettings, DatabaseUrl};
-use crate::error::ApiError;
+use crate::app::config::{DatabaseSettings, DatabaseUrl};
+use crate::error::Error;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -191,16 +191,16 @@ impl Database {
     }
 
     /// A pooled connection, for blocking code (CLI, workers, tests).
-    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, ApiError> {
+    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, Error> {
         self.pool
             .get()
-            .map_err(|e| ApiError::Unavailable(format!("no database connection: {e}")))
+            .map_err(|e| Error::Unavailable(format!("no database connection: {e}")))
     }
 
     /// Runs blocking database work off the async executor.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn run<T, F>(&self, f: F) -> Result<T, Error>
     where
-        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
     {
         let db = self.clone();
@@ -209,7 +209,7 @@ impl Database {
             f(&mut conn)
         })
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        .map_err(|e| Error::Internal(anyhow::anyhow!("database task failed: {e}")))?
     }
 
     /// Applies pending migrations; returns the versions applied.

@@ -12,6 +12,9 @@
 //! receiving server or client can recognise a repeat.
 
 pub mod ics;
+pub mod notify;
+pub mod outbox;
+pub mod reminders;
 pub mod templates;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,11 +28,11 @@ use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::config::MailSettings;
+use crate::app::config::MailSettings;
 use crate::db::models::OutboxMessage;
 use crate::db::schema::mail_outbox;
 use crate::db::{self, Database, DbConn};
-use crate::error::ApiError;
+use crate::error::Error;
 
 /// How long a claimed message stays reserved for its worker.
 const LEASE_SECS: i64 = 300;
@@ -136,7 +139,7 @@ pub fn backoff_secs(settings: &MailSettings, attempts: i32, rng: &mut impl Rng) 
 }
 
 /// Claims up to `limit` due messages for this worker.
-fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, ApiError> {
+fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, Error> {
     db::write_tx(conn, |conn| {
         let now = db::now();
         let due = mail_outbox::status
@@ -182,7 +185,7 @@ fn record(
     row: &OutboxMessage,
     outcome: Result<(), String>,
     settings: &MailSettings,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let now = db::now();
     let attempts = row.attempts + 1;
     let update = mail_outbox::table.filter(mail_outbox::id.eq(&row.id));
@@ -222,7 +225,7 @@ pub fn deliver_batch(
     db: &Database,
     mailer: &Mailer,
     settings: &MailSettings,
-) -> Result<usize, ApiError> {
+) -> Result<usize, Error> {
     let mut conn = db.get()?;
     let batch = claim(&mut conn, settings.batch_size)?;
     for row in &batch {
@@ -236,7 +239,7 @@ pub fn deliver_batch(
 }
 
 /// Delivers until nothing is due. For the command line and tests.
-pub fn drain(db: &Database, mailer: &Mailer, settings: &MailSettings) -> Result<usize, ApiError> {
+pub fn drain(db: &Database, mailer: &Mailer, settings: &MailSettings) -> Result<usize, Error> {
     let mut total = 0;
     loop {
         let n = deliver_batch(db, mailer, settings)?;
@@ -258,7 +261,7 @@ pub fn run_worker(
 ) {
     let poll = Duration::from_secs(settings.poll_interval_secs);
     while !stop.load(Ordering::Relaxed) {
-        if let Err(e) = crate::reminders::queue_due(&db, &host, settings.reminder_hours) {
+        if let Err(e) = crate::mail::reminders::queue_due(&db, &host, settings.reminder_hours) {
             tracing::error!(error = %e, "queueing reminders failed");
         }
         let worked = match deliver_batch(&db, &mailer, &settings) {
@@ -309,9 +312,9 @@ pub const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
 
 pub fn list(
     conn: &mut DbConn,
-    caller: &crate::auth::Caller,
+    caller: &crate::accounts::actor::Caller,
     q: &OutboxQuery,
-) -> Result<crate::pagination::Page<OutboxOut>, ApiError> {
+) -> Result<crate::pagination::Page<OutboxOut>, Error> {
     caller.require_system_admin()?;
     let page = crate::pagination::PageQuery {
         limit: q.limit,
@@ -327,7 +330,7 @@ pub fn list(
     }
     if let Some(s) = &q.status {
         if !STATUSES.contains(&s.as_str()) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "status",
                 "status",
                 format!("use one of {}", STATUSES.join(", ")),
@@ -358,7 +361,11 @@ pub fn list(
 }
 
 /// Puts a failed message back in line, due now, with a fresh set of attempts.
-pub fn retry(conn: &mut DbConn, caller: &crate::auth::Caller, id: &str) -> Result<(), ApiError> {
+pub fn retry(
+    conn: &mut DbConn,
+    caller: &crate::accounts::actor::Caller,
+    id: &str,
+) -> Result<(), Error> {
     caller.require_system_admin()?;
     db::write_tx(conn, |conn| {
         let status: String = mail_outbox::table
@@ -366,8 +373,8 @@ pub fn retry(conn: &mut DbConn, caller: &crate::auth::Caller, id: &str) -> Resul
             .select(mail_outbox::status)
             .first(conn)
             .optional()?
-            .ok_or(ApiError::NotFound)?;
-        crate::exams::require_state("message", &status, &["failed"], "retry")?;
+            .ok_or(Error::NotFound)?;
+        crate::error::require_state("message", &status, &["failed"], "retry")?;
         diesel::update(mail_outbox::table.find(id))
             .set((
                 mail_outbox::status.eq("pending"),
@@ -375,7 +382,7 @@ pub fn retry(conn: &mut DbConn, caller: &crate::auth::Caller, id: &str) -> Resul
                 mail_outbox::next_attempt_at.eq(db::now()),
             ))
             .execute(conn)?;
-        crate::audit::record_by(conn, caller, "mail.retry", "mail", id)?;
+        crate::accounts::audit::record_by(conn, caller, "mail.retry", "mail", id)?;
         Ok(())
     })
 }
@@ -386,7 +393,7 @@ mod tests {
     use rand::SeedableRng;
 
     fn settings() -> MailSettings {
-        crate::config::Settings::load_from(crate::config::Sources {
+        crate::app::config::Settings::load_from(crate::app::config::Sources {
             local_file: None,
             env: vec![],
         })

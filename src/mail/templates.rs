@@ -16,7 +16,11 @@ macro_rules! template {
     ($name:literal) => {
         (
             $name,
-            include_str!(concat!("../../templates/email/", $name)),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/templates/email/",
+                $name
+            )),
         )
     };
 }

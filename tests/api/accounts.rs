@@ -10,7 +10,7 @@ use crate::helpers::TestApp;
 const PASSWORD: &str = "korrekt hästbatteri";
 
 fn create_staff(app: &TestApp, email: &str, role: &str, centres: &[&str]) {
-    use skrivsal::accounts::{create_user, NewAccount};
+    use skrivsal::accounts::users::{create_user, NewAccount};
     use skrivsal::domain::{Email, Language};
     let mut conn = app.db.get().unwrap();
     create_user(

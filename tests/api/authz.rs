@@ -1,7 +1,7 @@
 //! The authorization matrix: every route of the app, for every kind of
 //! caller, own tenant and other tenant, with the status it must answer.
 //!
-//! The table must name every route `skrivsal::routes::route_list()` knows, so
+//! The table must name every route `skrivsal::web::routes::route_list()` knows, so
 //! a new endpoint cannot be added without deciding who may use it.
 
 use std::collections::BTreeSet;
@@ -297,9 +297,9 @@ fn failed_message(app: &TestApp) -> String {
     use diesel::prelude::*;
     use skrivsal::db::schema::mail_outbox;
     let mut conn = app.db.get().unwrap();
-    let id = skrivsal::outbox::enqueue(
+    let id = skrivsal::mail::outbox::enqueue(
         &mut conn,
-        skrivsal::outbox::Mail {
+        skrivsal::mail::outbox::Mail {
             kind: "test",
             to_address: "x@example.se",
             to_name: "",
@@ -639,7 +639,7 @@ app_test!(
     |app| async move {
         let table = cases();
         // Completeness: the table and the app list the same routes.
-        let app_routes: BTreeSet<(String, String)> = skrivsal::routes::route_list()
+        let app_routes: BTreeSet<(String, String)> = skrivsal::web::routes::route_list()
             .into_iter()
             .map(|(m, p)| (m.to_string(), p))
             .collect();

@@ -925,7 +925,7 @@ fn audit_clean(app: &TestApp, day: NaiveDate) {
         .select(Centre::as_select())
         .first(&mut *conn)
         .unwrap();
-    let snap = skrivsal::booking::snapshot(
+    let snap = skrivsal::exams::booking::snapshot(
         &mut conn,
         &centre,
         day - Duration::days(1),

@@ -102,7 +102,7 @@ app_test!(sixty_four_clients_race_for_ten_seats, |app| async move {
             .select(Centre::as_select())
             .first(&mut *conn)
             .unwrap();
-        skrivsal::booking::snapshot(&mut conn, &centre, workday(), workday()).unwrap()
+        skrivsal::exams::booking::snapshot(&mut conn, &centre, workday(), workday()).unwrap()
     };
     assert!(skrivsal::conflicts::audit(&snapshot).is_empty());
 });

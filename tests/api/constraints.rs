@@ -875,9 +875,9 @@ fn postgres_exclusion_constraints_back_up_rules_5_and_6() {
     match attempt(&mut conn, &insert_sql("sittings", &overlapping)) {
         Err(Error::DatabaseError(DatabaseErrorKind::ExclusionViolation, info)) => {
             assert_eq!(info.constraint_name(), Some("no_student_in_two_sittings"));
-            let api: skrivsal::error::ApiError =
+            let api: skrivsal::error::Error =
                 Error::DatabaseError(DatabaseErrorKind::ExclusionViolation, info).into();
-            assert!(matches!(api, skrivsal::error::ApiError::Conflict { .. }));
+            assert!(matches!(api, skrivsal::error::Error::Conflict { .. }));
         }
         other => panic!("expected an exclusion violation, got {other:?}"),
     }

@@ -8,7 +8,7 @@ use crate::db_test;
 db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
     let mut conn = db.get().unwrap();
     let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let summary = skrivsal::demo::load_for_week(&mut conn, monday)
+    let summary = skrivsal::app::demo::load_for_week(&mut conn, monday)
         .unwrap()
         .expect("loaded into an empty database");
     assert_eq!(summary.centres, 3);
@@ -80,9 +80,13 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
     // The independent whole-state check finds no rule broken at any centre.
     let all: Vec<Centre> = centres::table.select(Centre::as_select()).load(c).unwrap();
     for centre in &all {
-        let snap =
-            skrivsal::booking::snapshot(c, centre, monday, monday + chrono::Duration::days(6))
-                .unwrap();
+        let snap = skrivsal::exams::booking::snapshot(
+            c,
+            centre,
+            monday,
+            monday + chrono::Duration::days(6),
+        )
+        .unwrap();
         let broken = skrivsal::conflicts::audit(&snap);
         assert!(broken.is_empty(), "{}: {broken:?}", centre.name);
     }
@@ -99,9 +103,9 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
         .select(users::id)
         .first(c)
         .unwrap();
-    let admin = skrivsal::auth::Caller {
+    let admin = skrivsal::accounts::actor::Caller {
         user_id: admin_id,
-        email: skrivsal::demo::DEMO_ADMIN.into(),
+        email: skrivsal::app::demo::DEMO_ADMIN.into(),
         name: "test".into(),
         role: skrivsal::domain::Role::SystemAdmin,
         centre_ids: vec![],
@@ -109,12 +113,12 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
         session_id: None,
     };
     for id in &pending {
-        let placed = skrivsal::sittings::approve(c, &admin, "skrivsal.test", id);
+        let placed = skrivsal::exams::sittings::approve(c, &admin, "skrivsal.test", id);
         assert!(placed.is_ok(), "demo request {id}: {:?}", placed.err());
     }
 
     // A second load leaves the database as it was.
-    let again = skrivsal::demo::load_for_week(c, monday).unwrap();
+    let again = skrivsal::app::demo::load_for_week(c, monday).unwrap();
     assert!(again.is_none());
     let centre_count: i64 = centres::table.count().get_result(c).unwrap();
     assert_eq!(centre_count, 3);
@@ -124,12 +128,12 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
 fn next_monday_is_always_ahead() {
     let wed = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     assert_eq!(
-        skrivsal::demo::next_monday(wed),
+        skrivsal::app::demo::next_monday(wed),
         NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
     );
     let mon = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     assert_eq!(
-        skrivsal::demo::next_monday(mon),
+        skrivsal::app::demo::next_monday(mon),
         NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
     );
 }
@@ -138,7 +142,7 @@ db_test!(demo_skips_holidays, |db, _url| {
     // Christmas week 2026: julafton (Thu 24), juldagen (Fri 25) are closed.
     let mut conn = db.get().unwrap();
     let monday = NaiveDate::from_ymd_opt(2026, 12, 21).unwrap();
-    skrivsal::demo::load_for_week(&mut conn, monday)
+    skrivsal::app::demo::load_for_week(&mut conn, monday)
         .unwrap()
         .unwrap();
     let c = &mut *conn;

@@ -68,7 +68,7 @@ mod readyz_without_migrations {
         let db = Database::open(&settings.database).unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let server = skrivsal::startup::run(listener, db, Arc::new(settings)).unwrap();
+        let server = skrivsal::app::startup::run(listener, db, Arc::new(settings)).unwrap();
         actix_web::rt::spawn(server);
         let base = format!("http://127.0.0.1:{port}");
         let health = reqwest::get(format!("{base}/healthz")).await.unwrap();

@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
-use skrivsal::config::{Settings, Sources};
+use skrivsal::app::config::{Settings, Sources};
 use skrivsal::db::{Backend, Database};
 
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -141,8 +141,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     db.migrate().expect("migrate test database");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
     let port = listener.local_addr().expect("local addr").port();
-    let server =
-        skrivsal::startup::run(listener, db.clone(), Arc::new(settings)).expect("start server");
+    let server = skrivsal::app::startup::run(listener, db.clone(), Arc::new(settings))
+        .expect("start server");
     let handle = server.handle();
     actix_web::rt::spawn(server);
     Some(TestApp {
@@ -295,7 +295,7 @@ impl TestApp {
         centres: &[&str],
         institution: Option<&str>,
     ) -> String {
-        use skrivsal::accounts::{create_token, create_user, AccountError, NewAccount};
+        use skrivsal::accounts::users::{create_token, create_user, AccountError, NewAccount};
         use skrivsal::domain::{Email, Language};
         let mut conn = self.db.get().unwrap();
         let email = Email::parse(email).unwrap();
@@ -517,7 +517,10 @@ impl Drop for SmtpSink {
 }
 
 /// Mail settings that send to `smtp_url`, with immediate retries.
-pub fn mail_settings(smtp_url: &str, extra: &[(&str, &str)]) -> skrivsal::config::MailSettings {
+pub fn mail_settings(
+    smtp_url: &str,
+    extra: &[(&str, &str)],
+) -> skrivsal::app::config::MailSettings {
     let mut env = vec![
         ("SKRIVSAL__MAIL__SMTP_URL".to_string(), smtp_url.to_string()),
         (

@@ -242,9 +242,9 @@ app_test!(
 fn enqueue_many(app: &TestApp, n: usize) {
     let mut conn = app.db.get().unwrap();
     for i in 0..n {
-        skrivsal::outbox::enqueue(
+        skrivsal::mail::outbox::enqueue(
             &mut conn,
-            skrivsal::outbox::Mail {
+            skrivsal::mail::outbox::Mail {
                 kind: "test",
                 to_address: &format!("bulk{i}@example.se"),
                 to_name: "",
@@ -317,14 +317,14 @@ app_test!(
             .map(|_| {
                 let db = app.db.clone();
                 std::thread::spawn(move || {
-                    skrivsal::reminders::queue_due(&db, "skrivsal.test", hours).unwrap()
+                    skrivsal::mail::reminders::queue_due(&db, "skrivsal.test", hours).unwrap()
                 })
             })
             .collect();
         let queued: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
         assert_eq!(queued, 3);
         assert_eq!(
-            skrivsal::reminders::queue_due(&app.db, "skrivsal.test", hours).unwrap(),
+            skrivsal::mail::reminders::queue_due(&app.db, "skrivsal.test", hours).unwrap(),
             0
         );
         let mut conn = app.db.get().unwrap();
@@ -355,7 +355,7 @@ app_test!(
         )
         .await;
         assert_eq!(
-            skrivsal::reminders::queue_due(&app.db, "skrivsal.test", 48).unwrap(),
+            skrivsal::mail::reminders::queue_due(&app.db, "skrivsal.test", 48).unwrap(),
             0
         );
     }

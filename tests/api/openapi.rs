@@ -79,7 +79,7 @@ app_test!(
             .map(|(m, p, _)| (m, p))
             .collect();
         // actix's `{name}` placeholders are OpenAPI's path template syntax already.
-        let routes: BTreeSet<(String, String)> = skrivsal::routes::route_list()
+        let routes: BTreeSet<(String, String)> = skrivsal::web::routes::route_list()
             .into_iter()
             .map(|(m, p)| (m.to_string(), p))
             .collect();

@@ -321,9 +321,9 @@ async fn approved(
 }
 
 app_test!(pdf_documents_for_a_day_with_60_sittings, |app| async move {
+    use skrivsal::documents::pdf::rows_per_page;
+    use skrivsal::documents::print::Document;
     use skrivsal::domain::Language;
-    use skrivsal::pdf::rows_per_page;
-    use skrivsal::print::Document;
     use std::collections::BTreeMap;
 
     let w = world(&app).await;

@@ -1,0 +1,100 @@
+//! Who is calling: a `Caller` is a user with their role and tenancy, resolved
+//! from an API token or a session (the extractor is `web::auth`).
+//!
+//! What a caller may do is decided in `policy`; this module only establishes
+//! identity.
+
+use diesel::prelude::*;
+
+use crate::accounts::users::token_hash;
+use crate::db::schema::{api_tokens, user_centres, users};
+use crate::db::{self, DbConn};
+use crate::domain::Role;
+use crate::error::Error;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Centres a centre admin manages or an invigilator works at.
+    pub centre_ids: Vec<String>,
+    pub institution_id: Option<String>,
+    /// Set when the caller came with a session cookie.
+    pub session_id: Option<String>,
+}
+
+/// Recording every use would turn each read into a write; once a minute is
+/// enough to tell which tokens are alive.
+const LAST_USED_RESOLUTION_SECS: i64 = 60;
+
+pub fn caller_for_token(conn: &mut DbConn, token: &str) -> Result<Caller, Error> {
+    let now = db::now();
+    let found = api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(token_hash(token)))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(users::active.eq(true))
+        .select((
+            api_tokens::id,
+            api_tokens::expires_at,
+            api_tokens::last_used_at,
+            users::id,
+            users::email,
+            users::name,
+            users::role,
+            users::institution_id,
+        ))
+        .first::<(
+            String,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+        )>(conn)
+        .optional()?;
+    let Some((token_id, expires_at, last_used_at, user_id, email, name, role, institution_id)) =
+        found
+    else {
+        return Err(Error::Unauthorized);
+    };
+    if expires_at.is_some_and(|e| e <= now) {
+        return Err(Error::Unauthorized);
+    }
+    if last_used_at.is_none_or(|t| (now - t).num_seconds() >= LAST_USED_RESOLUTION_SECS) {
+        diesel::update(api_tokens::table.find(&token_id))
+            .set(api_tokens::last_used_at.eq(now))
+            .execute(conn)?;
+    }
+    caller_for_user(conn, user_id, email, name, &role, institution_id)
+}
+
+pub(crate) fn caller_for_user(
+    conn: &mut DbConn,
+    user_id: String,
+    email: String,
+    name: String,
+    role: &str,
+    institution_id: Option<String>,
+) -> Result<Caller, Error> {
+    let role: Role = role
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!("stored role: {e}"))?;
+    let centre_ids = user_centres::table
+        .filter(user_centres::user_id.eq(&user_id))
+        .select(user_centres::centre_id)
+        .load(conn)?;
+    Ok(Caller {
+        user_id,
+        email,
+        name,
+        role,
+        centre_ids,
+        institution_id,
+        session_id: None,
+    })
+}

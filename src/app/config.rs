@@ -1,0 +1,638 @@
+//! Typed configuration, layered as documented in `config/default.toml`.
+//!
+//! Everything is parsed and checked once at start-up, so the rest of the program
+//! holds values that are already known to be good (a `SocketAddr`, a
+//! `DatabaseUrl` with a supported scheme) and a bad setting stops the program
+//! with a message that names the key.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The built-in defaults. Compiled in so that the binary runs from any directory.
+pub const DEFAULT_TOML: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml"));
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub mail: MailSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub session_hours: u32,
+    pub link_minutes: u32,
+    pub reset_minutes: u32,
+    pub attempts_per_account_per_minute: u32,
+    pub attempts_per_ip_per_minute: u32,
+    pub links_per_account_per_hour: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    pub public_url: url::Url,
+    pub workers: usize,
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    pub url: DatabaseUrl,
+    pub pool_size: u32,
+    pub pool_timeout_secs: u64,
+    pub sqlite_busy_timeout_ms: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub smtp_url: Option<String>,
+    pub dir: PathBuf,
+    pub from: String,
+    pub worker_in_serve: bool,
+    pub poll_interval_secs: u64,
+    pub batch_size: i64,
+    pub max_attempts: i32,
+    pub retry_base_secs: i64,
+    pub retry_max_secs: i64,
+    pub reminder_hours: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    pub filter: String,
+    pub json: bool,
+}
+
+/// A database location with its backend decided by the URL scheme.
+///
+/// Choosing the backend from the scheme (and refusing every other scheme) is
+/// what keeps a typo such as `postgress://` from silently creating a new, empty
+/// SQLite file.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite { path: PathBuf },
+    Postgres { url: String },
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DatabaseUrlError {
+    #[error("unsupported database URL scheme `{0}`: use sqlite://PATH or postgres://…")]
+    UnsupportedScheme(String),
+    #[error("database URL has no scheme: use sqlite://PATH or postgres://…")]
+    NoScheme,
+    #[error("sqlite:// URL has no file path")]
+    EmptySqlitePath,
+    #[error("invalid PostgreSQL URL: {0}")]
+    InvalidPostgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, DatabaseUrlError> {
+        let raw = raw.trim();
+        let Some((scheme, rest)) = raw.split_once("://") else {
+            // `sqlite:path` without slashes is a common shorthand; anything else is
+            // refused rather than guessed at.
+            return match raw.split_once(':') {
+                Some((scheme, _)) if !scheme.is_empty() => {
+                    Err(DatabaseUrlError::UnsupportedScheme(scheme.to_string()))
+                }
+                _ => Err(DatabaseUrlError::NoScheme),
+            };
+        };
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => {
+                if rest.is_empty() {
+                    return Err(DatabaseUrlError::EmptySqlitePath);
+                }
+                Ok(DatabaseUrl::Sqlite {
+                    path: PathBuf::from(rest),
+                })
+            }
+            "postgres" | "postgresql" => {
+                let parsed = url::Url::parse(raw)
+                    .map_err(|e| DatabaseUrlError::InvalidPostgres(e.to_string()))?;
+                if parsed.host_str().is_none() {
+                    return Err(DatabaseUrlError::InvalidPostgres("no host".into()));
+                }
+                Ok(DatabaseUrl::Postgres {
+                    url: raw.to_string(),
+                })
+            }
+            other => Err(DatabaseUrlError::UnsupportedScheme(other.to_string())),
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite { .. } => "sqlite",
+            DatabaseUrl::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// The URL with any password replaced, safe for logs and error messages.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite { path } => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres { url } => redact_password(url),
+        }
+    }
+
+    /// "database `db` on host:port" for PostgreSQL, the file for SQLite.
+    pub fn describe_target(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite { path } => format!("SQLite file {}", path.display()),
+            DatabaseUrl::Postgres { url } => match url::Url::parse(url) {
+                Ok(u) => {
+                    let db = u.path().trim_start_matches('/');
+                    let db = if db.is_empty() { "(default)" } else { db };
+                    format!(
+                        "PostgreSQL database `{}` on {}:{}",
+                        db,
+                        u.host_str().unwrap_or("?"),
+                        u.port().unwrap_or(5432)
+                    )
+                }
+                Err(_) => "PostgreSQL".to_string(),
+            },
+        }
+    }
+
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            DatabaseUrl::Sqlite { path } => Some(path),
+            DatabaseUrl::Postgres { .. } => None,
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+fn redact_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "(unparseable URL)".to_string(),
+    }
+}
+
+/// A configuration problem, always naming the key it is about.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {key}: {message}")]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, message: impl fmt::Display) -> Self {
+        ConfigError {
+            key: key.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+// Raw, untyped shapes as they come out of the layered sources. Unknown keys are
+// refused so that a misspelt setting is noticed instead of silently ignored.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    server: RawServer,
+    database: RawDatabase,
+    mail: RawMail,
+    auth: RawAuth,
+    log: RawLog,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    session_hours: i64,
+    link_minutes: i64,
+    reset_minutes: i64,
+    attempts_per_account_per_minute: i64,
+    attempts_per_ip_per_minute: i64,
+    links_per_account_per_hour: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    bind: String,
+    public_url: String,
+    workers: i64,
+    shutdown_timeout_secs: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: String,
+    pool_size: i64,
+    pool_timeout_secs: i64,
+    sqlite_busy_timeout_ms: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMail {
+    smtp_url: String,
+    dir: String,
+    from: String,
+    worker_in_serve: bool,
+    poll_interval_secs: i64,
+    batch_size: i64,
+    max_attempts: i64,
+    retry_base_secs: i64,
+    retry_max_secs: i64,
+    reminder_hours: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    filter: String,
+    format: String,
+}
+
+/// Where settings come from; tests pass their own environment instead of the
+/// process's so they can run in parallel.
+pub struct Sources<'a> {
+    pub local_file: Option<&'a Path>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Sources<'_> {
+    pub fn from_process() -> Sources<'static> {
+        Sources {
+            local_file: Some(Path::new("config/local.toml")),
+            env: std::env::vars().collect(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn load() -> Result<Settings, ConfigError> {
+        Self::load_from(Sources::from_process())
+    }
+
+    pub fn load_from(sources: Sources<'_>) -> Result<Settings, ConfigError> {
+        let mut builder = config::Config::builder().add_source(config::File::from_str(
+            DEFAULT_TOML,
+            config::FileFormat::Toml,
+        ));
+        if let Some(local) = sources.local_file {
+            builder = builder.add_source(config::File::from(local.to_path_buf()).required(false));
+        }
+        let mut database_url = None;
+        let mut prefixed = std::collections::HashMap::new();
+        for (k, v) in sources.env {
+            if k == "DATABASE_URL" {
+                database_url = Some(v);
+            } else if let Some(rest) = k.strip_prefix("SKRIVSAL__") {
+                // SKRIVSAL__SERVER__BIND -> server.bind
+                let key = rest.to_ascii_lowercase().replace("__", ".");
+                prefixed.insert(key, v);
+            }
+        }
+        for (key, value) in prefixed {
+            builder = builder
+                .set_override(key.clone(), value)
+                .map_err(|e| ConfigError::new(&key, e))?;
+        }
+        if let Some(url) = database_url {
+            builder = builder
+                .set_override("database.url", url)
+                .map_err(|e| ConfigError::new("DATABASE_URL", e))?;
+        }
+        let merged = builder.build().map_err(config_error)?;
+        let raw: RawSettings = merged.try_deserialize().map_err(config_error)?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
+        let bind: SocketAddr = raw.server.bind.parse().map_err(|_| {
+            ConfigError::new(
+                "server.bind",
+                format!(
+                    "`{}` is not an address like 127.0.0.1:8080",
+                    raw.server.bind
+                ),
+            )
+        })?;
+        let public_url = url::Url::parse(&raw.server.public_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "server.public_url",
+                    format!("`{}` is not an absolute http(s) URL", raw.server.public_url),
+                )
+            })?;
+        let workers = in_range("server.workers", raw.server.workers, 0, 1024)? as usize;
+        let shutdown_timeout_secs = in_range(
+            "server.shutdown_timeout_secs",
+            raw.server.shutdown_timeout_secs,
+            0,
+            3600,
+        )? as u64;
+        let url = DatabaseUrl::parse(&raw.database.url)
+            .map_err(|e| ConfigError::new("database.url", e))?;
+        let pool_size = in_range("database.pool_size", raw.database.pool_size, 1, 1000)? as u32;
+        let pool_timeout_secs = in_range(
+            "database.pool_timeout_secs",
+            raw.database.pool_timeout_secs,
+            1,
+            3600,
+        )? as u64;
+        let sqlite_busy_timeout_ms = in_range(
+            "database.sqlite_busy_timeout_ms",
+            raw.database.sqlite_busy_timeout_ms,
+            0,
+            600_000,
+        )? as u32;
+        let smtp_url = match raw.mail.smtp_url.trim() {
+            "" => None,
+            s => {
+                let parsed = url::Url::parse(s).map_err(|e| {
+                    ConfigError::new("mail.smtp_url", format!("`{s}` is not a URL: {e}"))
+                })?;
+                // Built without TLS: a relay on the same host or network is
+                // the supported setup (see README).
+                if parsed.scheme() != "smtp" {
+                    return Err(ConfigError::new(
+                        "mail.smtp_url",
+                        format!("scheme `{}` is not smtp (this build speaks plain SMTP to a local relay)", parsed.scheme()),
+                    ));
+                }
+                Some(s.to_string())
+            }
+        };
+        if raw.mail.dir.trim().is_empty() {
+            return Err(ConfigError::new("mail.dir", "must not be empty"));
+        }
+        if raw.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new(
+                "mail.from",
+                format!("`{}` is not an e-mail address", raw.mail.from),
+            ));
+        }
+        let json = match raw.log.format.as_str() {
+            "text" => false,
+            "json" => true,
+            other => {
+                return Err(ConfigError::new(
+                    "log.format",
+                    format!("`{other}` is neither \"text\" nor \"json\""),
+                ))
+            }
+        };
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&raw.log.filter) {
+            return Err(ConfigError::new("log.filter", e));
+        }
+        let auth = AuthSettings {
+            session_hours: in_range("auth.session_hours", raw.auth.session_hours, 1, 24 * 30)?
+                as u32,
+            link_minutes: in_range("auth.link_minutes", raw.auth.link_minutes, 1, 24 * 60)? as u32,
+            reset_minutes: in_range("auth.reset_minutes", raw.auth.reset_minutes, 1, 24 * 60)?
+                as u32,
+            attempts_per_account_per_minute: in_range(
+                "auth.attempts_per_account_per_minute",
+                raw.auth.attempts_per_account_per_minute,
+                1,
+                10_000,
+            )? as u32,
+            attempts_per_ip_per_minute: in_range(
+                "auth.attempts_per_ip_per_minute",
+                raw.auth.attempts_per_ip_per_minute,
+                1,
+                100_000,
+            )? as u32,
+            links_per_account_per_hour: in_range(
+                "auth.links_per_account_per_hour",
+                raw.auth.links_per_account_per_hour,
+                1,
+                10_000,
+            )? as u32,
+        };
+        Ok(Settings {
+            auth,
+            server: ServerSettings {
+                bind,
+                public_url,
+                workers,
+                shutdown_timeout_secs,
+            },
+            database: DatabaseSettings {
+                url,
+                pool_size,
+                pool_timeout_secs,
+                sqlite_busy_timeout_ms,
+            },
+            mail: MailSettings {
+                smtp_url,
+                dir: PathBuf::from(raw.mail.dir),
+                from: raw.mail.from,
+                worker_in_serve: raw.mail.worker_in_serve,
+                poll_interval_secs: in_range(
+                    "mail.poll_interval_secs",
+                    raw.mail.poll_interval_secs,
+                    1,
+                    3600,
+                )? as u64,
+                batch_size: in_range("mail.batch_size", raw.mail.batch_size, 1, 1000)?,
+                max_attempts: in_range("mail.max_attempts", raw.mail.max_attempts, 1, 100)? as i32,
+                retry_base_secs: in_range(
+                    "mail.retry_base_secs",
+                    raw.mail.retry_base_secs,
+                    0,
+                    86_400,
+                )?,
+                retry_max_secs: in_range(
+                    "mail.retry_max_secs",
+                    raw.mail.retry_max_secs,
+                    1,
+                    7 * 86_400,
+                )?,
+                reminder_hours: in_range(
+                    "mail.reminder_hours",
+                    raw.mail.reminder_hours,
+                    1,
+                    24 * 14,
+                )?,
+            },
+            log: LogSettings {
+                filter: raw.log.filter,
+                json,
+            },
+        })
+    }
+}
+
+fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError::new(
+            key,
+            format!("{value} is outside {min}..={max}"),
+        ))
+    }
+}
+
+/// The config crate's messages already mention the key ("… for key
+/// `server.workers`"); pull it out so every error has the same shape.
+fn config_error(e: config::ConfigError) -> ConfigError {
+    let text = e.to_string();
+    let key = text
+        .split("key `")
+        .nth(1)
+        .and_then(|s| s.split('`').next())
+        .map(str::to_string)
+        .or_else(|| {
+            text.split("unknown field `")
+                .nth(1)
+                .and_then(|s| s.split('`').next())
+                .map(|f| format!("(unknown key) {f}"))
+        })
+        .unwrap_or_else(|| "(configuration)".to_string());
+    ConfigError { key, message: text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        Settings::load_from(Sources {
+            local_file: None,
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn defaults_are_valid_and_use_sqlite() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.server.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            s.database.url,
+            DatabaseUrl::Sqlite {
+                path: "data/skrivsal.db".into()
+            }
+        );
+        assert!(s.mail.smtp_url.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_nested_keys() {
+        let s = load(&[
+            ("SKRIVSAL__SERVER__BIND", "0.0.0.0:9000"),
+            ("SKRIVSAL__DATABASE__POOL_SIZE", "3"),
+            ("SKRIVSAL__MAIL__SMTP_URL", "smtp://127.0.0.1:2525"),
+        ])
+        .unwrap();
+        assert_eq!(s.server.bind.port(), 9000);
+        assert_eq!(s.database.pool_size, 3);
+        assert_eq!(s.mail.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+    }
+
+    #[test]
+    fn database_url_env_wins_over_prefixed_key() {
+        let s = load(&[
+            ("SKRIVSAL__DATABASE__URL", "sqlite://a.db"),
+            ("DATABASE_URL", "postgres://u:secret@db.example:5433/sk"),
+        ])
+        .unwrap();
+        assert_eq!(s.database.url.backend_name(), "postgres");
+        let shown = s.database.url.to_string();
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("***"));
+        assert_eq!(
+            s.database.url.describe_target(),
+            "PostgreSQL database `sk` on db.example:5433"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let cases = [
+            ("SKRIVSAL__SERVER__BIND", "nonsense", "server.bind"),
+            (
+                "SKRIVSAL__SERVER__PUBLIC_URL",
+                "ftp://x",
+                "server.public_url",
+            ),
+            ("SKRIVSAL__SERVER__WORKERS", "lots", "server.workers"),
+            ("SKRIVSAL__DATABASE__POOL_SIZE", "0", "database.pool_size"),
+            ("SKRIVSAL__DATABASE__URL", "mysql://x", "database.url"),
+            ("SKRIVSAL__MAIL__SMTP_URL", "http://x", "mail.smtp_url"),
+            ("SKRIVSAL__LOG__FORMAT", "xml", "log.format"),
+        ];
+        for (var, value, key) in cases {
+            let err = load(&[(var, value)]).unwrap_err();
+            assert_eq!(err.key, key, "{var}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let err = load(&[("SKRIVSAL__SERVER__BINDD", "x")]).unwrap_err();
+        assert!(err.to_string().contains("bindd"), "{err}");
+    }
+
+    #[test]
+    fn database_url_schemes() {
+        assert_eq!(
+            DatabaseUrl::parse("mysql://x"),
+            Err(DatabaseUrlError::UnsupportedScheme("mysql".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgress://x"),
+            Err(DatabaseUrlError::UnsupportedScheme("postgress".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("data/x.db"),
+            Err(DatabaseUrlError::NoScheme)
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://"),
+            Err(DatabaseUrlError::EmptySqlitePath)
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/a.db").unwrap(),
+            DatabaseUrl::Sqlite {
+                path: "/tmp/a.db".into()
+            }
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://h/db")
+                .unwrap()
+                .backend_name(),
+            "postgres"
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Institutions (universities and colleges) that send exam requests.
+
+pub mod registry;

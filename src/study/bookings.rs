@@ -1,0 +1,688 @@
+//! Study places: availability, booking (confirmed at once when every rule
+//! holds), cancelling; a student's own bookings; the centre's day schedule.
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::accounts::actor::Caller;
+use crate::calendar;
+use crate::centres::centre as centres;
+use crate::conflicts::{self, Change, ItemKind, ItemRef, Rule, Violation};
+use crate::db::models::{
+    Centre, ExamRequest, Invigilator, InvigilatorAssignment, Room, Sitting, StudyBooking,
+};
+use crate::db::schema::{
+    centres as centres_t, exam_requests, invigilator_assignments, invigilators, rooms, sittings,
+    study_bookings,
+};
+use crate::db::{self, DbConn};
+use crate::domain::Role;
+use crate::error::Error;
+use crate::exams::booking::{self, refused, PLACED_STATES};
+use crate::exams::requests::{accommodations_of, Accommodations};
+use crate::validate::Validator;
+use crate::{accounts::audit, mail::notify, timefmt};
+
+pub const MAX_BOOKING_HOURS: i64 = 16;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StudyInput {
+    /// The centre's slug or id.
+    pub centre: String,
+    /// A room id; any study room with a free seat when absent.
+    pub room: Option<String>,
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T10:00")]
+    pub starts_at: String,
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T12:00")]
+    pub ends_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StudyBookingOut {
+    pub id: String,
+    pub booking_code: String,
+    pub centre: String,
+    pub room: String,
+    pub room_name: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub status: String,
+}
+
+fn out(b: StudyBooking, centre: &Centre, room_name: String) -> StudyBookingOut {
+    let tz = timefmt::zone(&centre.timezone);
+    StudyBookingOut {
+        starts_at: timefmt::local(b.starts_at, tz),
+        ends_at: timefmt::local(b.ends_at, tz),
+        id: b.id,
+        booking_code: b.booking_code,
+        centre: centre.slug.clone(),
+        room: b.room_id,
+        room_name,
+        status: b.status,
+    }
+}
+
+/// The Monday-to-Sunday week of a local date, as UTC bounds.
+fn week_bounds(tz: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let monday = date - Duration::days(date.weekday().num_days_from_monday() as i64);
+    (
+        timefmt::local_midnight(tz, monday),
+        timefmt::local_midnight(tz, monday + Duration::days(7)),
+    )
+}
+
+/// The centre's per-student limits, as violations.
+fn limits(
+    conn: &mut DbConn,
+    centre: &Centre,
+    student: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<Violation>, Error> {
+    let mut out = Vec::new();
+    let item = ItemRef::new(ItemKind::StudyBooking, "new");
+    if let Some(max) = centre.max_future_study_bookings {
+        let future: i64 = study_bookings::table
+            .filter(study_bookings::centre_id.eq(&centre.id))
+            .filter(study_bookings::student_id.eq(student))
+            .filter(study_bookings::status.eq("confirmed"))
+            .filter(study_bookings::ends_at.gt(db::now()))
+            .count()
+            .get_result(conn)?;
+        if future >= max as i64 {
+            out.push(Violation {
+                rule: Rule::InvalidItem,
+                message: format!("you already have {future} upcoming study bookings here; the centre allows {max}"),
+                item: item.clone(),
+                with: None,
+                span: None,
+            });
+        }
+    }
+    if let Some(max_hours) = centre.max_study_hours_per_week {
+        let tz = timefmt::zone(&centre.timezone);
+        let (a, b) = week_bounds(tz, start.with_timezone(&tz).date_naive());
+        let rows: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime)> = study_bookings::table
+            .filter(study_bookings::centre_id.eq(&centre.id))
+            .filter(study_bookings::student_id.eq(student))
+            .filter(study_bookings::status.eq("confirmed"))
+            .filter(study_bookings::starts_at.lt(b.naive_utc()))
+            .filter(study_bookings::ends_at.gt(a.naive_utc()))
+            .select((study_bookings::starts_at, study_bookings::ends_at))
+            .load(conn)?;
+        let booked: i64 = rows.iter().map(|(s, e)| (*e - *s).num_minutes()).sum();
+        let asked = (end - start).num_minutes();
+        if booked + asked > max_hours as i64 * 60 {
+            out.push(Violation {
+                rule: Rule::InvalidItem,
+                message: format!(
+                    "that would make {:.1} hours this week; the centre allows {max_hours}",
+                    (booked + asked) as f64 / 60.0
+                ),
+                item,
+                with: None,
+                span: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn limit_conflicts(v: Vec<Violation>) -> Error {
+    Error::conflict(
+        "the centre's booking limits do not allow this booking",
+        v.into_iter()
+            .map(|v| crate::error::Conflict {
+                rule: "study_limit".into(),
+                message: v.message,
+                with: None,
+            })
+            .collect(),
+    )
+}
+
+pub fn book(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    input: StudyInput,
+) -> Result<StudyBookingOut, Error> {
+    if caller.role != Role::Student {
+        return Err(Error::Forbidden);
+    }
+    db::write_tx(conn, |conn| {
+        let centre = match centres::find_visible(conn, caller, &input.centre) {
+            Ok(c) if c.active => c,
+            _ => {
+                return Err(Error::invalid(
+                    "centre",
+                    "exists",
+                    format!("no active centre `{}`", input.centre),
+                ))
+            }
+        };
+        let tz = timefmt::zone(&centre.timezone);
+        let mut v = Validator::new();
+        let start = calendar::parse_instant(&input.starts_at, tz)
+            .map_err(|e| v.error("starts_at", e.rule(), e.to_string()))
+            .ok();
+        let end = calendar::parse_instant(&input.ends_at, tz)
+            .map_err(|e| v.error("ends_at", e.rule(), e.to_string()))
+            .ok();
+        if let (Some(s), Some(e)) = (start, end) {
+            if v.check(s < e, "ends_at", "after_start", "must be after starts_at") {
+                v.check(
+                    (e - s).num_hours() <= MAX_BOOKING_HOURS,
+                    "ends_at",
+                    "max_length",
+                    format!("a booking lasts at most {MAX_BOOKING_HOURS} hours"),
+                );
+            }
+            v.check(
+                s > Utc::now(),
+                "starts_at",
+                "future",
+                "must be in the future",
+            );
+        }
+        let room_rows: Vec<Room> = rooms::table
+            .filter(rooms::centre_id.eq(&centre.id))
+            .filter(rooms::active.eq(true))
+            .filter(rooms::bookable_study.eq(true))
+            .order(rooms::name)
+            .select(Room::as_select())
+            .load(conn)?;
+        let candidates: Vec<Room> = match &input.room {
+            Some(r) => {
+                let found: Vec<Room> = room_rows
+                    .into_iter()
+                    .filter(|x| &x.id == r || &x.name == r)
+                    .collect();
+                if found.is_empty() {
+                    v.error(
+                        "room",
+                        "exists",
+                        "no study room with that id at this centre",
+                    );
+                }
+                found
+            }
+            None => room_rows,
+        };
+        v.finish()?;
+        let (Some(start), Some(end)) = (start, end) else {
+            return Err(anyhow::anyhow!("validated times missing").into());
+        };
+        booking::lock_centre(conn, &centre.id)?;
+        booking::lock_students(conn, std::slice::from_ref(&caller.user_id))?;
+        let over = limits(conn, &centre, &caller.user_id, start, end)?;
+        if !over.is_empty() {
+            return Err(limit_conflicts(over));
+        }
+        let elsewhere = booking::busy_elsewhere(conn, &caller.user_id, &centre.id, start, end)?;
+        if let Some((_, _, with)) = elsewhere.into_iter().next() {
+            return Err(refused(
+                "the booking breaks a rule",
+                vec![Violation {
+                    rule: Rule::StudentDoubleBooked,
+                    message: "you have another booking at that time at another centre".into(),
+                    item: ItemRef::new(ItemKind::StudyBooking, "new"),
+                    with: Some(with),
+                    span: None,
+                }],
+            ));
+        }
+        let snapshot = booking::snapshot(
+            conn,
+            &centre,
+            start.with_timezone(&tz).date_naive(),
+            end.with_timezone(&tz).date_naive(),
+        )?;
+        let id = db::new_id();
+        let mut first_refusal = None;
+        let mut chosen = None;
+        for room in &candidates {
+            let change = Change::BookStudy(conflicts::StudyBooking {
+                id: id.clone(),
+                student_id: caller.user_id.clone(),
+                room_id: room.id.clone(),
+                start,
+                end,
+                computer: false,
+            });
+            match conflicts::check(&snapshot, &[change]) {
+                Ok(()) => {
+                    chosen = Some(room.clone());
+                    break;
+                }
+                Err(v) => {
+                    first_refusal.get_or_insert(v);
+                }
+            }
+        }
+        let Some(room) = chosen else {
+            return Err(refused(
+                "no study place is free for that time",
+                first_refusal.unwrap_or_else(|| {
+                    vec![Violation {
+                        rule: Rule::RoomNotBookable,
+                        message: "the centre has no room bookable for study".into(),
+                        item: ItemRef::new(ItemKind::StudyBooking, id.clone()),
+                        with: None,
+                        span: None,
+                    }]
+                }),
+            ));
+        };
+        let row = StudyBooking {
+            id,
+            centre_id: centre.id.clone(),
+            room_id: room.id.clone(),
+            student_id: caller.user_id.clone(),
+            booking_code: crate::exams::requests::fresh_booking_code(conn, &centre.id)?,
+            starts_at: start.naive_utc(),
+            ends_at: end.naive_utc(),
+            status: "confirmed".into(),
+            sequence: 0,
+            created_at: db::now(),
+            cancelled_at: None,
+        };
+        diesel::insert_into(study_bookings::table)
+            .values(&row)
+            .execute(conn)?;
+        notify::study_booking(conn, host, &row, true)?;
+        audit::record_by(
+            conn,
+            caller,
+            "study_booking.create",
+            "study_booking",
+            &row.id,
+        )?;
+        Ok(out(row, &centre, room.name))
+    })
+}
+
+pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Result<(), Error> {
+    db::write_tx(conn, |conn| {
+        let b: StudyBooking = study_bookings::table
+            .find(id)
+            .select(StudyBooking::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(Error::NotFound)?;
+        let own = b.student_id == caller.user_id;
+        if !own && !caller.works_at(&b.centre_id) {
+            return Err(Error::NotFound);
+        }
+        if !own {
+            caller.require_manages(&b.centre_id)?;
+        }
+        crate::error::require_state("study booking", &b.status, &["confirmed"], "cancel")?;
+        let now = db::now();
+        diesel::update(study_bookings::table.find(&b.id))
+            .set((
+                study_bookings::status.eq("cancelled"),
+                study_bookings::cancelled_at.eq(Some(now)),
+                study_bookings::sequence.eq(b.sequence + 1),
+            ))
+            .execute(conn)?;
+        notify::study_booking(conn, host, &b, false)?;
+        audit::record_by(conn, caller, "study_booking.cancel", "study_booking", &b.id)?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DateQuery {
+    /// `YYYY-MM-DD`; today in the centre's zone when absent.
+    #[param(format = Date)]
+    pub date: Option<String>,
+}
+
+fn query_date(q: &DateQuery, tz: Tz) -> Result<NaiveDate, Error> {
+    match &q.date {
+        None => Ok(centres::today_in(tz)),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| Error::invalid("date", "date", format!("`{d}` is not a date YYYY-MM-DD"))),
+    }
+}
+
+// Renamed in the API description: invigilators have an `AvailabilityOut` too.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = StudyAvailability)]
+pub struct AvailabilityOut {
+    pub centre: String,
+    pub date: NaiveDate,
+    pub rooms: Vec<RoomAvailability>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoomAvailability {
+    pub room: String,
+    pub name: String,
+    pub seats: i32,
+    pub intervals: Vec<FreeInterval>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FreeInterval {
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub free_seats: i32,
+    /// Outside staffed hours: only students with a valid access card may book.
+    pub card_holders_only: bool,
+}
+
+/// Per study room, the day cut into intervals at every opening, closing and
+/// booking boundary, with the seats free in each.
+pub fn availability(
+    conn: &mut DbConn,
+    caller: &Caller,
+    key: &str,
+    q: &DateQuery,
+) -> Result<AvailabilityOut, Error> {
+    let centre = centres::find_visible(conn, caller, key)?;
+    let tz = timefmt::zone(&centre.timezone);
+    let date = query_date(q, tz)?;
+    let cal = centres::calendar_input(conn, &centre)?;
+    let staffed = calendar::staffed_set(&cal, date, date);
+    let open = calendar::access_set(&cal, date, date);
+    let room_rows: Vec<Room> = rooms::table
+        .filter(rooms::centre_id.eq(&centre.id))
+        .filter(rooms::active.eq(true))
+        .filter(rooms::bookable_study.eq(true))
+        .order(rooms::name)
+        .select(Room::as_select())
+        .load(conn)?;
+    let mut out_rooms = Vec::new();
+    for room in room_rows {
+        let bookings: Vec<(DateTime<Utc>, DateTime<Utc>)> = study_bookings::table
+            .filter(study_bookings::room_id.eq(&room.id))
+            .filter(study_bookings::status.eq("confirmed"))
+            .select((study_bookings::starts_at, study_bookings::ends_at))
+            .load::<(chrono::NaiveDateTime, chrono::NaiveDateTime)>(conn)?
+            .into_iter()
+            .map(|(a, b)| (a.and_utc(), b.and_utc()))
+            .collect();
+        let exams: Vec<(DateTime<Utc>, DateTime<Utc>)> = sittings::table
+            .filter(sittings::room_id.eq(&room.id))
+            .filter(sittings::status.eq_any(PLACED_STATES))
+            .select((sittings::starts_at, sittings::ends_at))
+            .load::<(Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)>(conn)?
+            .into_iter()
+            .filter_map(|(a, b)| Some((a?.and_utc(), b?.and_utc())))
+            .collect();
+        let mut intervals = Vec::new();
+        for span in open.iter() {
+            let mut cuts = vec![span.start(), span.end()];
+            for s in staffed.iter() {
+                cuts.extend([s.start(), s.end()]);
+            }
+            for (a, b) in bookings.iter().chain(exams.iter()) {
+                cuts.extend([*a, *b]);
+            }
+            cuts.retain(|t| *t >= span.start() && *t <= span.end());
+            cuts.sort();
+            cuts.dedup();
+            for w in cuts.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let taken = bookings.iter().filter(|(x, y)| *x < b && a < *y).count() as i32;
+                let exam_here = exams.iter().any(|(x, y)| *x < b && a < *y);
+                let free = if exam_here {
+                    0
+                } else {
+                    (room.seats - taken).max(0)
+                };
+                let card_only = !staffed.contains(a);
+                match intervals.last_mut() {
+                    Some(FreeInterval {
+                        end,
+                        free_seats,
+                        card_holders_only,
+                        ..
+                    }) if *free_seats == free
+                        && *card_holders_only == card_only
+                        && *end == timefmt::local(a.naive_utc(), tz) =>
+                    {
+                        *end = timefmt::local(b.naive_utc(), tz);
+                    }
+                    _ => intervals.push(FreeInterval {
+                        start: timefmt::local(a.naive_utc(), tz),
+                        end: timefmt::local(b.naive_utc(), tz),
+                        free_seats: free,
+                        card_holders_only: card_only,
+                    }),
+                }
+            }
+        }
+        out_rooms.push(RoomAvailability {
+            room: room.id,
+            name: room.name,
+            seats: room.seats,
+            intervals,
+        });
+    }
+    Ok(AvailabilityOut {
+        centre: centre.slug,
+        date,
+        rooms: out_rooms,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyBookings {
+    pub study_bookings: Vec<StudyBookingOut>,
+    pub sittings: Vec<MySitting>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySitting {
+    pub id: String,
+    pub booking_code: String,
+    pub status: String,
+    pub exam_request: String,
+    pub course_code: String,
+    pub title: String,
+    pub centre: String,
+    pub room_name: Option<String>,
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    pub accommodations: Accommodations,
+}
+
+/// The caller's own study bookings and sittings, newest first.
+pub fn mine(conn: &mut DbConn, caller: &Caller) -> Result<MyBookings, Error> {
+    let rows: Vec<(StudyBooking, Centre, String)> = study_bookings::table
+        .inner_join(centres_t::table)
+        .inner_join(rooms::table)
+        .filter(study_bookings::student_id.eq(&caller.user_id))
+        .order(study_bookings::starts_at.desc())
+        .select((StudyBooking::as_select(), Centre::as_select(), rooms::name))
+        .load(conn)?;
+    let study = rows
+        .into_iter()
+        .map(|(b, c, name)| out(b, &c, name))
+        .collect();
+    let rows: Vec<(Sitting, ExamRequest, Centre, Option<String>)> = sittings::table
+        .inner_join(exam_requests::table)
+        .inner_join(centres_t::table)
+        .left_join(rooms::table)
+        .filter(sittings::student_id.eq(&caller.user_id))
+        .order(sittings::id.desc())
+        .select((
+            Sitting::as_select(),
+            ExamRequest::as_select(),
+            Centre::as_select(),
+            rooms::name.nullable(),
+        ))
+        .load(conn)?;
+    let sittings_out = rows
+        .into_iter()
+        .map(|(s, r, c, room_name)| {
+            let tz = timefmt::zone(&c.timezone);
+            MySitting {
+                accommodations: accommodations_of(&s),
+                id: s.id,
+                booking_code: s.booking_code,
+                status: s.status,
+                exam_request: r.id,
+                course_code: r.course_code,
+                title: r.title,
+                centre: c.slug,
+                room_name,
+                starts_at: s.starts_at.map(|t| timefmt::local(t, tz)),
+                ends_at: s.ends_at.map(|t| timefmt::local(t, tz)),
+            }
+        })
+        .collect();
+    Ok(MyBookings {
+        study_bookings: study,
+        sittings: sittings_out,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleOut {
+    pub centre: String,
+    pub date: NaiveDate,
+    pub rooms: Vec<ScheduleRoom>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleRoom {
+    pub room: String,
+    pub name: String,
+    pub kind: String,
+    pub sittings: Vec<ScheduleSitting>,
+    pub study_bookings: Vec<ScheduleStudy>,
+    pub invigilators: Vec<ScheduleInvigilator>,
+}
+
+/// A sitting on the schedule: booking code, never a name or identity number.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleSitting {
+    pub id: String,
+    pub booking_code: String,
+    pub status: String,
+    pub course_code: String,
+    pub title: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub accommodations: Accommodations,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleStudy {
+    pub booking_code: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleInvigilator {
+    pub id: String,
+    pub name: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+}
+
+/// The day at a centre, room by room, for its staff.
+pub fn schedule(
+    conn: &mut DbConn,
+    caller: &Caller,
+    key: &str,
+    q: &DateQuery,
+) -> Result<ScheduleOut, Error> {
+    let centre = centres::find_visible(conn, caller, key)?;
+    caller.require_works_at(&centre.id)?;
+    let tz = timefmt::zone(&centre.timezone);
+    let date = query_date(q, tz)?;
+    let (day_start, day_end) = timefmt::day_bounds(tz, date);
+    let room_rows: Vec<Room> = rooms::table
+        .filter(rooms::centre_id.eq(&centre.id))
+        .order(rooms::name)
+        .select(Room::as_select())
+        .load(conn)?;
+    let mut out_rooms = Vec::new();
+    for room in room_rows {
+        let rows: Vec<(Sitting, ExamRequest)> = sittings::table
+            .inner_join(exam_requests::table)
+            .filter(sittings::room_id.eq(&room.id))
+            .filter(sittings::status.ne("cancelled"))
+            .filter(sittings::starts_at.lt(day_end))
+            .filter(sittings::ends_at.gt(day_start))
+            .order(sittings::starts_at)
+            .select((Sitting::as_select(), ExamRequest::as_select()))
+            .load(conn)?;
+        let sittings_out: Vec<ScheduleSitting> = rows
+            .into_iter()
+            .filter_map(|(s, r)| {
+                Some(ScheduleSitting {
+                    accommodations: accommodations_of(&s),
+                    starts_at: timefmt::local(s.starts_at?, tz),
+                    ends_at: timefmt::local(s.ends_at?, tz),
+                    id: s.id,
+                    booking_code: s.booking_code,
+                    status: s.status,
+                    course_code: r.course_code,
+                    title: r.title,
+                })
+            })
+            .collect();
+        let study: Vec<ScheduleStudy> = study_bookings::table
+            .filter(study_bookings::room_id.eq(&room.id))
+            .filter(study_bookings::status.eq("confirmed"))
+            .filter(study_bookings::starts_at.lt(day_end))
+            .filter(study_bookings::ends_at.gt(day_start))
+            .order(study_bookings::starts_at)
+            .select(StudyBooking::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|b| ScheduleStudy {
+                booking_code: b.booking_code,
+                starts_at: timefmt::local(b.starts_at, tz),
+                ends_at: timefmt::local(b.ends_at, tz),
+            })
+            .collect();
+        let invs: Vec<(InvigilatorAssignment, Invigilator)> = invigilator_assignments::table
+            .inner_join(invigilators::table)
+            .filter(invigilator_assignments::room_id.eq(&room.id))
+            .filter(invigilator_assignments::starts_at.lt(day_end))
+            .filter(invigilator_assignments::ends_at.gt(day_start))
+            .order(invigilator_assignments::starts_at)
+            .select((InvigilatorAssignment::as_select(), Invigilator::as_select()))
+            .load(conn)?;
+        if sittings_out.is_empty() && study.is_empty() && invs.is_empty() {
+            continue;
+        }
+        out_rooms.push(ScheduleRoom {
+            room: room.id,
+            name: room.name,
+            kind: room.kind,
+            sittings: sittings_out,
+            study_bookings: study,
+            invigilators: invs
+                .into_iter()
+                .map(|(a, i)| ScheduleInvigilator {
+                    id: i.id,
+                    name: i.name,
+                    starts_at: timefmt::local(a.starts_at, tz),
+                    ends_at: timefmt::local(a.ends_at, tz),
+                })
+                .collect(),
+        });
+    }
+    Ok(ScheduleOut {
+        centre: centre.slug,
+        date,
+        rooms: out_rooms,
+    })
+}

@@ -1,0 +1,80 @@
+//! The `Caller` extractor: an API token (Bearer) or a browser session cookie
+//! becomes the user with their role and tenancy (`accounts::actor`).
+//!
+//! No valid credentials: 401. A request that changes state with a session
+//! cookie must also carry the session's CSRF token in `X-CSRF-Token` (a cookie
+//! is sent by the browser on its own; the header is not); bearer tokens are
+//! never sent implicitly, so they need none.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+
+use crate::accounts::actor::{caller_for_token, caller_for_user, Caller};
+use crate::accounts::sessions;
+use crate::web::problem::ApiError;
+use crate::web::AppState;
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        let cookie = req.cookie(sessions::COOKIE).map(|c| c.value().to_string());
+        let unsafe_method = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+        let csrf = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| anyhow::anyhow!("application state missing"))?;
+            match (token, cookie) {
+                (Some(token), _) => {
+                    state
+                        .db
+                        .run(move |conn| caller_for_token(conn, &token))
+                        .await
+                }
+                (None, Some(secret)) => {
+                    state
+                        .db
+                        .run(move |conn| {
+                            let (session, user) =
+                                sessions::lookup(conn, &secret)?.ok_or(ApiError::Unauthorized)?;
+                            if unsafe_method && csrf.as_deref() != Some(session.csrf_token.as_str())
+                            {
+                                return Err(ApiError::CsrfRejected);
+                            }
+                            let mut caller = caller_for_user(
+                                conn,
+                                user.id,
+                                user.email,
+                                user.name,
+                                &user.role,
+                                user.institution_id,
+                            )?;
+                            caller.session_id = Some(session.id);
+                            Ok(caller)
+                        })
+                        .await
+                }
+                (None, None) => Err(ApiError::Unauthorized),
+            }
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let token = token.trim();
+    (!token.is_empty()).then(|| token.to_string())
+}

@@ -1,0 +1,337 @@
+//! The OpenAPI 3.1 description of the HTTP API, generated from the handlers'
+//! `#[utoipa::path]` annotations and the request and response types'
+//! `ToSchema` derives, so that it cannot drift from the code unnoticed:
+//! `tests/api/openapi.rs` fails when a route of `routes::route_list()` is
+//! missing here.
+//!
+//! Served at `GET /api/openapi.json`; Swagger UI at `/api/docs/`.
+
+use std::sync::OnceLock;
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+
+use crate::error::{Conflict, FieldError, ItemRef};
+use crate::web::problem::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "skrivsal",
+        description = "Exam-service booking and room scheduling for Swedish municipal learning \
+centres. The stable contract is API.md; this description is generated from the code.\n\n\
+Errors are `application/problem+json` (RFC 9457). Besides the statuses each operation \
+lists, any request may answer 405 (a known path with another method), 500 (an internal \
+error, logged with the `x-request-id` the response carries) or 503 (the database is \
+unavailable or busy; try again).\n\n\
+Authentication: an API token as `Authorization: Bearer <token>`, or the browser session \
+cookie `skrivsal_session` from `POST /auth/login`; with the cookie, requests that change \
+state must also send the session's CSRF token in `X-CSRF-Token`."
+    ),
+    paths(
+        crate::web::routes::home::index,
+        crate::web::routes::home::stylesheet,
+        crate::web::routes::home::print_stylesheet,
+        crate::web::routes::print::document,
+        crate::web::routes::health::healthz,
+        crate::web::routes::health::readyz,
+        crate::web::routes::docs::openapi_json,
+        crate::web::routes::docs::docs_redirect,
+        crate::web::routes::docs::docs_index,
+        crate::web::routes::docs::docs_file,
+        crate::web::routes::auth::login_page,
+        crate::web::routes::auth::login,
+        crate::web::routes::auth::logout,
+        crate::web::routes::auth::request_link,
+        crate::web::routes::auth::link_page,
+        crate::web::routes::auth::consume_link,
+        crate::web::routes::auth::request_reset,
+        crate::web::routes::auth::reset_page,
+        crate::web::routes::auth::confirm_reset,
+        crate::web::routes::setup::list_centres,
+        crate::web::routes::setup::create_centre,
+        crate::web::routes::setup::get_centre,
+        crate::web::routes::setup::update_centre,
+        crate::web::routes::setup::delete_centre,
+        crate::web::routes::setup::list_rooms,
+        crate::web::routes::setup::create_room,
+        crate::web::routes::setup::get_hours,
+        crate::web::routes::setup::put_hours,
+        crate::web::routes::setup::list_closures,
+        crate::web::routes::setup::create_closure,
+        crate::web::routes::setup::calendar,
+        crate::web::routes::setup::calendar_at,
+        crate::web::routes::setup::list_invigilators,
+        crate::web::routes::setup::create_invigilator,
+        crate::web::routes::setup::list_access_cards,
+        crate::web::routes::setup::create_access_card,
+        crate::web::routes::setup::get_room,
+        crate::web::routes::setup::update_room,
+        crate::web::routes::setup::delete_room,
+        crate::web::routes::setup::delete_closure,
+        crate::web::routes::setup::get_invigilator,
+        crate::web::routes::setup::update_invigilator,
+        crate::web::routes::setup::delete_invigilator,
+        crate::web::routes::setup::get_availability,
+        crate::web::routes::setup::put_availability,
+        crate::web::routes::setup::revoke_access_card,
+        crate::web::routes::setup::list_institutions,
+        crate::web::routes::setup::create_institution,
+        crate::web::routes::setup::get_institution,
+        crate::web::routes::setup::update_institution,
+        crate::web::routes::accounts::me,
+        crate::web::routes::accounts::list_tokens,
+        crate::web::routes::accounts::create_token,
+        crate::web::routes::accounts::revoke_token,
+        crate::web::routes::accounts::list_users,
+        crate::web::routes::accounts::create_user,
+        crate::web::routes::accounts::audit,
+        crate::web::routes::accounts::outbox,
+        crate::web::routes::exports::centre_sittings,
+        crate::web::routes::feeds::list,
+        crate::web::routes::feeds::create,
+        crate::web::routes::feeds::revoke,
+        crate::web::routes::feeds::serve,
+        crate::web::routes::exports::centre_study_bookings,
+        crate::web::routes::exports::institution_sittings,
+        crate::web::routes::accounts::retry_mail,
+        crate::web::routes::bookings::submit,
+        crate::web::routes::bookings::list,
+        crate::web::routes::bookings::get,
+        crate::web::routes::bookings::approve,
+        crate::web::routes::bookings::plan,
+        crate::web::routes::bookings::reject,
+        crate::web::routes::bookings::cancel,
+        crate::web::routes::bookings::register,
+        crate::web::routes::bookings::approve_sitting,
+        crate::web::routes::bookings::move_sitting,
+        crate::web::routes::bookings::check_in,
+        crate::web::routes::bookings::complete,
+        crate::web::routes::bookings::no_show,
+        crate::web::routes::bookings::cancel_sitting,
+        crate::web::routes::bookings::availability,
+        crate::web::routes::bookings::book,
+        crate::web::routes::bookings::cancel_booking,
+        crate::web::routes::bookings::my_bookings,
+        crate::web::routes::bookings::schedule,
+    ),
+    components(
+        schemas(Problem, FieldError, Conflict, ItemRef),
+        responses(
+            problems::BadRequest,
+            problems::Unauthorized,
+            problems::Forbidden,
+            problems::NotFound,
+            problems::Conflict,
+            problems::PayloadTooLarge,
+            problems::UnsupportedMediaType,
+            problems::ValidationFailed,
+            problems::TooManyRequests,
+            problems::Unavailable,
+        )
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "pages", description = "HTML pages for people"),
+        (name = "health", description = "Liveness and readiness for load balancers"),
+        (name = "docs", description = "This description and Swagger UI"),
+        (name = "auth", description = "Browser sign-in; each endpoint takes JSON (answering JSON) or a form post from the sign-in pages (answering with a redirect or a page)"),
+        (name = "centres", description = "Learning centres, their hours, closures and calendar"),
+        (name = "rooms"),
+        (name = "invigilators", description = "Invigilators and their availability"),
+        (name = "access-cards"),
+        (name = "institutions", description = "Universities and other institutions, with their exam rules"),
+        (name = "accounts", description = "The caller, API tokens, accounts and the audit log"),
+        (name = "exports", description = "CSV exports for spreadsheets"),
+        (name = "feeds", description = "iCalendar feeds at secret, revocable addresses"),
+        (name = "print", description = "Printable documents: HTML for A4, and PDF"),
+        (name = "exams", description = "Exam requests and sittings"),
+        (name = "study", description = "Study places and the caller's own bookings"),
+        (name = "schedule", description = "A centre's day, for its staff"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The description as JSON, built once: it never changes while the process runs.
+pub fn json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .expect("the OpenAPI description serializes")
+    })
+}
+
+/// Names of the security schemes, as operations refer to them.
+pub const BEARER: &str = "bearer";
+pub const COOKIE: &str = "cookie";
+pub const CSRF: &str = "csrf";
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`skrivsal token create`, or `POST /api/v1/tokens`).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            COOKIE,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::accounts::sessions::COOKIE,
+                "The browser session from `POST /auth/login` or an e-mailed sign-in link.",
+            ))),
+        );
+        components.add_security_scheme(
+            CSRF,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF-Token",
+                "The session's `csrf_token`; required with the session cookie on requests \
+                 that change state.",
+            ))),
+        );
+    }
+}
+
+/// Path parameters shared by many operations.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CentreKey {
+    /// The centre's slug or id.
+    #[param(example = "sundsvall")]
+    pub centre: String,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct InstitutionKey {
+    /// The institution's slug or id.
+    #[param(example = "miun")]
+    pub institution: String,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ItemId {
+    /// The item's id (a UUIDv7).
+    #[param(example = "01964f1c-8f0e-7c43-9a4e-2f6d1c0b7a55")]
+    pub id: String,
+}
+
+/// Reusable problem+json responses, one per status, referred to from every
+/// operation that can answer it (`#/components/responses/...`).
+pub mod problems {
+    use utoipa::openapi::content::Content;
+    use utoipa::openapi::header::Header;
+    use utoipa::openapi::schema::{Object, Ref, Type};
+    use utoipa::openapi::{RefOr, Response, ResponseBuilder};
+    use utoipa::ToResponse;
+
+    pub const CONTENT_TYPE: &str = "application/problem+json";
+
+    fn problem(description: &str) -> ResponseBuilder {
+        ResponseBuilder::new().description(description).content(
+            CONTENT_TYPE,
+            Content::new(Some(Ref::from_schema_name("Problem"))),
+        )
+    }
+
+    macro_rules! problem_response {
+        ($(#[$doc:meta])* $name:ident, $description:expr $(, $header:expr => $header_description:expr)?) => {
+            $(#[$doc])*
+            pub struct $name;
+
+            impl<'r> ToResponse<'r> for $name {
+                fn response() -> (&'r str, RefOr<Response>) {
+                    #[allow(unused_mut)]
+                    let mut response = problem($description);
+                    $(
+                        response = response.header(
+                            $header,
+                            Header::builder()
+                                .schema(Object::with_type(Type::String))
+                                .description(Some($header_description))
+                                .build(),
+                        );
+                    )?
+                    (stringify!($name), response.build().into())
+                }
+            }
+        };
+    }
+
+    problem_response!(
+        BadRequest,
+        "Malformed request: the body is not valid JSON, or the query string could not be read."
+    );
+    problem_response!(
+        Unauthorized,
+        "No valid credentials: send `Authorization: Bearer <token>` or the session cookie.",
+        "WWW-Authenticate" => "`Bearer`"
+    );
+    problem_response!(
+        Forbidden,
+        "The caller may know of the item but not do this, or a request with the session \
+         cookie lacks its `X-CSRF-Token`."
+    );
+    problem_response!(
+        NotFound,
+        "No such item, or one the caller may not know of (another tenant's)."
+    );
+    problem_response!(
+        Conflict,
+        "A rule or state conflict: `conflicts` names each broken rule and the item it \
+         collides with. Nothing was changed."
+    );
+    problem_response!(PayloadTooLarge, "The body is larger than 1 MiB.");
+    problem_response!(
+        UnsupportedMediaType,
+        "The body was not sent as `application/json`."
+    );
+    problem_response!(
+        ValidationFailed,
+        "Invalid field values: `errors` names every bad field (e.g. `opening[0].closes`) \
+         and the rule it breaks; a value of the wrong type is named too."
+    );
+    problem_response!(
+        TooManyRequests,
+        "Rate-limited sign-in attempts or e-mailed links.",
+        "Retry-After" => "Seconds to wait before trying again."
+    );
+    problem_response!(
+        Unavailable,
+        "The database does not answer, or migrations are not applied yet."
+    );
+
+    /// What the JSON body extractor (`extract::Body`) can answer: 400, 413,
+    /// 415 and 422 (a wrongly typed value names its field). Listed as a group
+    /// because every operation taking a JSON body can give all four.
+    pub struct JsonBody;
+
+    impl utoipa::IntoResponses for JsonBody {
+        fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+            [
+                ("400", "BadRequest"),
+                ("413", "PayloadTooLarge"),
+                ("415", "UnsupportedMediaType"),
+                ("422", "ValidationFailed"),
+            ]
+            .into_iter()
+            .map(|(status, name)| {
+                (
+                    status.to_string(),
+                    RefOr::Ref(Ref::from_response_name(name)),
+                )
+            })
+            .collect()
+        }
+    }
+}

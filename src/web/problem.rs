@@ -1,0 +1,103 @@
+//! Problem details (RFC 9457): the one place that decides which status code
+//! and body each `error::Error` becomes at the HTTP edge.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use crate::error::Error as ApiError;
+use crate::error::{Conflict, FieldError};
+
+/// The problem+json body. `errors` and `conflicts` are always present (possibly
+/// empty) so that clients can iterate them without checking first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation-failed", "title": "Invalid field values", "status": 422,
+    "detail": "1 invalid field(s)",
+    "errors": [{"field": "seats", "rule": "type", "message": "invalid type: string \"many\", expected i64"}],
+    "conflicts": []
+}))]
+pub struct Problem {
+    /// A relative URI naming the kind of problem, e.g. `/problems/not-found`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    pub conflicts: Vec<Conflict>,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (slug, title) = slug_and_title(self);
+        let detail = match self {
+            // The cause of an internal error is logged with the request id by
+            // the request logger; the client only learns that it happened.
+            ApiError::Internal(_) => {
+                "an internal error occurred; it has been logged with this request's id".to_string()
+            }
+            other => other.to_string(),
+        };
+        let problem = Problem {
+            kind: format!("/problems/{slug}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail,
+            errors: match self {
+                ApiError::Invalid(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+            conflicts: match self {
+                ApiError::Conflict { conflicts, .. } => conflicts.clone(),
+                _ => Vec::new(),
+            },
+        };
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let ApiError::Unauthorized = self {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.json(problem)
+    }
+}
+
+fn slug_and_title(error: &ApiError) -> (&'static str, &'static str) {
+    match error {
+        ApiError::BadRequest(_) => ("malformed-request", "Malformed request"),
+        ApiError::Invalid(_) => ("validation-failed", "Invalid field values"),
+        ApiError::Unauthorized => ("unauthorized", "Authentication required"),
+        ApiError::Forbidden => ("forbidden", "Not allowed"),
+        ApiError::CsrfRejected => ("csrf", "Cross-site request refused"),
+        ApiError::NotFound => ("not-found", "Not found"),
+        ApiError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
+        ApiError::Conflict { .. } => ("conflict", "Conflict"),
+        ApiError::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
+        ApiError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+        ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
+        ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+        ApiError::Internal(_) => ("internal", "Internal error"),
+    }
+}

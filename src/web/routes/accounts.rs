@@ -1,0 +1,244 @@
+//! The caller, API tokens, accounts and the audit log.
+
+use actix_web::http::Method;
+use actix_web::{web, Route};
+
+use super::{created, no_content, ok, Reply, State};
+use crate::accounts::actor::Caller;
+use crate::accounts::users as accounts;
+use crate::pagination::{Page, PageQuery};
+use crate::web::extract::Body;
+use crate::web::openapi::{problems as p, ItemId};
+
+pub fn routes() -> Vec<(Method, &'static str, Route)> {
+    vec![
+        (Method::GET, "/me", web::get().to(me)),
+        (Method::GET, "/tokens", web::get().to(list_tokens)),
+        (Method::POST, "/tokens", web::post().to(create_token)),
+        (
+            Method::DELETE,
+            "/tokens/{id}",
+            web::delete().to(revoke_token),
+        ),
+        (Method::GET, "/users", web::get().to(list_users)),
+        (Method::POST, "/users", web::post().to(create_user)),
+        (Method::GET, "/audit", web::get().to(audit)),
+        (Method::GET, "/mail", web::get().to(outbox)),
+        (Method::POST, "/mail/{id}/retry", web::post().to(retry_mail)),
+    ]
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "accounts",
+    summary = "Who am I",
+    responses(
+        (status = 200, description = "The caller: role, centres, institution", body = accounts::MeOut),
+        (status = 401, response = p::Unauthorized),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn me(state: State, caller: Caller) -> Reply {
+    ok(state.db.run(move |c| accounts::me(c, &caller)).await?)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "accounts",
+    summary = "API tokens",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "The caller's tokens (a system admin's: everyone's), without their secrets", body = Page<accounts::TokenOut>),
+        (status = 401, response = p::Unauthorized),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn list_tokens(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+    let page = page.into_inner();
+    ok(state
+        .db
+        .run(move |c| {
+            Page::of_all(accounts::api_list_tokens(c, &caller)?, &page, |t| {
+                t.id.clone()
+            })
+        })
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "accounts",
+    summary = "Create an API token",
+    description = "Another user's token (`user`) is for system admins only.",
+    request_body = accounts::TokenInput,
+    responses(
+        (status = 201, description = "The token, with its secret in `token`: shown this once, stored only as its SHA-256", body = accounts::TokenOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn create_token(
+    state: State,
+    caller: Caller,
+    Body(input): Body<accounts::TokenInput>,
+) -> Reply {
+    created(
+        state
+            .db
+            .run(move |c| accounts::api_create_token(c, &caller, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "accounts",
+    summary = "Revoke an API token",
+    description = "Another user's token is for system admins only; to anyone else it does not exist (404).",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn revoke_token(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let id = path.into_inner();
+    no_content(
+        state
+            .db
+            .run(move |c| accounts::api_revoke_token(c, &caller, &id))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "accounts",
+    summary = "Accounts (system admins)",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "The accounts", body = Page<accounts::UserOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn list_users(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+    let page = page.into_inner();
+    ok(state
+        .db
+        .run(move |c| accounts::api_list_users(c, &caller, &page))
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "accounts",
+    summary = "Create an account (system admins)",
+    request_body = accounts::UserInput,
+    responses(
+        (status = 201, description = "The new account; the password is never echoed", body = accounts::UserOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn create_user(
+    state: State,
+    caller: Caller,
+    Body(input): Body<accounts::UserInput>,
+) -> Reply {
+    created(
+        state
+            .db
+            .run(move |c| accounts::api_create_user(c, &caller, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "accounts",
+    summary = "The audit log, newest first (system admins)",
+    params(accounts::AuditQuery),
+    responses(
+        (status = 200, description = "The entries", body = Page<accounts::AuditOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn audit(state: State, caller: Caller, query: web::Query<accounts::AuditQuery>) -> Reply {
+    let query = query.into_inner();
+    ok(state
+        .db
+        .run(move |c| accounts::api_audit(c, &caller, &query))
+        .await?)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/mail",
+    tag = "accounts",
+    summary = "The mail outbox (system admins)",
+    description = "Messages waiting, being sent, sent or failed; `status=failed` lists what needs attention.",
+    params(crate::mail::OutboxQuery),
+    responses(
+        (status = 200, description = "The messages", body = Page<crate::mail::OutboxOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn outbox(state: State, caller: Caller, q: web::Query<crate::mail::OutboxQuery>) -> Reply {
+    let q = q.into_inner();
+    ok(state
+        .db
+        .run(move |c| crate::mail::list(c, &caller, &q))
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/mail/{id}/retry",
+    tag = "accounts",
+    summary = "Send a failed message again (system admins)",
+    description = "Puts the message back in line, due now, with a fresh set of attempts. Only failed messages: others answer 409.",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Back in line"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn retry_mail(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let id = path.into_inner();
+    no_content(
+        state
+            .db
+            .run(move |c| crate::mail::retry(c, &caller, &id))
+            .await?,
+    )
+}

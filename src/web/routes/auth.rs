@@ -1,0 +1,476 @@
+//! Browser sign-in: `/auth/…`. Every endpoint takes JSON (answering JSON) or a
+//! form post from the pages here (answering with a redirect), so the same
+//! flows serve a script and a person.
+
+use std::net::IpAddr;
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::http::{header, Method};
+use actix_web::{web, HttpRequest, HttpResponse, Route};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Reply, State};
+use crate::accounts::sessions::{self, Client, LinkPurpose, NewSession};
+use crate::web::extract::RawBody;
+use crate::web::openapi::problems as p;
+use crate::web::problem::ApiError;
+
+pub fn routes() -> Vec<(Method, &'static str, Route)> {
+    vec![
+        (Method::GET, "/login", web::get().to(login_page)),
+        (Method::POST, "/auth/login", web::post().to(login)),
+        (Method::POST, "/auth/logout", web::post().to(logout)),
+        (Method::POST, "/auth/link", web::post().to(request_link)),
+        (Method::GET, "/auth/link", web::get().to(link_page)),
+        (
+            Method::POST,
+            "/auth/link/consume",
+            web::post().to(consume_link),
+        ),
+        (
+            Method::POST,
+            "/auth/password-reset",
+            web::post().to(request_reset),
+        ),
+        (
+            Method::GET,
+            "/auth/password-reset",
+            web::get().to(reset_page),
+        ),
+        (
+            Method::POST,
+            "/auth/password-reset/confirm",
+            web::post().to(confirm_reset),
+        ),
+    ]
+}
+
+fn client(req: &HttpRequest) -> Client {
+    Client {
+        ip: client_ip(req).map(|ip| ip.to_string()),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(300).collect()),
+    }
+}
+
+/// The TCP peer. Forwarded-for headers are not trusted: anyone can send one.
+fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
+    req.peer_addr().map(|a| a.ip())
+}
+
+fn is_form(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Reads a JSON or form body into `T`.
+fn parse_body<T: DeserializeOwned>(req: &HttpRequest, body: &web::Bytes) -> Result<T, ApiError> {
+    if is_form(req) {
+        serde_urlencoded::from_bytes(body)
+            .map_err(|e| ApiError::BadRequest(format!("the form could not be read: {e}")))
+    } else {
+        crate::web::extract::parse(body)
+    }
+}
+
+/// Sign-in forms may only be posted from our own pages: a form on another
+/// site could otherwise sign a visitor into an account of the attacker's.
+fn check_origin(req: &HttpRequest, state: &State) -> Result<(), ApiError> {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(());
+    };
+    let public = state
+        .settings
+        .server
+        .public_url
+        .origin()
+        .ascii_serialization();
+    let info = req.connection_info();
+    let own = format!("{}://{}", info.scheme(), info.host());
+    if origin == public || origin == own {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+fn session_cookie(session: &NewSession, hours: u32) -> Cookie<'static> {
+    Cookie::build(sessions::COOKIE, session.secret.clone())
+        .path("/")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::hours(hours as i64))
+        .finish()
+}
+
+/// The answer to a JSON sign-in.
+// Fields of both structs in alphabetical order: the order of the `json!`
+// answer they replaced, so the bytes on the wire are unchanged.
+#[derive(Serialize, ToSchema)]
+pub struct SignedIn {
+    /// Send it as `X-CSRF-Token` on requests that change state.
+    csrf_token: String,
+    expires_at: chrono::DateTime<chrono::FixedOffset>,
+    user: SignedInUser,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignedInUser {
+    email: String,
+    id: String,
+    name: String,
+    #[schema(example = "centre_admin")]
+    role: String,
+}
+
+/// The same answer whether or not the address has an account.
+#[derive(Serialize, ToSchema)]
+pub struct LinkSent {
+    #[schema(example = "sent if the account exists")]
+    status: &'static str,
+}
+
+/// JSON callers get the user and the CSRF token; form posts are sent home.
+fn signed_in(req: &HttpRequest, state: &State, session: NewSession) -> HttpResponse {
+    let cookie = session_cookie(&session, state.settings.auth.session_hours);
+    if is_form(req) {
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/"))
+            .cookie(cookie)
+            .finish()
+    } else {
+        HttpResponse::Ok().cookie(cookie).json(SignedIn {
+            csrf_token: session.csrf_token,
+            expires_at: crate::timefmt::utc(session.expires_at),
+            user: SignedInUser {
+                email: session.user.email,
+                id: session.user.id,
+                name: session.user.name,
+                role: session.user.role,
+            },
+        })
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+struct LoginInput {
+    email: String,
+    #[schema(format = Password)]
+    password: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    summary = "Sign in with e-mail and password",
+    description = "Throttled per account (a burst, then one a minute) and per client IP. \
+A form post from another origin is refused (403).",
+    request_body(content(
+        (LoginInput = "application/json"),
+        (LoginInput = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
+        (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, description = "Wrong e-mail or password, or an inactive account", body = crate::web::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
+async fn login(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
+    check_origin(&req, &state)?;
+    let input: LoginInput = parse_body(&req, &body)?;
+    state.throttle.sign_in(&input.email, client_ip(&req))?;
+    let client = client(&req);
+    let st = state.clone();
+    let session = state
+        .db
+        .run(move |c| {
+            sessions::sign_in_with_password(c, &st.settings, &input.email, &input.password, &client)
+        })
+        .await?;
+    Ok(signed_in(&req, &state, session))
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    summary = "End the session",
+    responses(
+        (status = 204, description = "Signed out; the cookie is removed", headers(("Set-Cookie" = String))),
+        (status = 403, response = p::Forbidden),
+    ),
+)]
+async fn logout(req: HttpRequest, state: State) -> Reply {
+    check_origin(&req, &state)?;
+    if let Some(cookie) = req.cookie(sessions::COOKIE) {
+        let secret = cookie.value().to_string();
+        state
+            .db
+            .run(move |c| sessions::sign_out(c, &secret))
+            .await?;
+    }
+    let mut gone = Cookie::build(sessions::COOKIE, "").path("/").finish();
+    gone.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+struct EmailInput {
+    email: String,
+}
+
+async fn request_link_of(
+    req: HttpRequest,
+    state: State,
+    body: web::Bytes,
+    purpose: LinkPurpose,
+) -> Reply {
+    check_origin(&req, &state)?;
+    let input: EmailInput = parse_body(&req, &body)?;
+    state.throttle.link(&input.email, client_ip(&req))?;
+    let st = state.clone();
+    state
+        .db
+        .run(move |c| sessions::request_link(c, &st.settings, &input.email, purpose))
+        .await?;
+    // The same answer whether or not the address has an account.
+    if is_form(&req) {
+        Ok(page("Kolla din e-post", "<p>Om adressen hör till ett konto har vi skickat en länk. / If the address belongs to an account, a link is on its way.</p>"))
+    } else {
+        Ok(HttpResponse::Accepted().json(LinkSent {
+            status: "sent if the account exists",
+        }))
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/link",
+    tag = "auth",
+    summary = "E-mail a one-time sign-in link (students)",
+    description = "The link is valid 15 minutes. The answer does not reveal whether the address has an account.",
+    request_body(content(
+        (EmailInput = "application/json"),
+        (EmailInput = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
+        (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
+        (status = 400, response = p::BadRequest),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
+async fn request_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
+    request_link_of(req, state, body, LinkPurpose::SignIn).await
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset",
+    tag = "auth",
+    summary = "E-mail a one-time password-reset link",
+    description = "The answer does not reveal whether the address has an account.",
+    request_body(content(
+        (EmailInput = "application/json"),
+        (EmailInput = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
+        (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
+        (status = 400, response = p::BadRequest),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
+async fn request_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
+    request_link_of(req, state, body, LinkPurpose::PasswordReset).await
+}
+
+/// The secret of an e-mailed link.
+#[derive(Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TokenQuery {
+    token: String,
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn page(title: &str, body: &str) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(format!(
+        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · skrivsal</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head><body><main class=\"narrow\"><h1>{}</h1>{}</main></body></html>",
+        escape(title),
+        escape(title),
+        body
+    ))
+}
+
+/// The link in the e-mail opens a page with a button rather than signing in
+/// at once: mail scanners that fetch links would otherwise use it up.
+#[utoipa::path(
+    get,
+    path = "/auth/link",
+    tag = "auth",
+    summary = "The page an e-mailed sign-in link opens",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "A page with a button that posts the token to `/auth/link/consume`", body = String, content_type = "text/html"),
+        (status = 400, response = p::BadRequest),
+    ),
+)]
+async fn link_page(query: web::Query<TokenQuery>) -> Reply {
+    Ok(page(
+        "Logga in",
+        &format!(
+            "<form method=\"post\" action=\"/auth/link/consume\"><input type=\"hidden\" name=\"token\" value=\"{}\"><button type=\"submit\">Logga in / Sign in</button></form>",
+            escape(&query.token)
+        ),
+    ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/link/consume",
+    tag = "auth",
+    summary = "Sign in with an e-mailed link, once",
+    request_body(content(
+        (TokenQuery = "application/json"),
+        (TokenQuery = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
+        (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
+async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
+    check_origin(&req, &state)?;
+    state.throttle.by_ip(client_ip(&req))?;
+    let input: TokenQuery = parse_body(&req, &body)?;
+    let client = client(&req);
+    let st = state.clone();
+    let session = state
+        .db
+        .run(move |c| sessions::sign_in_with_link(c, &st.settings, &input.token, &client))
+        .await?;
+    Ok(signed_in(&req, &state, session))
+}
+
+#[utoipa::path(
+    get,
+    path = "/auth/password-reset",
+    tag = "auth",
+    summary = "The page an e-mailed reset link opens",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "A form for the new password that posts to `/auth/password-reset/confirm`", body = String, content_type = "text/html"),
+        (status = 400, response = p::BadRequest),
+    ),
+)]
+async fn reset_page(query: web::Query<TokenQuery>) -> Reply {
+    Ok(page(
+        "Nytt lösenord",
+        &format!(
+            "<form method=\"post\" action=\"/auth/password-reset/confirm\"><input type=\"hidden\" name=\"token\" value=\"{}\"><label>Nytt lösenord / New password <input type=\"password\" name=\"password\" minlength=\"{}\" required autocomplete=\"new-password\"></label><button type=\"submit\">Spara / Save</button></form>",
+            escape(&query.token),
+            crate::accounts::users::MIN_PASSWORD_LEN
+        ),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct ResetInput {
+    token: String,
+    /// At least 10 characters.
+    #[schema(format = Password)]
+    password: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset/confirm",
+    tag = "auth",
+    summary = "Set a new password with an e-mailed reset link",
+    description = "Ends the account's other sessions.",
+    request_body(content(
+        (ResetInput = "application/json"),
+        (ResetInput = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 204, description = "Changed (JSON request)"),
+        (status = 303, description = "Changed (form post): sent to `/login`", headers(("Location" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 403, response = p::Forbidden),
+        (status = 422, response = p::ValidationFailed),
+        (status = 429, response = p::TooManyRequests),
+    ),
+)]
+async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
+    check_origin(&req, &state)?;
+    state.throttle.by_ip(client_ip(&req))?;
+    let input: ResetInput = parse_body(&req, &body)?;
+    let client = client(&req);
+    state
+        .db
+        .run(move |c| sessions::reset_password(c, &input.token, &input.password, &client))
+        .await?;
+    if is_form(&req) {
+        Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/login"))
+            .finish())
+    } else {
+        Ok(HttpResponse::NoContent().finish())
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/login",
+    tag = "pages",
+    summary = "The sign-in page",
+    responses(
+        (status = 200, description = "Password sign-in for staff and institutions, e-mailed links for students", body = String, content_type = "text/html"),
+    ),
+)]
+async fn login_page() -> Reply {
+    Ok(page(
+        "Logga in",
+        "<section><h2>Personal och lärosäten / Staff and institutions</h2>\
+         <form method=\"post\" action=\"/auth/login\">\
+         <label>E-post / E-mail <input type=\"email\" name=\"email\" required autocomplete=\"username\"></label>\
+         <label>Lösenord / Password <input type=\"password\" name=\"password\" required autocomplete=\"current-password\"></label>\
+         <button type=\"submit\">Logga in / Sign in</button></form>\
+         <form method=\"post\" action=\"/auth/password-reset\"><label>Glömt lösenordet? / Forgot your password? <input type=\"email\" name=\"email\" required></label><button type=\"submit\">Skicka länk / Send link</button></form></section>\
+         <section><h2>Studenter / Students</h2>\
+         <form method=\"post\" action=\"/auth/link\"><label>E-post / E-mail <input type=\"email\" name=\"email\" required></label>\
+         <button type=\"submit\">Skicka inloggningslänk / Send sign-in link</button></form></section>",
+    ))
+}

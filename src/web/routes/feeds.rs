@@ -1,0 +1,139 @@
+//! Calendar feeds: managing them (`/api/v1/feeds`) and serving them at their
+//! secret addresses (`/feeds/{secret}.ics`).
+
+use actix_web::http::Method;
+use actix_web::{web, HttpResponse, Route};
+
+use super::{created, no_content, ok, Reply, State};
+use crate::accounts::actor::Caller;
+use crate::documents::feeds;
+use crate::pagination::{Page, PageQuery};
+use crate::web::extract::Body;
+use crate::web::openapi::{problems as p, ItemId};
+use crate::web::problem::ApiError;
+
+/// Managed under /api/v1.
+pub(crate) fn routes() -> Vec<(Method, &'static str, Route)> {
+    vec![
+        (Method::GET, "/feeds", web::get().to(list)),
+        (Method::POST, "/feeds", web::post().to(create)),
+        (Method::DELETE, "/feeds/{id}", web::delete().to(revoke)),
+    ]
+}
+
+/// Served at the site root, for calendar apps.
+pub(crate) fn public_routes() -> Vec<(Method, &'static str, Route)> {
+    vec![(Method::GET, "/feeds/{file}", web::get().to(serve))]
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/feeds",
+    tag = "feeds",
+    summary = "The caller's calendar feeds (a system admin's: everyone's), without their addresses",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "The feeds", body = Page<feeds::FeedOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+pub(crate) async fn list(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+    let page = page.into_inner();
+    ok(state
+        .db
+        .run(move |c| Page::of_all(feeds::list(c, &caller)?, &page, |f| f.id.clone()))
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/feeds",
+    tag = "feeds",
+    summary = "Create a calendar feed; the secret address is shown once",
+    description = "`student`: your own sittings and study places; `invigilator`: an invigilator's assignments (your own, or at a centre you manage); `room`: a room's bookings (its centre's staff).",
+    request_body = feeds::FeedInput,
+    responses(
+        (status = 201, description = "The feed with its address", body = feeds::FeedOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+pub(crate) async fn create(
+    state: State,
+    caller: Caller,
+    Body(input): Body<feeds::FeedInput>,
+) -> Reply {
+    let base = state.settings.server.public_url.to_string();
+    created(
+        state
+            .db
+            .run(move |c| feeds::create(c, &caller, &base, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/feeds/{id}",
+    tag = "feeds",
+    summary = "Revoke a calendar feed: its address stops working",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+pub(crate) async fn revoke(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let id = path.into_inner();
+    no_content(
+        state
+            .db
+            .run(move |c| feeds::revoke(c, &caller, &id))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/feeds/{file}",
+    tag = "feeds",
+    summary = "A calendar feed (iCalendar) at its secret address",
+    description = "`file` is `SECRET.ics`. No other credential: the address is the key. Unknown or revoked addresses answer 404.",
+    params(("file" = String, Path, description = "The secret followed by .ics")),
+    responses(
+        (status = 200, description = "The calendar", body = String, content_type = "text/calendar"),
+        (status = 404, response = p::NotFound),
+    ),
+)]
+pub(crate) async fn serve(state: State, path: web::Path<String>) -> Reply {
+    let file = path.into_inner();
+    let secret = file
+        .strip_suffix(".ics")
+        .ok_or(ApiError::NotFound)?
+        .to_string();
+    let host = state
+        .settings
+        .server
+        .public_url
+        .host_str()
+        .unwrap_or("skrivsal.localhost")
+        .to_string();
+    let body = state
+        .db
+        .run(move |c| feeds::render(c, &host, &secret))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        // A calendar app polls; nothing in between should keep a stale copy.
+        .insert_header(("Cache-Control", "private, max-age=300"))
+        .body(body))
+}

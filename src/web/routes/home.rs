@@ -1,0 +1,50 @@
+use actix_web::HttpResponse;
+
+const INDEX_HTML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/index.html"));
+
+/// A landing page, so that the address printed by `serve` shows something
+/// useful in a browser.
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "pages",
+    summary = "The landing page",
+    responses((status = 200, description = "HTML", body = String, content_type = "text/html")),
+)]
+pub async fn index() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(INDEX_HTML)
+}
+
+const SITE_CSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/site.css"));
+
+#[utoipa::path(
+    get,
+    path = "/static/site.css",
+    tag = "pages",
+    summary = "The pages' stylesheet",
+    responses((status = 200, description = "CSS, cacheable for an hour", body = String, content_type = "text/css")),
+)]
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(SITE_CSS)
+}
+
+const PRINT_CSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/print.css"));
+
+#[utoipa::path(
+    get,
+    path = "/static/print.css",
+    tag = "pages",
+    summary = "The print views' stylesheet (A4)",
+    responses((status = 200, description = "CSS, cacheable for an hour", body = String, content_type = "text/css")),
+)]
+pub async fn print_stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(PRINT_CSS)
+}
