@@ -4,6 +4,8 @@
 //! The backend is decided once, from the URL scheme (see `config::DatabaseUrl`),
 //! and every query is written once against the shared schema in `schema.rs`.
 
+pub mod backend;
+pub mod error;
 pub mod models;
 pub mod schema;
 
@@ -15,6 +17,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::app::config::{DatabaseSettings, DatabaseUrl};
 use crate::error::Error;
+pub use error::DbError;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -191,10 +194,10 @@ impl Database {
     }
 
     /// A pooled connection, for blocking code (CLI, workers, tests).
-    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, Error> {
+    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
         self.pool
             .get()
-            .map_err(|e| Error::Unavailable(format!("no database connection: {e}")))
+            .map_err(|e| DbError::Unavailable(format!("no database connection: {e}")))
     }
 
     /// Runs blocking database work off the async executor.
@@ -204,12 +207,13 @@ impl Database {
         T: Send + 'static,
     {
         let db = self.clone();
-        actix_web::web::block(move || {
+        // The pool and diesel block; the HTTP workers must not.
+        tokio::task::spawn_blocking(move || {
             let mut conn = db.get()?;
             f(&mut conn)
         })
         .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        .map_err(|e| DbError::Task(e.to_string()))?
     }
 
     /// Applies pending migrations; returns the versions applied.

@@ -21,8 +21,8 @@ use crate::db::models::{
     Sitting, StudyBooking,
 };
 use crate::db::schema::{
-    access_cards, centres, exam_requests, institutions, invigilator_assignments, invigilators,
-    rooms, sittings, study_bookings, users,
+    access_cards, exam_requests, institutions, invigilator_assignments, invigilators, rooms,
+    sittings, study_bookings,
 };
 use crate::db::DbConn;
 use crate::error::{Conflict, Error};
@@ -33,34 +33,7 @@ use crate::{
 /// Sitting states that hold a place.
 pub const PLACED_STATES: [&str; 2] = ["confirmed", "checked_in"];
 
-pub fn lock_centre(conn: &mut DbConn, centre_id: &str) -> Result<(), Error> {
-    if let DbConn::Postgres(pg) = conn {
-        centres::table
-            .find(centre_id)
-            .select(centres::id)
-            .for_update()
-            .first::<String>(pg)
-            .optional()?;
-    }
-    Ok(())
-}
-
-pub fn lock_students(conn: &mut DbConn, ids: &[String]) -> Result<(), Error> {
-    if let DbConn::Postgres(pg) = conn {
-        let mut sorted: Vec<&String> = ids.iter().collect();
-        sorted.sort();
-        sorted.dedup();
-        for id in sorted {
-            users::table
-                .find(id)
-                .select(users::id)
-                .for_update()
-                .first::<String>(pg)
-                .optional()?;
-        }
-    }
-    Ok(())
-}
+pub use crate::db::backend::{lock_centre, lock_students};
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()

@@ -142,28 +142,7 @@ pub fn backoff_secs(settings: &MailSettings, attempts: i32, rng: &mut impl Rng) 
 fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, Error> {
     db::write_tx(conn, |conn| {
         let now = db::now();
-        let due = mail_outbox::status
-            .eq("pending")
-            .and(mail_outbox::next_attempt_at.le(now))
-            .or(mail_outbox::status
-                .eq("sending")
-                .and(mail_outbox::claimed_until.lt(now)));
-        let ids: Vec<String> = match conn {
-            DbConn::Postgres(pg) => mail_outbox::table
-                .filter(due)
-                .order(mail_outbox::next_attempt_at)
-                .limit(limit)
-                .select(mail_outbox::id)
-                .for_update()
-                .skip_locked()
-                .load(pg)?,
-            DbConn::Sqlite(_) => mail_outbox::table
-                .filter(due)
-                .order(mail_outbox::next_attempt_at)
-                .limit(limit)
-                .select(mail_outbox::id)
-                .load(conn)?,
-        };
+        let ids = db::backend::claim_due_mail(conn, now, limit)?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
