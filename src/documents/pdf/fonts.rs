@@ -1,0 +1,156 @@
+//! The two embedded faces, for drawing (krilla) and measuring (rustybuzz).
+
+use std::sync::OnceLock;
+
+use krilla::text::Font;
+
+use super::*;
+
+static REGULAR: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/fonts/DejaVuSans.ttf"
+));
+static BOLD: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/fonts/DejaVuSans-Bold.ttf"
+));
+
+/// One embedded face: krilla's handle to embed it and rustybuzz's to
+/// measure text exactly as krilla shapes it.
+pub(super) struct Face {
+    pub(super) pdf: Font,
+    shaper: rustybuzz::Face<'static>,
+    units_per_em: f32,
+}
+
+impl Face {
+    fn load(data: &'static [u8]) -> Option<Face> {
+        let shaper = rustybuzz::Face::from_slice(data, 0)?;
+        Some(Face {
+            pdf: Font::new(data.into(), 0)?,
+            units_per_em: shaper.units_per_em() as f32,
+            shaper,
+        })
+    }
+
+    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
+        let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
+        units as f32 / self.units_per_em * size
+    }
+}
+
+pub(super) struct Fonts {
+    regular: Face,
+    bold: Face,
+}
+
+pub(super) fn fonts() -> Result<&'static Fonts, PdfError> {
+    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            Some(Fonts {
+                regular: Face::load(REGULAR)?,
+                bold: Face::load(BOLD)?,
+            })
+        })
+        .as_ref()
+        .ok_or(PdfError::Font)
+}
+
+impl Fonts {
+    pub(super) fn face(&self, bold: bool) -> &Face {
+        if bold {
+            &self.bold
+        } else {
+            &self.regular
+        }
+    }
+
+    pub(super) fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        self.face(bold).width(text, size)
+    }
+
+    /// `text` broken into lines no wider than `width`: at spaces, at line
+    /// breaks in the text, and inside a word only when it alone is too wide.
+    pub(super) fn wrap(&self, text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
+        let fits = |s: &str| self.width(s, size, bold) <= width;
+        let mut lines = Vec::new();
+        for paragraph in clean(text).trim().split('\n') {
+            let mut line = String::new();
+            for word in paragraph.split_whitespace() {
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
+                if fits(&candidate) {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                for ch in word.chars() {
+                    line.push(ch);
+                    if !fits(&line) && line.chars().count() > 1 {
+                        line.pop();
+                        lines.push(std::mem::replace(&mut line, ch.to_string()));
+                    }
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// `text` on one line, cut with an ellipsis when it is too wide.
+    pub(super) fn fit(&self, text: &str, width: f32, size: f32, bold: bool) -> String {
+        let text = clean(text).replace('\n', " ");
+        if self.width(&text, size, bold) <= width {
+            return text;
+        }
+        let mut chars: Vec<char> = text.chars().collect();
+        while !chars.is_empty() {
+            chars.pop();
+            let cut: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+            if self.width(&cut, size, bold) <= width {
+                return cut;
+            }
+        }
+        "…".to_string()
+    }
+
+    /// The largest size from `max` down to `min` at which `text` fits one line.
+    pub(super) fn size_to_fit(
+        &self,
+        text: &str,
+        width: f32,
+        max: f32,
+        min: f32,
+        bold: bool,
+    ) -> f32 {
+        let natural = self.width(text, max, bold);
+        if natural <= width {
+            max
+        } else {
+            (max * width / natural).max(min)
+        }
+    }
+}
+
+/// Control characters would draw as missing glyphs; line breaks are kept
+/// for wrapping.
+pub(super) fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' => '\n',
+            '\r' => ' ',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
