@@ -17,24 +17,19 @@
 
 use std::sync::{Arc, OnceLock};
 
-use actix_web::http::{header, Method};
-use actix_web::{web, HttpResponse, Route};
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
 use utoipa_swagger_ui::Config;
 
-use super::Reply;
+use super::{Endpoint, Reply};
 use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
 
-pub const OPENAPI_PATH: &str = "/api/openapi.json";
-
-pub fn routes() -> Vec<(Method, &'static str, Route)> {
-    vec![
-        (Method::GET, OPENAPI_PATH, web::get().to(openapi_json)),
-        (Method::GET, "/api/docs", web::get().to(docs_redirect)),
-        (Method::GET, "/api/docs/", web::get().to(docs_index)),
-        (Method::GET, "/api/docs/{file}", web::get().to(docs_file)),
-    ]
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![openapi_json, docs_redirect, docs_index, docs_file]
 }
+
+pub const OPENAPI_PATH: &str = "/api/openapi.json";
 
 #[utoipa::path(
     get,
