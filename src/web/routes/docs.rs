@@ -3,7 +3,7 @@
 //! Swagger UI's files are served by our own handlers through
 //! `utoipa_swagger_ui::serve` rather than by mounting its `SwaggerUi`
 //! service: that service registers a catch-all `/api/docs/{_:.*}` (and its own
-//! copy of the JSON) outside the `routes()` tables, so `route_list()`, the
+//! copy of the JSON) outside the `endpoints!` lists, so `route_list()`, the
 //! authorization matrix and the OpenAPI completeness test would not see what
 //! is really served. Its distribution is flat (index.html, swagger-ui.css,
 //! swagger-ui-bundle.js, …), so one path segment matches every file and

@@ -4,7 +4,7 @@
 //! Every endpoint is declared once, by its handler's `#[utoipa::path]`: the
 //! method, the full path and the OpenAPI description. Each area lists its
 //! handlers with `endpoints![…]`; `configure` builds the app from those lists,
-//! `describe` adds them to the OpenAPI document, and `route_list()` gives the
+//! `describe_all` adds them to the OpenAPI document, and `route_list()` gives the
 //! same (method, path) pairs to the tests that must cover every route (the
 //! authorization matrix, the OpenAPI check).
 
@@ -41,6 +41,8 @@ mod study;
 use actix_web::http::Method;
 use actix_web::{web, FromRequest, Handler, HttpResponse, Responder, Route};
 use serde::Serialize;
+// `__dev` is the glue utoipa's own `#[derive(OpenApi)]` (and utoipa-axum's
+// `routes!`) use to read what `#[utoipa::path]` generated.
 use utoipa::__dev::{SchemaReferences, Tags};
 use utoipa::openapi::path::HttpMethod;
 use utoipa::openapi::OpenApi;
@@ -186,16 +188,29 @@ pub(crate) fn describe_all(doc: &mut OpenApi) {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // One resource per path, so that a known path with an unsupported
     // method answers 405 instead of 404.
-    let mut by_path: Vec<(String, Vec<Route>)> = Vec::new();
-    for Endpoint { path, route, .. } in all_endpoints() {
+    let mut by_path: Vec<(String, Vec<(Method, Route)>)> = Vec::new();
+    for Endpoint {
+        method,
+        path,
+        route,
+        ..
+    } in all_endpoints()
+    {
         match by_path.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, routes)) => routes.push(route),
-            None => by_path.push((path, vec![route])),
+            Some((_, routes)) => {
+                // Only the first would ever answer.
+                assert!(
+                    routes.iter().all(|(m, _)| *m != method),
+                    "{method} {path} is declared by two handlers"
+                );
+                routes.push((method, route));
+            }
+            None => by_path.push((path, vec![(method, route)])),
         }
     }
     for (path, routes) in by_path {
         let mut resource = web::resource(path).default_service(web::to(method_not_allowed));
-        for route in routes {
+        for (_, route) in routes {
             resource = resource.route(route);
         }
         cfg.service(resource);
