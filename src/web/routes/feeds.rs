@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::{created, no_content, ok, Endpoint, Reply, State};
+use super::{created, host, no_content, ok, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::documents::feeds;
 use crate::pagination::{Page, PageQuery};
@@ -109,13 +109,7 @@ pub(crate) async fn serve(state: State, path: web::Path<String>) -> Reply {
         .strip_suffix(".ics")
         .ok_or(ApiError::NotFound)?
         .to_string();
-    let host = state
-        .settings
-        .server
-        .public_url
-        .host_str()
-        .unwrap_or("skrivsal.localhost")
-        .to_string();
+    let host = host(&state);
     let body = state
         .db
         .run(move |c| feeds::render(c, &host, &secret))
