@@ -1,30 +1,25 @@
 //! The caller, API tokens, accounts and the audit log.
 
-use actix_web::http::Method;
-use actix_web::{web, Route};
+use actix_web::web;
 
-use super::{created, no_content, ok, Reply, State};
+use super::{created, no_content, ok, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::accounts::users as accounts;
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::Body;
 use crate::web::openapi::{problems as p, ItemId};
 
-pub fn routes() -> Vec<(Method, &'static str, Route)> {
-    vec![
-        (Method::GET, "/me", web::get().to(me)),
-        (Method::GET, "/tokens", web::get().to(list_tokens)),
-        (Method::POST, "/tokens", web::post().to(create_token)),
-        (
-            Method::DELETE,
-            "/tokens/{id}",
-            web::delete().to(revoke_token),
-        ),
-        (Method::GET, "/users", web::get().to(list_users)),
-        (Method::POST, "/users", web::post().to(create_user)),
-        (Method::GET, "/audit", web::get().to(audit)),
-        (Method::GET, "/mail", web::get().to(outbox)),
-        (Method::POST, "/mail/{id}/retry", web::post().to(retry_mail)),
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![
+        me,
+        list_tokens,
+        create_token,
+        revoke_token,
+        list_users,
+        create_user,
+        audit,
+        outbox,
+        retry_mail
     ]
 }
 

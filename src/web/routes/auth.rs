@@ -5,45 +5,29 @@
 use std::net::IpAddr;
 
 use actix_web::cookie::{time, Cookie, SameSite};
-use actix_web::http::{header, Method};
-use actix_web::{web, HttpRequest, HttpResponse, Route};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Reply, State};
+use super::{Endpoint, Reply, State};
 use crate::accounts::sessions::{self, Client, LinkPurpose, NewSession};
 use crate::web::extract::RawBody;
 use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
 
-pub fn routes() -> Vec<(Method, &'static str, Route)> {
-    vec![
-        (Method::GET, "/login", web::get().to(login_page)),
-        (Method::POST, "/auth/login", web::post().to(login)),
-        (Method::POST, "/auth/logout", web::post().to(logout)),
-        (Method::POST, "/auth/link", web::post().to(request_link)),
-        (Method::GET, "/auth/link", web::get().to(link_page)),
-        (
-            Method::POST,
-            "/auth/link/consume",
-            web::post().to(consume_link),
-        ),
-        (
-            Method::POST,
-            "/auth/password-reset",
-            web::post().to(request_reset),
-        ),
-        (
-            Method::GET,
-            "/auth/password-reset",
-            web::get().to(reset_page),
-        ),
-        (
-            Method::POST,
-            "/auth/password-reset/confirm",
-            web::post().to(confirm_reset),
-        ),
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![
+        login,
+        logout,
+        request_link,
+        request_reset,
+        link_page,
+        consume_link,
+        reset_page,
+        confirm_reset,
+        login_page
     ]
 }
 

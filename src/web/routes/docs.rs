@@ -3,7 +3,7 @@
 //! Swagger UI's files are served by our own handlers through
 //! `utoipa_swagger_ui::serve` rather than by mounting its `SwaggerUi`
 //! service: that service registers a catch-all `/api/docs/{_:.*}` (and its own
-//! copy of the JSON) outside the `routes()` tables, so `route_list()`, the
+//! copy of the JSON) outside the `endpoints!` lists, so `route_list()`, the
 //! authorization matrix and the OpenAPI completeness test would not see what
 //! is really served. Its distribution is flat (index.html, swagger-ui.css,
 //! swagger-ui-bundle.js, …), so one path segment matches every file and
@@ -17,24 +17,19 @@
 
 use std::sync::{Arc, OnceLock};
 
-use actix_web::http::{header, Method};
-use actix_web::{web, HttpResponse, Route};
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
 use utoipa_swagger_ui::Config;
 
-use super::Reply;
+use super::{Endpoint, Reply};
 use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
 
-pub const OPENAPI_PATH: &str = "/api/openapi.json";
-
-pub fn routes() -> Vec<(Method, &'static str, Route)> {
-    vec![
-        (Method::GET, OPENAPI_PATH, web::get().to(openapi_json)),
-        (Method::GET, "/api/docs", web::get().to(docs_redirect)),
-        (Method::GET, "/api/docs/", web::get().to(docs_index)),
-        (Method::GET, "/api/docs/{file}", web::get().to(docs_file)),
-    ]
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![openapi_json, docs_redirect, docs_index, docs_file]
 }
+
+pub const OPENAPI_PATH: &str = "/api/openapi.json";
 
 #[utoipa::path(
     get,

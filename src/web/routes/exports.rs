@@ -1,31 +1,14 @@
 //! CSV exports.
 
-use actix_web::http::Method;
-use actix_web::{web, HttpResponse, Route};
+use actix_web::{web, HttpResponse};
 
-use super::{Reply, State};
+use super::{Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::documents::exports::{self, RangeQuery};
 use crate::web::openapi::{problems as p, CentreKey, InstitutionKey};
 
-pub(crate) fn routes() -> Vec<(Method, &'static str, Route)> {
-    vec![
-        (
-            Method::GET,
-            "/centres/{centre}/exports/sittings.csv",
-            web::get().to(centre_sittings),
-        ),
-        (
-            Method::GET,
-            "/centres/{centre}/exports/study-bookings.csv",
-            web::get().to(centre_study_bookings),
-        ),
-        (
-            Method::GET,
-            "/institutions/{institution}/exports/sittings.csv",
-            web::get().to(institution_sittings),
-        ),
-    ]
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![centre_sittings, centre_study_bookings, institution_sittings]
 }
 
 fn csv((name, bytes): (String, Vec<u8>)) -> Reply {

@@ -1,10 +1,9 @@
 //! Calendar feeds: managing them (`/api/v1/feeds`) and serving them at their
 //! secret addresses (`/feeds/{secret}.ics`).
 
-use actix_web::http::Method;
-use actix_web::{web, HttpResponse, Route};
+use actix_web::{web, HttpResponse};
 
-use super::{created, no_content, ok, Reply, State};
+use super::{created, host, no_content, ok, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::documents::feeds;
 use crate::pagination::{Page, PageQuery};
@@ -12,18 +11,8 @@ use crate::web::extract::Body;
 use crate::web::openapi::{problems as p, ItemId};
 use crate::web::problem::ApiError;
 
-/// Managed under /api/v1.
-pub(crate) fn routes() -> Vec<(Method, &'static str, Route)> {
-    vec![
-        (Method::GET, "/feeds", web::get().to(list)),
-        (Method::POST, "/feeds", web::post().to(create)),
-        (Method::DELETE, "/feeds/{id}", web::delete().to(revoke)),
-    ]
-}
-
-/// Served at the site root, for calendar apps.
-pub(crate) fn public_routes() -> Vec<(Method, &'static str, Route)> {
-    vec![(Method::GET, "/feeds/{file}", web::get().to(serve))]
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![list, create, revoke, serve]
 }
 
 #[utoipa::path(
@@ -120,13 +109,7 @@ pub(crate) async fn serve(state: State, path: web::Path<String>) -> Reply {
         .strip_suffix(".ics")
         .ok_or(ApiError::NotFound)?
         .to_string();
-    let host = state
-        .settings
-        .server
-        .public_url
-        .host_str()
-        .unwrap_or("skrivsal.localhost")
-        .to_string();
+    let host = host(&state);
     let body = state
         .db
         .run(move |c| feeds::render(c, &host, &secret))

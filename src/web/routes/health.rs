@@ -2,10 +2,15 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::Endpoint;
 use crate::db;
 use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
 use crate::web::AppState;
+
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![healthz, readyz]
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {

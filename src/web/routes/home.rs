@@ -1,5 +1,11 @@
 use actix_web::HttpResponse;
 
+use super::Endpoint;
+
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![index, stylesheet, print_stylesheet]
+}
+
 const INDEX_HTML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/index.html"));
 
 /// A landing page, so that the address printed by `serve` shows something

@@ -1,21 +1,16 @@
 //! Print views for a centre's day, for browsers (session cookie) and scripts.
 
-use actix_web::http::Method;
-use actix_web::{web, HttpResponse, Route};
+use actix_web::{web, HttpResponse};
 
-use super::{Reply, State};
+use super::{Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::documents::pdf;
 use crate::documents::print::{self, PrintQuery};
 use crate::web::openapi::{problems as p, CentreKey};
 use crate::web::problem::ApiError;
 
-pub(crate) fn routes() -> Vec<(Method, &'static str, Route)> {
-    vec![(
-        Method::GET,
-        "/print/centres/{centre}/{document}",
-        web::get().to(document),
-    )]
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![document]
 }
 
 /// A PDF file.
@@ -68,6 +63,11 @@ pub(crate) async fn document(
             .content_type("text/html; charset=utf-8")
             .body(print::html(&day)?));
     }
+    pdf_response(day).await
+}
+
+/// The day's document as an A4 PDF, shown inline.
+async fn pdf_response(day: print::DayDocument) -> Reply {
     let filename = format!(
         "{}-{}-{}-{}.pdf",
         day.centre.slug,

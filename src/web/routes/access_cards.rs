@@ -1,0 +1,101 @@
+//! Access cards (API.md "Set-up").
+
+use actix_web::web;
+
+use super::{created, no_content, ok, Endpoint, Reply, State};
+use crate::accounts::actor::Caller;
+use crate::centres::access_cards;
+use crate::pagination::{Page, PageQuery};
+use crate::web::extract::Body;
+use crate::web::openapi::{problems as p, CentreKey, ItemId};
+
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![list_access_cards, create_access_card, revoke_access_card]
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/access-cards",
+    tag = "access-cards",
+    summary = "A centre's access cards (its staff)",
+    params(CentreKey, PageQuery),
+    responses(
+        (status = 200, description = "The access cards", body = Page<access_cards::AccessCardOut>),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn list_access_cards(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Reply {
+    let (key, page) = (path.into_inner(), page.into_inner());
+    ok(state
+        .db
+        .run(move |c| {
+            Page::of_all(access_cards::list(c, &caller, &key)?, &page, |x| {
+                x.id.clone()
+            })
+        })
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres/{centre}/access-cards",
+    tag = "access-cards",
+    summary = "Register an access card (centre admins)",
+    params(CentreKey),
+    request_body = access_cards::AccessCardInput,
+    responses(
+        (status = 201, description = "The new card; the student account is created if new", body = access_cards::AccessCardOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn create_access_card(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(input): Body<access_cards::AccessCardInput>,
+) -> Reply {
+    let key = path.into_inner();
+    created(
+        state
+            .db
+            .run(move |c| access_cards::create(c, &caller, &key, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/access-cards/{id}",
+    tag = "access-cards",
+    summary = "Revoke an access card (centre admins)",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn revoke_access_card(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let id = path.into_inner();
+    no_content(
+        state
+            .db
+            .run(move |c| access_cards::revoke(c, &caller, &id))
+            .await?,
+    )
+}

@@ -1,0 +1,351 @@
+//! Centres, their weekly hours, closures and calendar (API.md "Set-up").
+
+use actix_web::web;
+
+use super::{created, no_content, ok, Endpoint, Reply, State};
+use crate::accounts::actor::Caller;
+use crate::centres::centre as centres;
+use crate::pagination::{Page, PageQuery};
+use crate::web::extract::Body;
+use crate::web::openapi::{problems as p, CentreKey, ItemId};
+
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![
+        list_centres,
+        create_centre,
+        get_centre,
+        update_centre,
+        delete_centre,
+        get_hours,
+        put_hours,
+        list_closures,
+        create_closure,
+        delete_closure,
+        calendar,
+        calendar_at
+    ]
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres",
+    tag = "centres",
+    summary = "Centres the caller may see",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "Staff see their own centres, system admins all, students and institutions the active ones", body = Page<centres::CentreOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn list_centres(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+    let page = page.into_inner();
+    ok(state
+        .db
+        .run(move |c| centres::list(c, &caller, &page))
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres",
+    tag = "centres",
+    summary = "Create a centre (system admins)",
+    request_body = centres::CentreInput,
+    responses(
+        (status = 201, description = "The new centre", body = centres::CentreOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn create_centre(
+    state: State,
+    caller: Caller,
+    Body(input): Body<centres::CentreInput>,
+) -> Reply {
+    created(
+        state
+            .db
+            .run(move |c| centres::create(c, &caller, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}",
+    tag = "centres",
+    summary = "One centre",
+    params(CentreKey),
+    responses(
+        (status = 200, description = "The centre", body = centres::CentreOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn get_centre(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let key = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| centres::find_visible(c, &caller, &key).map(centres::CentreOut::from))
+        .await?)
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/centres/{centre}",
+    tag = "centres",
+    summary = "Change a centre (its admins; slug and activation: system admins)",
+    params(CentreKey),
+    request_body = centres::CentrePatch,
+    responses(
+        (status = 200, description = "The changed centre", body = centres::CentreOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn update_centre(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(patch): Body<centres::CentrePatch>,
+) -> Reply {
+    let key = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| centres::update(c, &caller, &key, patch))
+        .await?)
+}
+
+/// Deactivates the centre (API: DELETE); refused while it has future bookings.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/centres/{centre}",
+    tag = "centres",
+    summary = "Deactivate a centre (system admins)",
+    description = "Refused with 409 while future sittings, study bookings or invigilator assignments depend on it; `conflicts` names each one.",
+    params(CentreKey),
+    responses(
+        (status = 204, description = "Deactivated; its history keeps the name"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let key = path.into_inner();
+    let patch = centres::CentrePatch {
+        active: Some(false),
+        ..Default::default()
+    };
+    state
+        .db
+        .run(move |c| centres::update(c, &caller, &key, patch))
+        .await?;
+    no_content(())
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/hours",
+    tag = "centres",
+    summary = "Weekly opening and access-card hours",
+    params(CentreKey),
+    responses(
+        (status = 200, description = "The hours", body = centres::HoursInput),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let key = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| centres::get_hours(c, &caller, &key))
+        .await?)
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/centres/{centre}/hours",
+    tag = "centres",
+    summary = "Replace the weekly hours (centre admins)",
+    params(CentreKey),
+    request_body = centres::HoursInput,
+    responses(
+        (status = 200, description = "The hours as stored", body = centres::HoursInput),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn put_hours(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(input): Body<centres::HoursInput>,
+) -> Reply {
+    let key = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| centres::put_hours(c, &caller, &key, input))
+        .await?)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/closures",
+    tag = "centres",
+    summary = "A centre's closures",
+    params(CentreKey, PageQuery),
+    responses(
+        (status = 200, description = "The closures", body = Page<centres::ClosureOut>),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn list_closures(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Reply {
+    let (key, page) = (path.into_inner(), page.into_inner());
+    ok(state
+        .db
+        .run(move |c| {
+            Page::of_all(centres::list_closures(c, &caller, &key)?, &page, |x| {
+                x.id.clone()
+            })
+        })
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres/{centre}/closures",
+    tag = "centres",
+    summary = "Close the centre for a range of days (centre admins)",
+    params(CentreKey),
+    request_body = centres::ClosureInput,
+    responses(
+        (status = 201, description = "The new closure", body = centres::ClosureOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn create_closure(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(input): Body<centres::ClosureInput>,
+) -> Reply {
+    let key = path.into_inner();
+    created(
+        state
+            .db
+            .run(move |c| centres::create_closure(c, &caller, &key, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/closures/{id}",
+    tag = "centres",
+    summary = "Remove a closure (centre admins)",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let id = path.into_inner();
+    no_content(
+        state
+            .db
+            .run(move |c| centres::delete_closure(c, &caller, &id))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/calendar",
+    tag = "centres",
+    summary = "Staffed and access-card hours per day",
+    params(CentreKey, centres::CalendarQuery),
+    responses(
+        (status = 200, description = "Per day: staffed and access-card spans in local time with offset, or why the centre is closed", body = centres::CalendarOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn calendar(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<centres::CalendarQuery>,
+) -> Reply {
+    let key = path.into_inner();
+    let query = query.into_inner();
+    ok(state
+        .db
+        .run(move |c| centres::calendar(c, &caller, &key, &query))
+        .await?)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/calendar/at",
+    tag = "centres",
+    summary = "Staffed or open to card holders at one instant",
+    params(CentreKey, centres::AtQuery),
+    responses(
+        (status = 200, description = "The state at that instant", body = centres::AtOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn calendar_at(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<centres::AtQuery>,
+) -> Reply {
+    let key = path.into_inner();
+    let query = query.into_inner();
+    ok(state
+        .db
+        .run(move |c| centres::at(c, &caller, &key, &query))
+        .await?)
+}

@@ -1,0 +1,119 @@
+//! Institutions and their exam rules (API.md "Set-up").
+
+use actix_web::web;
+
+use super::{created, ok, Endpoint, Reply, State};
+use crate::accounts::actor::Caller;
+use crate::institutions::registry as institutions;
+use crate::pagination::{Page, PageQuery};
+use crate::web::extract::Body;
+use crate::web::openapi::{problems as p, InstitutionKey};
+
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![
+        list_institutions,
+        create_institution,
+        get_institution,
+        update_institution
+    ]
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/institutions",
+    tag = "institutions",
+    summary = "Institutions the caller may see",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "An institution sees only itself", body = Page<institutions::InstitutionOut>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn list_institutions(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+    let page = page.into_inner();
+    ok(state
+        .db
+        .run(move |c| institutions::list(c, &caller, &page))
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/institutions",
+    tag = "institutions",
+    summary = "Create an institution (system admins)",
+    request_body = institutions::InstitutionInput,
+    responses(
+        (status = 201, description = "The new institution", body = institutions::InstitutionOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn create_institution(
+    state: State,
+    caller: Caller,
+    Body(input): Body<institutions::InstitutionInput>,
+) -> Reply {
+    created(
+        state
+            .db
+            .run(move |c| institutions::create(c, &caller, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/institutions/{institution}",
+    tag = "institutions",
+    summary = "One institution",
+    params(InstitutionKey),
+    responses(
+        (status = 200, description = "The institution with its exam rules", body = institutions::InstitutionOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn get_institution(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let key = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| institutions::get(c, &caller, &key))
+        .await?)
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/institutions/{institution}",
+    tag = "institutions",
+    summary = "Change an institution (system admins, or the institution itself)",
+    params(InstitutionKey),
+    request_body = institutions::InstitutionPatch,
+    responses(
+        (status = 200, description = "The changed institution", body = institutions::InstitutionOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn update_institution(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(patch): Body<institutions::InstitutionPatch>,
+) -> Reply {
+    let key = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| institutions::update(c, &caller, &key, patch))
+        .await?)
+}

@@ -1,0 +1,220 @@
+//! Invigilators and their availability (API.md "Set-up").
+
+use actix_web::web;
+
+use super::{created, no_content, ok, Endpoint, Reply, State};
+use crate::accounts::actor::Caller;
+use crate::centres::invigilators;
+use crate::pagination::{Page, PageQuery};
+use crate::web::extract::Body;
+use crate::web::openapi::{problems as p, CentreKey, ItemId};
+
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![
+        list_invigilators,
+        create_invigilator,
+        get_invigilator,
+        update_invigilator,
+        delete_invigilator,
+        get_availability,
+        put_availability
+    ]
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/invigilators",
+    tag = "invigilators",
+    summary = "A centre's invigilators (its staff)",
+    params(CentreKey, PageQuery),
+    responses(
+        (status = 200, description = "The invigilators", body = Page<invigilators::InvigilatorOut>),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn list_invigilators(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Reply {
+    let (key, page) = (path.into_inner(), page.into_inner());
+    ok(state
+        .db
+        .run(move |c| {
+            Page::of_all(invigilators::list(c, &caller, &key)?, &page, |x| {
+                x.id.clone()
+            })
+        })
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/centres/{centre}/invigilators",
+    tag = "invigilators",
+    summary = "Add an invigilator (centre admins)",
+    params(CentreKey),
+    request_body = invigilators::InvigilatorInput,
+    responses(
+        (status = 201, description = "The new invigilator", body = invigilators::InvigilatorOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn create_invigilator(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(input): Body<invigilators::InvigilatorInput>,
+) -> Reply {
+    let key = path.into_inner();
+    created(
+        state
+            .db
+            .run(move |c| invigilators::create(c, &caller, &key, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/invigilators/{id}",
+    tag = "invigilators",
+    summary = "One invigilator (staff of the centre)",
+    params(ItemId),
+    responses(
+        (status = 200, description = "The invigilator", body = invigilators::InvigilatorOut),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn get_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let id = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| invigilators::get(c, &caller, &id))
+        .await?)
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/invigilators/{id}",
+    tag = "invigilators",
+    summary = "Change an invigilator (centre admins)",
+    params(ItemId),
+    request_body = invigilators::InvigilatorPatch,
+    responses(
+        (status = 200, description = "The changed invigilator", body = invigilators::InvigilatorOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn update_invigilator(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(patch): Body<invigilators::InvigilatorPatch>,
+) -> Reply {
+    let id = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| invigilators::update(c, &caller, &id, patch))
+        .await?)
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/invigilators/{id}",
+    tag = "invigilators",
+    summary = "Deactivate an invigilator (centre admins)",
+    description = "Refused with 409 while future invigilator assignments depend on them; `conflicts` names each one.",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Deactivated"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn delete_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let id = path.into_inner();
+    no_content(
+        state
+            .db
+            .run(move |c| invigilators::delete(c, &caller, &id))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/invigilators/{id}/availability",
+    tag = "invigilators",
+    summary = "An invigilator's availability",
+    params(ItemId, invigilators::AvailabilityQuery),
+    responses(
+        (status = 200, description = "The weekly pattern and exceptions, and the resolved spans between from and to", body = invigilators::AvailabilityOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn get_availability(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    q: web::Query<invigilators::AvailabilityQuery>,
+) -> Reply {
+    let id = path.into_inner();
+    let q = q.into_inner();
+    ok(state
+        .db
+        .run(move |c| invigilators::get_availability(c, &caller, &id, &q))
+        .await?)
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/invigilators/{id}/availability",
+    tag = "invigilators",
+    summary = "Replace the availability (centre admins or the invigilator)",
+    params(ItemId),
+    request_body = invigilators::AvailabilityInput,
+    responses(
+        (status = 200, description = "The availability as stored, with the resolved spans", body = invigilators::AvailabilityOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn put_availability(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(input): Body<invigilators::AvailabilityInput>,
+) -> Reply {
+    let id = path.into_inner();
+    ok(state
+        .db
+        .run(move |c| invigilators::put_availability(c, &caller, &id, input))
+        .await?)
+}

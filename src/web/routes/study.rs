@@ -1,0 +1,140 @@
+//! Study places, the caller's own bookings and a centre's day schedule
+//! (API.md "Study places", "Schedules").
+
+use actix_web::web;
+
+use super::{created, host, no_content, ok, Endpoint, Reply, State};
+use crate::accounts::actor::Caller;
+use crate::study::bookings as study;
+use crate::web::extract::Body;
+use crate::web::openapi::{problems as p, CentreKey, ItemId};
+
+pub(crate) fn endpoints() -> Vec<Endpoint> {
+    endpoints![availability, book, cancel_booking, my_bookings, schedule]
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/availability",
+    tag = "study",
+    operation_id = "study_availability",
+    summary = "Free study seats on a day",
+    params(CentreKey, study::DateQuery),
+    responses(
+        (status = 200, description = "Per study room, the day cut into intervals with the seats free in each", body = study::AvailabilityOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn availability(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    q: web::Query<study::DateQuery>,
+) -> Reply {
+    let (key, q) = (path.into_inner(), q.into_inner());
+    ok(state
+        .db
+        .run(move |c| study::availability(c, &caller, &key, &q))
+        .await?)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/study-bookings",
+    tag = "study",
+    operation_id = "book_study_place",
+    summary = "Book a study place (students)",
+    description = "Confirmed at once when every rule holds; otherwise 409 with `conflicts` naming each broken rule.",
+    request_body = study::StudyInput,
+    responses(
+        (status = 201, description = "The confirmed booking", body = study::StudyBookingOut),
+        p::JsonBody,
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>) -> Reply {
+    let host = host(&state);
+    created(
+        state
+            .db
+            .run(move |c| study::book(c, &caller, &host, input))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/study-bookings/{id}",
+    tag = "study",
+    operation_id = "cancel_study_booking",
+    summary = "Cancel a study booking (its student or the centre's admins)",
+    params(ItemId),
+    responses(
+        (status = 204, description = "Cancelled"),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+    ),
+    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
+)]
+async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+    let (id, host) = (path.into_inner(), host(&state));
+    no_content(
+        state
+            .db
+            .run(move |c| study::cancel(c, &caller, &host, &id))
+            .await?,
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/bookings",
+    tag = "study",
+    summary = "The caller's own study bookings and sittings",
+    responses(
+        (status = 200, description = "Newest first", body = study::MyBookings),
+        (status = 401, response = p::Unauthorized),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn my_bookings(state: State, caller: Caller) -> Reply {
+    ok(state.db.run(move |c| study::mine(c, &caller)).await?)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/centres/{centre}/schedule",
+    tag = "schedule",
+    summary = "The day at a centre, room by room (its staff)",
+    params(CentreKey, study::DateQuery),
+    responses(
+        (status = 200, description = "Rooms with sittings (by booking code), study bookings and invigilators", body = study::ScheduleOut),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::ValidationFailed),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+)]
+async fn schedule(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    q: web::Query<study::DateQuery>,
+) -> Reply {
+    let (key, q) = (path.into_inner(), q.into_inner());
+    ok(state
+        .db
+        .run(move |c| study::schedule(c, &caller, &key, &q))
+        .await?)
+}
