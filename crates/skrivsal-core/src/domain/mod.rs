@@ -45,7 +45,8 @@ impl fmt::Display for Email {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+/// Its OpenAPI schema is declared at the service edge (`skrivsal::openapi::schemas`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     SystemAdmin,

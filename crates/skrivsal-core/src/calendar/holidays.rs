@@ -16,13 +16,12 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// Whether a day is a holiday by law or merely a day on which Swedish workplaces are
 /// closed by custom and collective agreements.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
-)]
+///
+/// Its OpenAPI schema is declared at the service edge (`skrivsal::openapi::schemas`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HolidayKind {
     /// An allmän helgdag under Lag (1989:253).

@@ -81,9 +81,9 @@ impl Default for Options {
 
 /// The objective, compared field by field in declaration order: fewer
 /// unplaced sittings beat anything else, and so on down.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema,
-)]
+///
+/// Its OpenAPI schema is declared at the service edge (`skrivsal::openapi::schemas`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Cost {
     pub unplaced: u32,
     /// Confirmed sittings placed elsewhere than they were (or left unplaced).

@@ -1,0 +1,1 @@
+//! Policy: decisions on plain loaded data.
