@@ -397,8 +397,14 @@ pub mod schemas {
 
         #[test]
         fn mirrors_serialize_like_the_core() {
-            assert_eq!(json(&CoreHolidayKind::Public), json(&super::HolidayKind::Public));
-            assert_eq!(json(&CoreHolidayKind::DeFacto), json(&super::HolidayKind::DeFacto));
+            assert_eq!(
+                json(&CoreHolidayKind::Public),
+                json(&super::HolidayKind::Public)
+            );
+            assert_eq!(
+                json(&CoreHolidayKind::DeFacto),
+                json(&super::HolidayKind::DeFacto)
+            );
             let roles = [
                 (CoreRole::SystemAdmin, super::Role::SystemAdmin),
                 (CoreRole::CentreAdmin, super::Role::CentreAdmin),

@@ -29,9 +29,7 @@ macro_rules! real_data_or_skip {
         match data_dir() {
             Some(dir) => dir,
             None => {
-                eprintln!(
-                    "skipped: the public ITC 2007 data is not present (set ITC2007_DATA)"
-                );
+                eprintln!("skipped: the public ITC 2007 data is not present (set ITC2007_DATA)");
                 return;
             }
         }
@@ -268,8 +266,7 @@ fn broken_conflict_is_counted_per_shared_student() {
             .filter(|&e| unconstrained(&inst, e))
             .flat_map(|e| (0..inst.periods.len()).map(move |p| (e, p)))
             .filter(|&(e, p)| {
-                p != sol.assignments[e].period
-                    && inst.exams[e].duration <= inst.periods[p].duration
+                p != sol.assignments[e].period && inst.exams[e].duration <= inst.periods[p].duration
             })
             .find_map(|(e, p)| {
                 let n = conflicts_in(&inst, &sol, p, e);
@@ -320,41 +317,41 @@ fn broken_after_constraint() {
     for (inst, mut sol) in bases(1) {
         // Reverse one AFTER pair by swapping the two periods, each exam taking a room
         // with space in its new period; pick a pair whose exams meet no students there.
-        let (first, second, r1, r2) = inst
-            .period_constraints
-            .iter()
-            .filter(|c| c.kind == PeriodConstraintKind::After)
-            .find_map(|c| {
-                let (a, b) = (c.first, c.second);
-                let (pa, pb) = (sol.assignments[a].period, sol.assignments[b].period);
-                assert!(pa > pb);
-                let clash = |e: usize, p: usize| {
-                    (0..inst.exams.len())
-                        .filter(|&f| f != a && f != b && sol.assignments[f].period == p)
-                        .any(|f| shared(&inst, e, f) > 0)
-                };
-                if clash(a, pb) || clash(b, pa) {
-                    return None;
-                }
-                // Periods long enough both ways, and no other constraint on the pair.
-                if inst.exams[a].duration > inst.periods[pb].duration
-                    || inst.exams[b].duration > inst.periods[pa].duration
-                    || inst.period_constraints.iter().any(|o| {
-                        o != c && [o.first, o.second].iter().any(|x| *x == a || *x == b)
-                    })
-                    || inst.room_exclusive.contains(&a)
-                    || inst.room_exclusive.contains(&b)
-                {
-                    return None;
-                }
-                Some((
-                    a,
-                    b,
-                    room_with_space(&inst, &sol, pb, a)?,
-                    room_with_space(&inst, &sol, pa, b)?,
-                ))
-            })
-            .expect("an AFTER pair to reverse");
+        let (first, second, r1, r2) =
+            inst.period_constraints
+                .iter()
+                .filter(|c| c.kind == PeriodConstraintKind::After)
+                .find_map(|c| {
+                    let (a, b) = (c.first, c.second);
+                    let (pa, pb) = (sol.assignments[a].period, sol.assignments[b].period);
+                    assert!(pa > pb);
+                    let clash = |e: usize, p: usize| {
+                        (0..inst.exams.len())
+                            .filter(|&f| f != a && f != b && sol.assignments[f].period == p)
+                            .any(|f| shared(&inst, e, f) > 0)
+                    };
+                    if clash(a, pb) || clash(b, pa) {
+                        return None;
+                    }
+                    // Periods long enough both ways, and no other constraint on the pair.
+                    if inst.exams[a].duration > inst.periods[pb].duration
+                        || inst.exams[b].duration > inst.periods[pa].duration
+                        || inst.period_constraints.iter().any(|o| {
+                            o != c && [o.first, o.second].iter().any(|x| *x == a || *x == b)
+                        })
+                        || inst.room_exclusive.contains(&a)
+                        || inst.room_exclusive.contains(&b)
+                    {
+                        return None;
+                    }
+                    Some((
+                        a,
+                        b,
+                        room_with_space(&inst, &sol, pb, a)?,
+                        room_with_space(&inst, &sol, pa, b)?,
+                    ))
+                })
+                .expect("an AFTER pair to reverse");
         let (pa, pb) = (
             sol.assignments[first].period,
             sol.assignments[second].period,
@@ -385,8 +382,7 @@ fn broken_room_exclusive() {
                 e != x
                     && sol.assignments[e].period == ax.period
                     && !inst.room_exclusive.contains(&e)
-                    && inst.exams[x].size() + inst.exams[e].size()
-                        <= inst.rooms[ax.room].capacity
+                    && inst.exams[x].size() + inst.exams[e].size() <= inst.rooms[ax.room].capacity
             })
             .expect("a small exam in the same period");
         sol.assignments[other].room = ax.room;
@@ -533,9 +529,7 @@ fn parser_reports_line_numbers() {
 fn solution_parser_errors() {
     let inst = small();
     let (n, periods, rooms) = (inst.exams.len(), inst.periods.len(), inst.rooms.len());
-    let good: String = (0..n)
-        .map(|e| format!("{}, 0\r\n", e % periods))
-        .collect();
+    let good: String = (0..n).map(|e| format!("{}, 0\r\n", e % periods)).collect();
     assert_eq!(
         parse_solution(&good, &inst)
             .expect("valid")

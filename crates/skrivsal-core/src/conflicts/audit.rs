@@ -14,13 +14,17 @@
 //! invigilator) are reported as `invalid_item`; malformed spans are then left out of
 //! everything else, and items in unknown rooms out of the per-room rules.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::model::{ExamTiming, Room, Sitting, Snapshot, SnapshotData, StudyBooking};
+use super::rules::room_not_bookable::Purpose;
 use super::rules::{
-    closed_message, closure_ref, invigilators_needed, local_date, local_dates, local_span,
-    ItemKind, ItemRef, Rule, Violation,
+    access_card_required, closed_day, computer_seats, exam_and_study_mixed, exam_duration,
+    exam_start, exam_window, invigilator_availability, invigilator_coverage,
+    invigilator_double_booked, invigilator_ratio, local, local_date, local_dates, local_span,
+    opening_hours, room_capacity, room_inactive, room_not_bookable, separate_room,
+    student_double_booked, ItemKind, ItemRef, Rule, Violation,
 };
 use crate::calendar::{access_covering, covering, days, CentreCalendarInput, Interval};
 
@@ -85,6 +89,19 @@ impl<'a> Auditor<'a> {
         local_span(self.tz, start, end)
     }
 
+    /// The local span two overlapping items share.
+    fn overlap(&self, a_start: Ts, a_end: Ts, b_start: Ts, b_end: Ts) -> String {
+        self.when(a_start.max(b_start), a_end.min(b_end))
+    }
+
+    /// A room's name for messages (its id if unknown).
+    fn room_name<'b>(&self, id: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        self.room(id).map_or(id, |r| r.name.as_str())
+    }
+
     fn invalid(&mut self, item: ItemRef, message: String, with: Option<ItemRef>) {
         let mut v = Violation::new(Rule::InvalidItem, item, message);
         v.with = with;
@@ -98,20 +115,14 @@ impl<'a> Auditor<'a> {
             let day = days(self.cal, date, date);
             if let Some(reason) = day.first().and_then(|d| d.closed.as_ref()) {
                 any = true;
-                self.out.push(
-                    Violation::new(
-                        Rule::ClosedDay,
-                        item.clone(),
-                        closed_message(what, date, reason),
-                    )
-                    .with(closure_ref(date)),
-                );
+                self.out
+                    .push(closed_day::violation(item, what, date, reason));
             }
         }
         any
     }
 
-    fn room_purpose(&mut self, item: &ItemRef, room_id: &str, purpose: Option<bool>) {
+    fn room_purpose(&mut self, item: &ItemRef, room_id: &str, purpose: Purpose) {
         let Some(room) = self.room(room_id) else {
             self.invalid(
                 item.clone(),
@@ -120,27 +131,22 @@ impl<'a> Auditor<'a> {
             );
             return;
         };
-        if !room.active {
+        if room_inactive::broken(room) {
             self.out.push(
                 Violation::new(
                     Rule::RoomInactive,
                     item.clone(),
-                    format!("Room '{}' is inactive.", room.name),
+                    room_inactive::message(&room.name),
                 )
                 .with(room_ref(room)),
             );
         }
-        let bookable = match purpose {
-            Some(true) => room.bookable_exam,
-            Some(false) => room.bookable_study,
-            None => true,
-        };
-        if !bookable {
+        if !room_not_bookable::bookable(room, purpose) {
             self.out.push(
                 Violation::new(
                     Rule::RoomNotBookable,
                     item.clone(),
-                    format!("Room '{}' is not bookable for this purpose.", room.name),
+                    room_not_bookable::message(&room.name, purpose),
                 )
                 .with(room_ref(room)),
             );
@@ -156,14 +162,16 @@ impl<'a> Auditor<'a> {
                 continue;
             }
             let what = format!("The sitting {}", self.when(s.start, s.end));
-            if !self.closed(&me, &what, s.start, s.end) && !covering(self.cal, s.start, s.end) {
+            if !self.closed(&me, &what, s.start, s.end)
+                && opening_hours::sitting_broken(covering(self.cal, s.start, s.end))
+            {
                 self.out.push(Violation::new(
                     Rule::OpeningHours,
                     me.clone(),
-                    format!("{what} is outside staffed hours."),
+                    opening_hours::sitting_message(&what),
                 ));
             }
-            self.room_purpose(&me, &s.room_id, Some(true));
+            self.room_purpose(&me, &s.room_id, Purpose::Exam);
             match data.exams.iter().find(|e| e.id == s.exam_request_id) {
                 None => self.invalid(
                     me,
@@ -175,37 +183,41 @@ impl<'a> Auditor<'a> {
                 ),
                 Some(exam) => {
                     let exam_ref = ItemRef::new(ItemKind::ExamRequest, exam.id.clone());
-                    let late_or_early = match exam.timing {
-                        ExamTiming::Fixed { starts_at } => {
-                            let off = (s.start - starts_at).num_seconds().abs();
-                            (off > i64::from(exam.start_offset_minutes) * 60)
-                                .then_some(Rule::ExamStart)
-                        }
-                        ExamTiming::Window {
-                            earliest_start,
-                            latest_end,
-                        } => (s.start < earliest_start || s.end > latest_end)
-                            .then_some(Rule::ExamWindow),
-                    };
-                    if let Some(rule) = late_or_early {
-                        self.out.push(
-                            Violation::new(
-                                rule,
-                                me.clone(),
-                                format!(
-                                    "The sitting {} breaks the exam's timing.",
-                                    self.when(s.start, s.end)
-                                ),
-                            )
-                            .with(exam_ref.clone()),
-                        );
+                    let late_or_early =
+                        match exam.timing {
+                            ExamTiming::Fixed { starts_at } => {
+                                exam_start::broken(s.start, starts_at, exam.start_offset_minutes)
+                                    .then(|| {
+                                        let message = exam_start::message(
+                                            &local(self.tz, s.start),
+                                            &local(self.tz, starts_at),
+                                            exam.start_offset_minutes,
+                                        );
+                                        (Rule::ExamStart, message)
+                                    })
+                            }
+                            ExamTiming::Window {
+                                earliest_start,
+                                latest_end,
+                            } => exam_window::broken(s.start, s.end, earliest_start, latest_end)
+                                .then(|| {
+                                    let message = exam_window::message(
+                                        &self.when(s.start, s.end),
+                                        &self.when(earliest_start, latest_end),
+                                    );
+                                    (Rule::ExamWindow, message)
+                                }),
+                        };
+                    if let Some((rule, message)) = late_or_early {
+                        self.out
+                            .push(Violation::new(rule, me.clone(), message).with(exam_ref.clone()));
                     }
-                    if (s.end - s.start) < TimeDelta::minutes(i64::from(exam.duration_minutes)) {
+                    if exam_duration::broken(s.end - s.start, exam.duration_minutes) {
                         self.out.push(
                             Violation::new(
                                 Rule::ExamDuration,
                                 me,
-                                "The sitting is shorter than the exam.".into(),
+                                exam_duration::message(s.end - s.start, exam.duration_minutes),
                             )
                             .with(exam_ref),
                         );
@@ -221,27 +233,31 @@ impl<'a> Auditor<'a> {
                 continue;
             }
             let what = format!("The study booking {}", self.when(b.start, b.end));
-            if !self.closed(&me, &what, b.start, b.end) && !covering(self.cal, b.start, b.end) {
+            let staffed = covering(self.cal, b.start, b.end);
+            if !self.closed(&me, &what, b.start, b.end) && !staffed {
                 let date = local_date(self.tz, b.start);
-                let holder = data
-                    .access_cards
-                    .iter()
-                    .any(|c| c.student_id == b.student_id && c.valid_on(date));
-                if !access_covering(self.cal, b.start, b.end) {
+                let holder = access_card_required::holds_card(
+                    data.access_cards
+                        .iter()
+                        .filter(|c| c.student_id == b.student_id),
+                    date,
+                );
+                let access = access_covering(self.cal, b.start, b.end);
+                if opening_hours::study_broken(staffed, access) {
                     self.out.push(Violation::new(
                         Rule::OpeningHours,
                         me.clone(),
-                        format!("{what} is outside opening and access-card hours."),
+                        opening_hours::study_message(&what),
                     ));
-                } else if !holder {
+                } else if access_card_required::broken(staffed, access, holder) {
                     self.out.push(Violation::new(
                         Rule::AccessCardRequired,
                         me.clone(),
-                        format!("{what} needs an access card valid on {date}."),
+                        access_card_required::message(&what, date),
                     ));
                 }
             }
-            self.room_purpose(&me, &b.room_id, Some(false));
+            self.room_purpose(&me, &b.room_id, Purpose::Study);
         }
 
         for asg in &data.assignments {
@@ -264,15 +280,15 @@ impl<'a> Auditor<'a> {
                 Some(inv) => {
                     let inside = Interval::new(asg.start, asg.end)
                         .is_some_and(|sp| inv.availability.covers(&sp));
-                    if !inv.active || !inside {
+                    if invigilator_availability::broken(inv.active, inside) {
                         self.out.push(
                             Violation::new(
                                 Rule::InvigilatorAvailability,
                                 me.clone(),
-                                format!(
-                                    "Invigilator '{}' is not available {}.",
-                                    inv.name,
-                                    self.when(asg.start, asg.end)
+                                invigilator_availability::message(
+                                    &inv.name,
+                                    inv.active,
+                                    &self.when(asg.start, asg.end),
                                 ),
                             )
                             .with(inv_ref),
@@ -280,7 +296,7 @@ impl<'a> Auditor<'a> {
                     }
                 }
             }
-            self.room_purpose(&me, &asg.room_id, None);
+            self.room_purpose(&me, &asg.room_id, Purpose::Staff);
         }
     }
 
@@ -302,45 +318,46 @@ impl<'a> Auditor<'a> {
             for b in &sittings[i + 1..] {
                 if a.room_id == b.room_id
                     && overlaps((a.start, a.end), (b.start, b.end))
-                    && (a.separate_room || b.separate_room)
+                    && separate_room::sittings_clash(a.separate_room, b.separate_room)
                 {
-                    let (alone, other) = if a.separate_room { (a, b) } else { (b, a) };
+                    let (alone, other) = separate_room::alone(a, a.separate_room, b);
+                    let message = separate_room::message(
+                        &alone.id,
+                        self.room_name(&alone.room_id),
+                        ItemKind::Sitting,
+                        &other.id,
+                        &self.overlap(a.start, a.end, b.start, b.end),
+                    );
                     self.out.push(
-                        Violation::new(
-                            Rule::SeparateRoom,
-                            sitting_ref(alone),
-                            format!(
-                                "Sitting {} needs its room to itself but shares it with sitting {}.",
-                                alone.id, other.id
-                            ),
-                        )
-                        .with(sitting_ref(other)),
+                        Violation::new(Rule::SeparateRoom, sitting_ref(alone), message)
+                            .with(sitting_ref(other)),
                     );
                 }
             }
             for b in &bookings {
                 if a.room_id == b.room_id && overlaps((a.start, a.end), (b.start, b.end)) {
-                    if a.separate_room {
+                    let room = self.room_name(&a.room_id);
+                    let when = self.overlap(a.start, a.end, b.start, b.end);
+                    if separate_room::study_clashes(a.separate_room) {
+                        let message = separate_room::message(
+                            &a.id,
+                            room,
+                            ItemKind::StudyBooking,
+                            &b.id,
+                            &when,
+                        );
                         self.out.push(
-                            Violation::new(
-                                Rule::SeparateRoom,
-                                sitting_ref(a),
-                                format!(
-                                    "Sitting {} needs its room to itself but shares it with study booking {}.",
-                                    a.id, b.id
-                                ),
-                            )
-                            .with(booking_ref(b)),
+                            Violation::new(Rule::SeparateRoom, sitting_ref(a), message)
+                                .with(booking_ref(b)),
                         );
                     }
-                    self.out.push(
-                        Violation::new(
-                            Rule::ExamAndStudyMixed,
-                            sitting_ref(a),
-                            format!("Sitting {} and study booking {} share a room.", a.id, b.id),
-                        )
-                        .with(booking_ref(b)),
-                    );
+                    if exam_and_study_mixed::clash(false, true) {
+                        let message = exam_and_study_mixed::message(&a.id, &b.id, room, &when);
+                        self.out.push(
+                            Violation::new(Rule::ExamAndStudyMixed, sitting_ref(a), message)
+                                .with(booking_ref(b)),
+                        );
+                    }
                 }
             }
         }
@@ -363,18 +380,15 @@ impl<'a> Auditor<'a> {
             .collect();
         for (i, a) in items.iter().enumerate() {
             for b in &items[i + 1..] {
-                if a.1 == b.1 && overlaps((a.2, a.3), (b.2, b.3)) {
+                if student_double_booked::clash(a.1, b.1, overlaps((a.2, a.3), (b.2, b.3))) {
+                    let message = student_double_booked::message(
+                        b.0.kind,
+                        &b.0.id,
+                        &self.overlap(a.2, a.3, b.2, b.3),
+                    );
                     self.out.push(
-                        Violation::new(
-                            Rule::StudentDoubleBooked,
-                            a.0.clone(),
-                            format!(
-                                "The student is in {} {} at the same time.",
-                                b.0.kind.code(),
-                                b.0.id
-                            ),
-                        )
-                        .with(b.0.clone()),
+                        Violation::new(Rule::StudentDoubleBooked, a.0.clone(), message)
+                            .with(b.0.clone()),
                     );
                 }
             }
@@ -391,18 +405,26 @@ impl<'a> Auditor<'a> {
             .collect();
         for (i, a) in list.iter().enumerate() {
             for b in &list[i + 1..] {
-                if a.invigilator_id == b.invigilator_id
-                    && a.room_id != b.room_id
-                    && overlaps((a.start, a.end), (b.start, b.end))
-                {
+                if invigilator_double_booked::clash(
+                    &a.invigilator_id,
+                    &a.room_id,
+                    &b.invigilator_id,
+                    &b.room_id,
+                    overlaps((a.start, a.end), (b.start, b.end)),
+                ) {
+                    let room = self
+                        .room(&b.room_id)
+                        .map_or(b.room_id.clone(), |r| format!("'{}'", r.name));
+                    let message = invigilator_double_booked::message(
+                        &room,
+                        &b.id,
+                        &self.overlap(a.start, a.end, b.start, b.end),
+                    );
                     self.out.push(
                         Violation::new(
                             Rule::InvigilatorDoubleBooked,
                             ItemRef::new(ItemKind::InvigilatorAssignment, a.id.clone()),
-                            format!(
-                                "Invigilator {} is in rooms {} and {} at once.",
-                                a.invigilator_id, a.room_id, b.room_id
-                            ),
+                            message,
                         )
                         .with(ItemRef::new(ItemKind::InvigilatorAssignment, b.id.clone())),
                     );
@@ -444,23 +466,28 @@ impl<'a> Auditor<'a> {
             Rule::InvigilatorCoverage,
             Rule::InvigilatorRatio,
         ];
-        // Per rule: the run being built, as (start, end, worst description).
-        let mut open: [Option<(Ts, Ts, String)>; 4] = Default::default();
-        let mut finished: Vec<(Rule, Ts, Ts, String)> = Vec::new();
+        // Per rule: the run being built, as (start, end, counts at its first instant).
+        let mut open: [Option<(Ts, Ts, (i64, i64))>; 4] = Default::default();
+        let mut finished: Vec<(Rule, Ts, Ts, (i64, i64))> = Vec::new();
         for w in cuts.windows(2) {
             let &[t, next] = w else { continue };
             let at = |s: Ts, e: Ts| s <= t && t < e;
-            let people = sittings.iter().filter(|s| at(s.start, s.end)).count()
-                + bookings.iter().filter(|b| at(b.start, b.end)).count();
-            let computers = sittings
-                .iter()
-                .filter(|s| s.computer && at(s.start, s.end))
-                .count()
-                + bookings
+            let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+            let people = count(
+                sittings.iter().filter(|s| at(s.start, s.end)).count()
+                    + bookings.iter().filter(|b| at(b.start, b.end)).count(),
+            );
+            let computers = count(
+                sittings
                     .iter()
-                    .filter(|b| b.computer && at(b.start, b.end))
-                    .count();
-            let examinees = sittings.iter().filter(|s| at(s.start, s.end)).count();
+                    .filter(|s| s.computer && at(s.start, s.end))
+                    .count()
+                    + bookings
+                        .iter()
+                        .filter(|b| b.computer && at(b.start, b.end))
+                        .count(),
+            );
+            let examinees = count(sittings.iter().filter(|s| at(s.start, s.end)).count());
             let mut present: Vec<&str> = assignments
                 .iter()
                 .filter(|a| at(a.start, a.end))
@@ -468,25 +495,15 @@ impl<'a> Auditor<'a> {
                 .collect();
             present.sort_unstable();
             present.dedup();
-            let invigilators = present.len();
-            let needed = invigilators_needed(examinees, data.centre.invigilator_ratio);
+            let invigilators = count(present.len());
+            let ratio = data.centre.invigilator_ratio;
 
-            let broken: [Option<String>; 4] = [
-                (people > room.seats as usize)
-                    .then(|| format!("{people} people for {} seats", room.seats)),
-                (computers > room.computer_seats as usize).then(|| {
-                    format!(
-                        "{computers} computer users for {} computer seats",
-                        room.computer_seats
-                    )
-                }),
-                (examinees > 0 && invigilators == 0)
-                    .then(|| format!("{examinees} examinee(s) and no invigilator")),
-                (examinees > 0 && invigilators > 0 && invigilators < needed).then(|| {
-                    format!(
-                        "{examinees} examinees and {invigilators} invigilator(s), {needed} needed"
-                    )
-                }),
+            let broken: [Option<(i64, i64)>; 4] = [
+                room_capacity::broken(people, room.seats).then_some((people, 0)),
+                computer_seats::broken(computers, room.computer_seats).then_some((computers, 0)),
+                invigilator_coverage::broken(examinees, invigilators).then_some((examinees, 0)),
+                invigilator_ratio::broken(examinees, invigilators, ratio)
+                    .then_some((examinees, invigilators)),
             ];
             for ((rule, slot), what) in RULES.iter().zip(open.iter_mut()).zip(broken) {
                 match (what, slot.take()) {
@@ -503,12 +520,18 @@ impl<'a> Auditor<'a> {
             }
         }
         finished.sort_by_key(|f| (f.1, f.0));
-        for (rule, s, e, desc) in finished {
-            let mut v = Violation::new(
-                rule,
-                room_ref(room),
-                format!("Room '{}' has {desc} from {}.", room.name, self.when(s, e)),
-            );
+        let ratio = data.centre.invigilator_ratio;
+        for (rule, s, e, (n, k)) in finished {
+            let when = self.when(s, e);
+            let message = match rule {
+                Rule::RoomCapacity => room_capacity::message(&room.name, n, room.seats, &when),
+                Rule::ComputerSeats => {
+                    computer_seats::message(&room.name, n, room.computer_seats, &when)
+                }
+                Rule::InvigilatorCoverage => invigilator_coverage::message(&room.name, n, &when),
+                _ => invigilator_ratio::message(&room.name, n, k, ratio, &when),
+            };
+            let mut v = Violation::new(rule, room_ref(room), message);
             v.span = Interval::new(s, e);
             self.out.push(v);
         }

@@ -3,16 +3,20 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::model::{
     span, Change, Exam, ExamTiming, InvigilatorAssignment, Room, Sitting, Snapshot, SpanIndex,
     StudyBooking,
 };
+use super::rules::room_not_bookable::Purpose;
 use super::rules::{
-    closed_message, closure_ref, invigilators_needed, local, local_date, local_dates, local_span,
-    ItemKind, ItemRef, Rule, Violation,
+    access_card_required, closed_day, computer_seats, exam_and_study_mixed, exam_duration,
+    exam_start, exam_window, invigilator_availability, invigilator_coverage,
+    invigilator_double_booked, invigilator_ratio, local, local_date, local_dates, local_span,
+    opening_hours, room_capacity, room_inactive, room_not_bookable, separate_room,
+    student_double_booked, ItemKind, ItemRef, Rule, Violation,
 };
 use crate::calendar::{Interval, IntervalSet};
 
@@ -271,15 +275,6 @@ struct Ctx<'a> {
     out: Vec<Violation>,
 }
 
-/// What an item uses a room for, deciding which `bookable_*` flag applies.
-#[derive(Clone, Copy)]
-enum Purpose {
-    Exam,
-    Study,
-    /// Invigilators need no flag: they go where the sittings are.
-    Staff,
-}
-
 /// A room resolved from an item's `room_id`.
 #[derive(Clone, Copy)]
 struct RoomAt<'a> {
@@ -448,27 +443,22 @@ impl<'a> Ctx<'a> {
     }
 
     fn room_usable(&mut self, me: &ItemRef, r: RoomAt<'a>, purpose: Purpose) {
-        if !r.room.active {
+        if room_inactive::broken(r.room) {
             self.push(
                 Violation::new(
                     Rule::RoomInactive,
                     me.clone(),
-                    format!("Room '{}' is not in use (inactive).", r.room.name),
+                    room_inactive::message(&r.room.name),
                 )
                 .with(Self::room_ref(r.room)),
             );
         }
-        let (ok, what) = match purpose {
-            Purpose::Exam => (r.room.bookable_exam, "exams"),
-            Purpose::Study => (r.room.bookable_study, "study places"),
-            Purpose::Staff => (true, ""),
-        };
-        if !ok {
+        if !room_not_bookable::bookable(r.room, purpose) {
             self.push(
                 Violation::new(
                     Rule::RoomNotBookable,
                     me.clone(),
-                    format!("Room '{}' is not bookable for {what}.", r.room.name),
+                    room_not_bookable::message(&r.room.name, purpose),
                 )
                 .with(Self::room_ref(r.room)),
             );
@@ -481,14 +471,7 @@ impl<'a> Ctx<'a> {
         for date in local_dates(self.tz, sp.start(), sp.end()) {
             if let Some(reason) = self.snap.idx.closed.get(&date) {
                 any = true;
-                self.push(
-                    Violation::new(
-                        Rule::ClosedDay,
-                        me.clone(),
-                        closed_message(what, date, reason),
-                    )
-                    .with(closure_ref(date)),
-                );
+                self.push(closed_day::violation(me, what, date, reason));
             }
         }
         any
@@ -504,11 +487,13 @@ impl<'a> Ctx<'a> {
         let what = format!("The sitting {}", self.span_text(sp));
 
         // Rule 1.
-        if !self.closed_days(&me, &what, sp) && !self.snap.idx.staffed.covers(&sp) {
+        if !self.closed_days(&me, &what, sp)
+            && opening_hours::sitting_broken(self.snap.idx.staffed.covers(&sp))
+        {
             self.push(Violation::new(
                 Rule::OpeningHours,
                 me.clone(),
-                format!("{what} is not inside the centre's staffed hours."),
+                opening_hours::sitting_message(&what),
             ));
         }
 
@@ -540,7 +525,7 @@ impl<'a> Ctx<'a> {
                 self.room_sittings(r, sp).filter(|o| o.id != s.id).collect();
             let bookings: Vec<&StudyBooking> = self.room_bookings(r, sp).collect();
             for o in &others_sittings {
-                if s.separate_room || o.separate_room {
+                if separate_room::sittings_clash(s.separate_room, o.separate_room) {
                     let who = if s.separate_room { &s.id } else { &o.id };
                     self.push(self.separate_violation(
                         &me,
@@ -553,7 +538,7 @@ impl<'a> Ctx<'a> {
                     ));
                 }
             }
-            if s.separate_room {
+            if separate_room::study_clashes(s.separate_room) {
                 for b in &bookings {
                     self.push(self.separate_violation(
                         &me,
@@ -567,7 +552,10 @@ impl<'a> Ctx<'a> {
                 }
             }
             // Rule 4.
-            for b in &bookings {
+            for b in bookings
+                .iter()
+                .filter(|_| exam_and_study_mixed::clash(false, true))
+            {
                 self.push(self.mixed_violation(
                     &me,
                     r,
@@ -593,31 +581,31 @@ impl<'a> Ctx<'a> {
         let what = format!("The study booking {}", self.span_text(sp));
 
         // Rule 1: card holders may use access-card hours.
-        if !self.closed_days(&me, &what, sp) && !self.snap.idx.staffed.covers(&sp) {
+        let staffed = self.snap.idx.staffed.covers(&sp);
+        if !self.closed_days(&me, &what, sp) && !staffed {
             let date = local_date(self.tz, sp.start());
-            let holder = self
-                .snap
-                .idx
-                .cards
-                .get(&b.student_id)
-                .into_iter()
-                .flatten()
-                .filter_map(|&p| self.snap.data().access_cards.get(p))
-                .any(|c| c.valid_on(date));
-            if !self.snap.idx.access.covers(&sp) {
+            let holder = access_card_required::holds_card(
+                self.snap
+                    .idx
+                    .cards
+                    .get(&b.student_id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|&p| self.snap.data().access_cards.get(p)),
+                date,
+            );
+            let access = self.snap.idx.access.covers(&sp);
+            if opening_hours::study_broken(staffed, access) {
                 self.push(Violation::new(
                     Rule::OpeningHours,
                     me.clone(),
-                    format!("{what} is outside the centre's opening and access-card hours."),
+                    opening_hours::study_message(&what),
                 ));
-            } else if !holder {
+            } else if access_card_required::broken(staffed, access, holder) {
                 self.push(Violation::new(
                     Rule::AccessCardRequired,
                     me.clone(),
-                    format!(
-                        "{what} is outside staffed hours; only students with an access card \
-                         valid on {date} may book then."
-                    ),
+                    access_card_required::message(&what, date),
                 ));
             }
         }
@@ -628,7 +616,7 @@ impl<'a> Ctx<'a> {
             let sittings: Vec<&Sitting> = self.room_sittings(r, sp).collect();
             for s in &sittings {
                 // Rule 3.
-                if s.separate_room {
+                if separate_room::study_clashes(s.separate_room) {
                     self.push(self.separate_violation(
                         &me,
                         &s.id,
@@ -640,7 +628,9 @@ impl<'a> Ctx<'a> {
                     ));
                 }
                 // Rule 4.
-                self.push(self.mixed_violation(&me, r, ItemKind::Sitting, &s.id, sp, s.span()));
+                if exam_and_study_mixed::clash(true, false) {
+                    self.push(self.mixed_violation(&me, r, ItemKind::Sitting, &s.id, sp, s.span()));
+                }
             }
         }
 
@@ -672,27 +662,22 @@ impl<'a> Ctx<'a> {
                 )
                 .with(inv_ref.clone()),
             ),
-            Some(i) if !i.active => self.push(
-                Violation::new(
-                    Rule::InvigilatorAvailability,
-                    me.clone(),
-                    format!("Invigilator '{}' is inactive.", i.name),
-                )
-                .with(inv_ref.clone()),
-            ),
-            Some(i) if !i.availability.covers(&sp) => self.push(
-                Violation::new(
-                    Rule::InvigilatorAvailability,
-                    me.clone(),
-                    format!(
-                        "Invigilator '{}' is not available for the whole of {}.",
-                        i.name,
-                        self.span_text(sp)
-                    ),
-                )
-                .with(inv_ref.clone()),
-            ),
-            Some(_) => {}
+            Some(i) => {
+                if invigilator_availability::broken(i.active, i.availability.covers(&sp)) {
+                    self.push(
+                        Violation::new(
+                            Rule::InvigilatorAvailability,
+                            me.clone(),
+                            invigilator_availability::message(
+                                &i.name,
+                                i.active,
+                                &self.span_text(sp),
+                            ),
+                        )
+                        .with(inv_ref.clone()),
+                    );
+                }
+            }
         }
 
         if let Some(r) = self.known_room(&me, &a.room_id) {
@@ -702,7 +687,16 @@ impl<'a> Ctx<'a> {
         // Rule 6: one room at a time.
         let clashes: Vec<&InvigilatorAssignment> = self
             .invigilator_assignments(&a.invigilator_id, sp)
-            .filter(|o| o.id != a.id && o.room_id != a.room_id)
+            .filter(|o| {
+                o.id != a.id
+                    && invigilator_double_booked::clash(
+                        &a.invigilator_id,
+                        &a.room_id,
+                        &o.invigilator_id,
+                        &o.room_id,
+                        true,
+                    )
+            })
             .collect();
         for o in clashes {
             let when = o.span().and_then(|os| os.intersection(&sp)).unwrap_or(sp);
@@ -713,11 +707,7 @@ impl<'a> Ctx<'a> {
                 Violation::new(
                     Rule::InvigilatorDoubleBooked,
                     me.clone(),
-                    format!(
-                        "The invigilator is also assigned to room {room_name} (assignment {}) from {}.",
-                        o.id,
-                        self.span_text(when)
-                    ),
+                    invigilator_double_booked::message(&room_name, &o.id, &self.span_text(when)),
                 )
                 .with(ItemRef::new(ItemKind::InvigilatorAssignment, o.id.clone()))
                 .during(when),
@@ -764,11 +754,7 @@ impl<'a> Ctx<'a> {
                 Violation::new(
                     Rule::InvigilatorCoverage,
                     me.clone(),
-                    format!(
-                        "Without assignment {id}, room '{}' has {n} examinee(s) and no invigilator from {}.",
-                        room.name,
-                        self.span_text(run)
-                    ),
+                    invigilator_coverage::without_message(id, &room.name, n, &self.span_text(run)),
                 )
                 .with(Self::room_ref(room))
                 .during(run),
@@ -780,7 +766,7 @@ impl<'a> Ctx<'a> {
                 Violation::new(
                     Rule::InvigilatorRatio,
                     me,
-                    format!("Without assignment {id}: {msg}"),
+                    invigilator_ratio::without_message(id, &msg),
                 )
                 .with(Self::room_ref(room))
                 .during(run),
@@ -794,18 +780,15 @@ impl<'a> Ctx<'a> {
         let exam_ref = ItemRef::new(ItemKind::ExamRequest, exam.id.clone());
         match exam.timing {
             ExamTiming::Fixed { starts_at } => {
-                let allowed = TimeDelta::minutes(i64::from(exam.start_offset_minutes));
-                if (sp.start() - starts_at).abs() > allowed {
+                if exam_start::broken(sp.start(), starts_at, exam.start_offset_minutes) {
                     self.push(
                         Violation::new(
                             Rule::ExamStart,
                             me.clone(),
-                            format!(
-                                "The sitting starts at {}, but the exam starts at {} and the \
-                                 institution allows at most {} minutes either way.",
-                                local(self.tz, sp.start()),
-                                local(self.tz, starts_at),
-                                exam.start_offset_minutes
+                            exam_start::message(
+                                &local(self.tz, sp.start()),
+                                &local(self.tz, starts_at),
+                                exam.start_offset_minutes,
                             ),
                         )
                         .with(exam_ref.clone()),
@@ -816,15 +799,14 @@ impl<'a> Ctx<'a> {
                 earliest_start,
                 latest_end,
             } => {
-                if sp.start() < earliest_start || sp.end() > latest_end {
+                if exam_window::broken(sp.start(), sp.end(), earliest_start, latest_end) {
                     self.push(
                         Violation::new(
                             Rule::ExamWindow,
                             me.clone(),
-                            format!(
-                                "The sitting {} is not inside the exam's window {}.",
-                                self.span_text(sp),
-                                local_span(self.tz, earliest_start, latest_end)
+                            exam_window::message(
+                                &self.span_text(sp),
+                                &local_span(self.tz, earliest_start, latest_end),
                             ),
                         )
                         .with(exam_ref.clone()),
@@ -832,17 +814,12 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let needed = TimeDelta::minutes(i64::from(exam.duration_minutes));
-        if sp.end() - sp.start() < needed {
+        if exam_duration::broken(sp.end() - sp.start(), exam.duration_minutes) {
             self.push(
                 Violation::new(
                     Rule::ExamDuration,
                     me.clone(),
-                    format!(
-                        "The sitting lasts {} minutes, shorter than the exam's {} minutes.",
-                        (sp.end() - sp.start()).num_minutes(),
-                        exam.duration_minutes
-                    ),
+                    exam_duration::message(sp.end() - sp.start(), exam.duration_minutes),
                 )
                 .with(exam_ref),
             );
@@ -865,38 +842,34 @@ impl<'a> Ctx<'a> {
                 add(&mut computers, b.span(), sp, 0);
             }
         }
-        let seats = i64::from(r.room.seats);
-        if let Some((run, worst)) = first_run(&sweep::<1>(sp, events), |c| c[0] > seats, |c| c[0]) {
+        let seats = r.room.seats;
+        if let Some((run, worst)) = first_run(
+            &sweep::<1>(sp, events),
+            |c| room_capacity::broken(c[0], seats),
+            |c| c[0],
+        ) {
             self.push(
                 Violation::new(
                     Rule::RoomCapacity,
                     me.clone(),
-                    format!(
-                        "Room '{}' would hold {worst} people but has {} seats, from {}.",
-                        r.room.name,
-                        r.room.seats,
-                        self.span_text(run)
-                    ),
+                    room_capacity::message(&r.room.name, worst, seats, &self.span_text(run)),
                 )
                 .with(Self::room_ref(r.room))
                 .during(run),
             );
         }
         if computer {
-            let seats = i64::from(r.room.computer_seats);
-            if let Some((run, worst)) =
-                first_run(&sweep::<1>(sp, computers), |c| c[0] > seats, |c| c[0])
-            {
+            let seats = r.room.computer_seats;
+            if let Some((run, worst)) = first_run(
+                &sweep::<1>(sp, computers),
+                |c| computer_seats::broken(c[0], seats),
+                |c| c[0],
+            ) {
                 self.push(
                     Violation::new(
                         Rule::ComputerSeats,
                         me.clone(),
-                        format!(
-                            "Room '{}' would need {worst} computer seats but has {}, from {}.",
-                            r.room.name,
-                            r.room.computer_seats,
-                            self.span_text(run)
-                        ),
+                        computer_seats::message(&r.room.name, worst, seats, &self.span_text(run)),
                     )
                     .with(Self::room_ref(r.room))
                     .during(run),
@@ -931,10 +904,15 @@ impl<'a> Ctx<'a> {
         }
         let ratio = self.snap.data().centre.invigilator_ratio;
         let segs = sweep::<2>(within, events);
-        let gap = first_run(&segs, |c| c[0] > 0 && c[1] == 0, |c| c[0]).map(|(run, n)| (run, n, 0));
+        let gap = first_run(
+            &segs,
+            |c| invigilator_coverage::broken(c[0], c[1]),
+            |c| c[0],
+        )
+        .map(|(run, n)| (run, n, 0));
         let short = first_run(
             &segs,
-            |c| c[0] > 0 && c[1] > 0 && need(c[0], ratio) > c[1],
+            |c| invigilator_ratio::broken(c[0], c[1], ratio),
             |c| c[0] - c[1],
         )
         .map(|(run, _)| {
@@ -942,7 +920,7 @@ impl<'a> Ctx<'a> {
             let worst = segs
                 .iter()
                 .filter(|(s, _)| run.covers(s))
-                .max_by_key(|(_, c)| need(c[0], ratio) - c[1])
+                .max_by_key(|(_, c)| invigilator_ratio::needed_i64(c[0], ratio) - c[1])
                 .map_or((0, 0), |(_, c)| (c[0], c[1]));
             (run, worst.0, worst.1)
         });
@@ -956,11 +934,7 @@ impl<'a> Ctx<'a> {
                 Violation::new(
                     Rule::InvigilatorCoverage,
                     me.clone(),
-                    format!(
-                        "No invigilator covers room '{}' from {} while {n} examinee(s) write there.",
-                        r.room.name,
-                        self.span_text(run)
-                    ),
+                    invigilator_coverage::message(&r.room.name, n, &self.span_text(run)),
                 )
                 .with(Self::room_ref(r.room))
                 .during(run),
@@ -977,22 +951,22 @@ impl<'a> Ctx<'a> {
     }
 
     fn ratio_message(&self, room: &Room, n: i64, k: i64, run: Span) -> String {
-        let ratio = self.snap.data().centre.invigilator_ratio.max(1);
-        format!(
-            "Room '{}' has {n} examinees but only {k} invigilator(s) from {}; the centre \
-             requires one invigilator per {ratio} examinees.",
-            room.name,
-            self.span_text(run)
-        )
+        let ratio = self.snap.data().centre.invigilator_ratio;
+        invigilator_ratio::message(&room.name, n, k, ratio, &self.span_text(run))
     }
 
     fn student(&mut self, me: &ItemRef, student: &'a str, sp: Span) {
         let mut hits: Vec<(ItemKind, &'a str, Option<Span>)> = Vec::new();
+        // The indexes only return items overlapping `sp`.
         for s in self.student_sittings(student, sp) {
-            hits.push((ItemKind::Sitting, &s.id, s.span()));
+            if student_double_booked::clash(student, &s.student_id, true) {
+                hits.push((ItemKind::Sitting, &s.id, s.span()));
+            }
         }
         for b in self.student_bookings(student, sp) {
-            hits.push((ItemKind::StudyBooking, &b.id, b.span()));
+            if student_double_booked::clash(student, &b.student_id, true) {
+                hits.push((ItemKind::StudyBooking, &b.id, b.span()));
+            }
         }
         for (kind, id, other) in hits {
             if kind == me.kind && id == me.id {
@@ -1003,15 +977,7 @@ impl<'a> Ctx<'a> {
                 Violation::new(
                     Rule::StudentDoubleBooked,
                     me.clone(),
-                    format!(
-                        "The student already has {} {id} from {}.",
-                        if kind == ItemKind::Sitting {
-                            "sitting"
-                        } else {
-                            "study booking"
-                        },
-                        self.span_text(when)
-                    ),
+                    student_double_booked::message(kind, id, &self.span_text(when)),
                 )
                 .with(ItemRef::new(kind, id))
                 .during(when),
@@ -1031,20 +997,20 @@ impl<'a> Ctx<'a> {
         other: Option<Span>,
     ) -> Violation {
         let when = other.and_then(|o| o.intersection(&sp)).unwrap_or(sp);
-        let kind_text = |k: ItemKind| k.code().replace('_', " ");
         let message = if me.kind == ItemKind::Sitting && me.id == separate_id {
-            format!(
-                "Sitting {separate_id} needs room '{}' to itself, but {} {other_id} is there too from {}.",
-                r.room.name,
-                kind_text(other_kind),
-                self.span_text(when)
+            separate_room::message(
+                separate_id,
+                &r.room.name,
+                other_kind,
+                other_id,
+                &self.span_text(when),
             )
         } else {
-            format!(
-                "Sitting {separate_id} needs room '{}' to itself, but this {} would be there too from {}.",
-                r.room.name,
-                kind_text(me.kind),
-                self.span_text(when)
+            separate_room::entering_message(
+                separate_id,
+                &r.room.name,
+                me.kind,
+                &self.span_text(when),
             )
         };
         Violation::new(Rule::SeparateRoom, me.clone(), message)
@@ -1070,21 +1036,11 @@ impl<'a> Ctx<'a> {
         Violation::new(
             Rule::ExamAndStudyMixed,
             me.clone(),
-            format!(
-                "Sitting {sitting} and study booking {booking} would share room '{}' from {}; \
-                 exams and study places may not share a room.",
-                r.room.name,
-                self.span_text(when)
-            ),
+            exam_and_study_mixed::message(sitting, booking, &r.room.name, &self.span_text(when)),
         )
         .with(ItemRef::new(other_kind, other_id))
         .during(when)
     }
-}
-
-fn need(examinees: i64, ratio: u32) -> i64 {
-    let n = usize::try_from(examinees.max(0)).unwrap_or(0);
-    i64::try_from(invigilators_needed(n, ratio)).unwrap_or(i64::MAX)
 }
 
 /// Adds `item` clipped to `within` as +1/−1 events on counter `k`.

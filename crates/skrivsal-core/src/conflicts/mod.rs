@@ -50,7 +50,7 @@
 mod audit;
 mod check;
 mod model;
-mod rules;
+pub mod rules;
 
 #[cfg(test)]
 mod proptests;

@@ -12,6 +12,11 @@ use serde::Serialize;
 
 use super::staffing::{self, Piece, Presence, Staff};
 use crate::calendar::{staffed_set, wall_clock, Interval};
+use crate::conflicts::rules::room_not_bookable::Purpose;
+use crate::conflicts::rules::{
+    computer_seats, exam_and_study_mixed, room_capacity, room_inactive, room_not_bookable,
+    separate_room,
+};
 use crate::conflicts::{
     self, Change, Exam, ExamTiming, InvigilatorAssignment, ItemKind, ItemRef, Rule, Sitting,
     Snapshot, Violation,
@@ -508,10 +513,11 @@ impl<'a> Engine<'a> {
                     }
                 }
                 for (r, room) in data.rooms.iter().enumerate() {
-                    let usable = room.active
-                        && room.bookable_exam
-                        && room.seats > 0
-                        && (!t.computer || room.computer_seats > 0);
+                    // A sitting alone in the room must pass the room's own rules.
+                    let usable = !room_inactive::broken(room)
+                        && room_not_bookable::bookable(room, Purpose::Exam)
+                        && !room_capacity::broken(1, room.seats)
+                        && (!t.computer || !computer_seats::broken(1, room.computer_seats));
                     if usable {
                         cands.push(Cand {
                             start: s,
@@ -785,7 +791,9 @@ impl<'a> Engine<'a> {
             if it.task == Some(t) || it.end <= s || e <= it.start {
                 continue;
             }
-            if it.study || it.separate || ti.separate {
+            if exam_and_study_mixed::clash(it.study, false)
+                || separate_room::sittings_clash(it.separate, ti.separate)
+            {
                 return false;
             }
             let comp = i64::from(it.computer);
@@ -793,7 +801,10 @@ impl<'a> Engine<'a> {
             events.push((it.end.min(e), -1, -comp));
         }
         let (mut n, mut m) = (1i64, i64::from(ti.computer));
-        if n > room.seats || m > room.computers {
+        let over = |n: i64, m: i64| {
+            room_capacity::broken(n, room.seats) || computer_seats::broken(m, room.computers)
+        };
+        if over(n, m) {
             return false;
         }
         // Ends before starts at the same instant: spans are half-open.
@@ -801,7 +812,7 @@ impl<'a> Engine<'a> {
         for (_, d, dc) in events {
             n += d;
             m += dc;
-            if n > room.seats || m > room.computers {
+            if over(n, m) {
                 return false;
             }
         }

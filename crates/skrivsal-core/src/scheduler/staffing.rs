@@ -12,6 +12,8 @@
 //! the least possible, and the checker's pointwise reading of rule 6 holds by
 //! construction.
 
+use crate::conflicts::rules::invigilator_ratio;
+
 /// One examinee in a room during `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Presence {
@@ -47,13 +49,9 @@ pub(super) struct Staff<'a> {
     pub previous: &'a [Piece],
 }
 
+/// Rule 6's ratio, as the checker judges it.
 fn needed(examinees: i64, ratio: u32) -> i64 {
-    if examinees <= 0 {
-        0
-    } else {
-        let ratio = i64::from(ratio.max(1));
-        ((examinees + ratio - 1) / ratio).max(1)
-    }
+    invigilator_ratio::needed_i64(examinees, ratio)
 }
 
 /// Per room, the stretches `(start, end, short_by)` during which the room

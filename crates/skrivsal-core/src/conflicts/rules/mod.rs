@@ -1,11 +1,54 @@
-//! What a refusal says: the rule codes, the items they name, and plain-English
-//! rendering of times.
+//! The rules: their codes (the API's `conflicts[].rule`), the items a violation names,
+//! plain-English rendering of times, and one file per rule with its predicate and its
+//! message text. The checker ([`super::check`]), the audit ([`super::audit`]) and the
+//! scheduler's fitness tests all decide and word a rule through its file here; each
+//! keeps its own traversal.
+//!
+//! | file | rule |
+//! |---|---|
+//! | [`opening_hours`] | `opening_hours` |
+//! | [`access_card_required`] | `access_card_required` |
+//! | [`closed_day`] | `closed_day` |
+//! | [`room_capacity`] | `room_capacity` |
+//! | [`computer_seats`] | `computer_seats` |
+//! | [`separate_room`] | `separate_room` |
+//! | [`exam_and_study_mixed`] | `exam_and_study_mixed` |
+//! | [`student_double_booked`] | `student_double_booked` |
+//! | [`invigilator_coverage`] | `invigilator_coverage` |
+//! | [`invigilator_ratio`] | `invigilator_ratio` |
+//! | [`invigilator_double_booked`] | `invigilator_double_booked` |
+//! | [`invigilator_availability`] | `invigilator_availability` |
+//! | [`exam_start`] | `exam_start` |
+//! | [`exam_window`] | `exam_window` |
+//! | [`exam_duration`] | `exam_duration` |
+//! | [`room_not_bookable`] | `room_not_bookable` |
+//! | [`room_inactive`] | `room_inactive` |
+//! | [`study_limit`] | the service's `study_limit` refusal (not a checker rule) |
+
+pub mod access_card_required;
+pub mod closed_day;
+pub mod computer_seats;
+pub mod exam_and_study_mixed;
+pub mod exam_duration;
+pub mod exam_start;
+pub mod exam_window;
+pub mod invigilator_availability;
+pub mod invigilator_coverage;
+pub mod invigilator_double_booked;
+pub mod invigilator_ratio;
+pub mod opening_hours;
+pub mod room_capacity;
+pub mod room_inactive;
+pub mod room_not_bookable;
+pub mod separate_room;
+pub mod student_double_booked;
+pub mod study_limit;
 
 use chrono::{DateTime, LocalResult, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{wall_clock, ClosedReason, Interval};
+use crate::calendar::{wall_clock, Interval};
 
 /// A rule the checker enforces. Serialises to a stable snake_case code (the API's
 /// `conflicts[].rule`); [`Rule::product_rule`] gives its number in PRODUCT.md.
@@ -120,7 +163,7 @@ impl Rule {
 
     /// Rules between two items of the same kind of relation, where neither side is
     /// "the" culprit; used to keep one violation per pair.
-    pub(super) fn is_pairwise(self) -> bool {
+    pub(crate) fn is_pairwise(self) -> bool {
         matches!(
             self,
             Rule::SeparateRoom
@@ -199,7 +242,7 @@ pub struct Violation {
 }
 
 impl Violation {
-    pub(super) fn new(rule: Rule, item: ItemRef, message: String) -> Self {
+    pub(crate) fn new(rule: Rule, item: ItemRef, message: String) -> Self {
         Self {
             rule,
             message,
@@ -209,12 +252,12 @@ impl Violation {
         }
     }
 
-    pub(super) fn with(mut self, with: ItemRef) -> Self {
+    pub(crate) fn with(mut self, with: ItemRef) -> Self {
         self.with = Some(with);
         self
     }
 
-    pub(super) fn during(mut self, span: Interval<DateTime<Utc>>) -> Self {
+    pub(crate) fn during(mut self, span: Interval<DateTime<Utc>>) -> Self {
         self.span = Some(span);
         self
     }
@@ -222,7 +265,7 @@ impl Violation {
 
 /// Local reading of an instant for messages; in an autumn fold, where the reading
 /// occurs twice, the UTC offset is added so the message is not ambiguous.
-pub(super) fn local(tz: Tz, t: DateTime<Utc>) -> String {
+pub(crate) fn local(tz: Tz, t: DateTime<Utc>) -> String {
     let Some(naive) = wall_clock(tz, t) else {
         return format!("{} UTC", t.format("%Y-%m-%d %H:%M"));
     };
@@ -235,18 +278,18 @@ pub(super) fn local(tz: Tz, t: DateTime<Utc>) -> String {
     }
 }
 
-pub(super) fn local_span(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+pub(crate) fn local_span(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
     format!("{} to {}", local(tz, start), local(tz, end))
 }
 
 /// The local date an instant falls on (UTC date at chrono's range edges).
-pub(super) fn local_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn local_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
     wall_clock(tz, t).map_or(t.date_naive(), |l| l.date())
 }
 
 /// The local dates a half-open span touches: an item ending at midnight does not
 /// touch the next day.
-pub(super) fn local_dates(
+pub(crate) fn local_dates(
     tz: Tz,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -258,26 +301,4 @@ pub(super) fn local_dates(
         .max(start);
     let last = local_date(tz, last_instant);
     std::iter::successors(Some(first), |d| d.succ_opt()).take_while(move |d| *d <= last)
-}
-
-pub(super) fn closed_message(what: &str, date: NaiveDate, reason: &ClosedReason) -> String {
-    let why = match (&reason.holiday, reason.closure) {
-        (Some(h), false) => format!("{} ({}), a holiday", h.name_sv, h.name_en),
-        (Some(h), true) => format!(
-            "closure \"{}\" (also {}, {})",
-            reason.reason, h.name_sv, h.name_en
-        ),
-        (None, _) => format!("closure \"{}\"", reason.reason),
-    };
-    format!("{what} falls on {date}, when the centre is closed: {why}")
-}
-
-pub(super) fn closure_ref(date: NaiveDate) -> ItemRef {
-    ItemRef::new(ItemKind::Closure, date.format("%Y-%m-%d").to_string())
-}
-
-/// How many invigilators `examinees` need: one per `ratio` started, at least one.
-pub(super) fn invigilators_needed(examinees: usize, ratio: u32) -> usize {
-    let ratio = usize::try_from(ratio.max(1)).unwrap_or(usize::MAX);
-    examinees.div_ceil(ratio).max(1)
 }
