@@ -1,14 +1,14 @@
 //! Exam requests: submitted by institutions with their students, approved
 //! (placed) or rejected by the centre, cancelled by the institution.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
-use crate::calendar::{self, HolidayOptions};
+use crate::calendar;
 use crate::centres;
 use crate::db::models::{Centre, ExamRequest, Institution, Sitting, User};
 use crate::db::schema::{exam_requests, institutions, rooms, sittings, users};

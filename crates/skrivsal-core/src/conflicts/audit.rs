@@ -467,7 +467,8 @@ impl<'a> Auditor<'a> {
             Rule::InvigilatorRatio,
         ];
         // Per rule: the run being built, as (start, end, counts at its first instant).
-        let mut open: [Option<(Ts, Ts, (i64, i64))>; 4] = Default::default();
+        type Run = (Ts, Ts, (i64, i64));
+        let mut open: [Option<Run>; 4] = Default::default();
         let mut finished: Vec<(Rule, Ts, Ts, (i64, i64))> = Vec::new();
         for w in cuts.windows(2) {
             let &[t, next] = w else { continue };
