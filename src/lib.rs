@@ -1,12 +1,10 @@
 //! skrivsal: exam-service booking and room scheduling for Swedish municipal
 //! learning centres. See README.md ("Architecture") for the map.
 
-// The pure core.
-pub mod calendar;
-pub mod conflicts;
-pub mod domain;
-pub mod itc2007;
-pub mod scheduler;
+// The pure core lives in its own crates; re-exported so `crate::calendar::…` and
+// `skrivsal::conflicts::…` keep working.
+pub use skrivsal_core::{calendar, conflicts, domain, policy, scheduler};
+pub use skrivsal_itc2007 as itc2007;
 
 // Shared by every area.
 pub mod error;

@@ -262,6 +262,7 @@ pub struct MeOut {
     pub id: String,
     pub email: String,
     pub name: String,
+    #[schema(value_type = crate::web::openapi::schemas::Role)]
     pub role: Role,
     /// Slugs of the centres the caller works at.
     pub centres: Vec<String>,

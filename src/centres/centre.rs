@@ -740,6 +740,7 @@ pub struct ClosedOut {
 pub struct HolidayOut {
     pub name_sv: &'static str,
     pub name_en: &'static str,
+    #[schema(value_type = crate::web::openapi::schemas::HolidayKind)]
     pub kind: calendar::HolidayKind,
 }
 

@@ -120,6 +120,7 @@ pub struct PlanOut {
     pub assignments_added: Vec<AssignmentOut>,
     pub assignments_removed: Vec<AssignmentOut>,
     /// The plan's cost in the engine's terms.
+    #[schema(value_type = crate::web::openapi::schemas::Cost)]
     pub cost: Cost,
     /// Improvement steps the search took.
     pub iterations: u64,

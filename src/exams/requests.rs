@@ -1,14 +1,14 @@
 //! Exam requests: submitted by institutions with their students, approved
 //! (placed) or rejected by the centre, cancelled by the institution.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::actor::Caller;
-use crate::calendar::{self, HolidayOptions};
+use crate::calendar;
 use crate::centres::centre as centres;
 use crate::db::models::{Centre, ExamRequest, Institution, Sitting, User};
 use crate::db::schema::{exam_requests, institutions, rooms, sittings, users};
@@ -167,18 +167,7 @@ pub struct ExamRequestOut {
 
 /// The date that lies `days` working days (Monday–Friday, not holidays)
 /// before `date`: the last day registrations are taken.
-pub fn working_days_before(date: NaiveDate, days: u32) -> NaiveDate {
-    let mut d = date;
-    let mut left = days;
-    while left > 0 {
-        d = d.pred_opt().unwrap_or(d);
-        let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
-        if !weekend && calendar::holiday_on(d, HolidayOptions::default()).is_none() {
-            left -= 1;
-        }
-    }
-    d
-}
+pub use crate::policy::registration_deadline::working_days_before;
 
 pub fn accommodations_of(s: &Sitting) -> Accommodations {
     Accommodations {
@@ -497,19 +486,15 @@ pub fn submit(
                     "future",
                     "the exam must be after today",
                 );
-                let last_day =
-                    working_days_before(date, institution.registration_deadline_days.max(0) as u32);
-                deadline = Some(last_day);
+                let rule = crate::policy::registration_deadline::Deadline::for_exam(
+                    date,
+                    institution.registration_deadline_days,
+                );
+                deadline = Some(rule.last_day);
                 if !input.open {
-                    v.check(
-                        today <= last_day,
-                        field,
-                        "registration_deadline",
-                        format!(
-                            "{} requires requests {} working days ahead (last day was {last_day})",
-                            institution.name, institution.registration_deadline_days
-                        ),
-                    );
+                    if let Err(message) = rule.check(today, &institution.name) {
+                        v.error(field, "registration_deadline", message);
+                    }
                 }
             }
         }

@@ -23,6 +23,7 @@ use crate::domain::Role;
 use crate::error::Error;
 use crate::exams::booking::{self, refused, PLACED_STATES};
 use crate::exams::requests::{accommodations_of, Accommodations};
+use crate::policy::study_limits;
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -96,10 +97,10 @@ fn limits(
             .filter(study_bookings::ends_at.gt(db::now()))
             .count()
             .get_result(conn)?;
-        if future >= max as i64 {
+        if let Some(message) = study_limits::future_bookings(i64::from(max), future) {
             out.push(Violation {
                 rule: Rule::InvalidItem,
-                message: format!("you already have {future} upcoming study bookings here; the centre allows {max}"),
+                message,
                 item: item.clone(),
                 with: None,
                 span: None,
@@ -119,13 +120,10 @@ fn limits(
             .load(conn)?;
         let booked: i64 = rows.iter().map(|(s, e)| (*e - *s).num_minutes()).sum();
         let asked = (end - start).num_minutes();
-        if booked + asked > max_hours as i64 * 60 {
+        if let Some(message) = study_limits::weekly_hours(i64::from(max_hours), booked, asked) {
             out.push(Violation {
                 rule: Rule::InvalidItem,
-                message: format!(
-                    "that would make {:.1} hours this week; the centre allows {max_hours}",
-                    (booked + asked) as f64 / 60.0
-                ),
+                message,
                 item,
                 with: None,
                 span: None,
@@ -140,7 +138,7 @@ fn limit_conflicts(v: Vec<Violation>) -> Error {
         "the centre's booking limits do not allow this booking",
         v.into_iter()
             .map(|v| crate::error::Conflict {
-                rule: "study_limit".into(),
+                rule: study_limits::CODE.into(),
                 message: v.message,
                 with: None,
             })

@@ -258,3 +258,111 @@ pub mod problems {
         }
     }
 }
+
+/// OpenAPI schemas of core types that the service returns. The core crate
+/// (`skrivsal-core`) knows nothing of utoipa, so each is mirrored here with the
+/// same name, serde shape and doc comments, and fields of those types point at the
+/// mirror with `#[schema(value_type = ...)]`. Keep each in step with its original:
+/// `tests::mirrors_serialize_like_the_core` compares them.
+pub mod schemas {
+    use serde::Serialize;
+    use utoipa::ToSchema;
+
+    /// Whether a day is a holiday by law or merely a day on which Swedish workplaces are
+    /// closed by custom and collective agreements.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    #[allow(dead_code)]
+    pub enum HolidayKind {
+        /// An allmän helgdag under Lag (1989:253).
+        Public,
+        /// Not a holiday by law, but practically every workplace is closed (e.g. julafton).
+        DeFacto,
+    }
+
+    /// The objective, compared field by field in declaration order: fewer
+    /// unplaced sittings beat anything else, and so on down.
+    #[derive(Serialize, ToSchema)]
+    #[allow(dead_code)]
+    pub struct Cost {
+        pub unplaced: u32,
+        /// Confirmed sittings placed elsewhere than they were (or left unplaced).
+        pub moves: u32,
+        /// Invigilator time the plan adds (for a re-plan with moves: all of it in the
+        /// date range), in minutes.
+        pub invigilator_minutes: i64,
+        /// Room-days with at least one sitting.
+        pub rooms_opened: u32,
+        /// Sittings wanting an accessible room placed in another, and fixed-time
+        /// exams not at their exact start.
+        pub unmet_preferences: u32,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    #[allow(dead_code)]
+    pub enum Role {
+        SystemAdmin,
+        CentreAdmin,
+        Invigilator,
+        Institution,
+        Student,
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use crate::calendar::HolidayKind as CoreHolidayKind;
+        use crate::domain::Role as CoreRole;
+        use crate::scheduler::Cost as CoreCost;
+
+        fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+            serde_json::to_value(v).expect("serializes")
+        }
+
+        #[test]
+        fn mirrors_serialize_like_the_core() {
+            assert_eq!(
+                json(&CoreHolidayKind::Public),
+                json(&super::HolidayKind::Public)
+            );
+            assert_eq!(
+                json(&CoreHolidayKind::DeFacto),
+                json(&super::HolidayKind::DeFacto)
+            );
+            let roles = [
+                (CoreRole::SystemAdmin, super::Role::SystemAdmin),
+                (CoreRole::CentreAdmin, super::Role::CentreAdmin),
+                (CoreRole::Invigilator, super::Role::Invigilator),
+                (CoreRole::Institution, super::Role::Institution),
+                (CoreRole::Student, super::Role::Student),
+            ];
+            assert_eq!(roles.len(), CoreRole::ALL.len());
+            for (core, mirror) in &roles {
+                assert_eq!(json(core), json(mirror));
+            }
+            let core = CoreCost {
+                unplaced: 1,
+                moves: 2,
+                invigilator_minutes: 3,
+                rooms_opened: 4,
+                unmet_preferences: 5,
+            };
+            // An exhaustive destructuring: a field added to the core fails to compile here.
+            let CoreCost {
+                unplaced,
+                moves,
+                invigilator_minutes,
+                rooms_opened,
+                unmet_preferences,
+            } = core;
+            let mirror = super::Cost {
+                unplaced,
+                moves,
+                invigilator_minutes,
+                rooms_opened,
+                unmet_preferences,
+            };
+            assert_eq!(json(&core), json(&mirror));
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! `student_double_booked` (PRODUCT.md rule 5): a student is in one place at a time
+//! (sitting/sitting, sitting/study, study/study, in any room).
+
+use super::ItemKind;
+
+/// Two items clash when they are the same student's and their spans overlap.
+pub fn clash(a_student: &str, b_student: &str, overlap: bool) -> bool {
+    a_student == b_student && overlap
+}
+
+/// Told to one item about the student's `other` item.
+pub fn message(other_kind: ItemKind, other_id: &str, when: &str) -> String {
+    let what = if other_kind == ItemKind::Sitting {
+        "sitting"
+    } else {
+        "study booking"
+    };
+    format!("The student already has {what} {other_id} from {when}.")
+}
