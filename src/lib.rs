@@ -12,6 +12,7 @@ pub mod scheduler;
 pub mod error;
 pub mod pagination;
 pub mod timefmt;
+pub mod types;
 pub mod validate;
 
 // Persistence.

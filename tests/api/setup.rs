@@ -649,7 +649,7 @@ fn insert_future_study_booking(app: &crate::helpers::TestApp, room_id: &str) -> 
             booking_code: skrivsal::domain::booking_code::generate(),
             starts_at: start,
             ends_at: start + chrono::Duration::hours(2),
-            status: "confirmed".into(),
+            status: skrivsal::types::StudyBookingStatus::Confirmed,
             sequence: 0,
             created_at: skrivsal::db::now(),
             cancelled_at: None,
