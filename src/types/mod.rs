@@ -232,3 +232,41 @@ macro_rules! text_newtype {
     };
 }
 pub(crate) use text_newtype;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_round_trip_and_unknown_ones_are_named() {
+        for s in SittingStatus::ALL {
+            assert_eq!(s.as_str().parse::<SittingStatus>(), Ok(*s));
+        }
+        assert_eq!(SittingStatus::CheckedIn.as_str(), "checked_in");
+        assert_eq!(
+            serde_json::to_value(RoomKind::SeparateRoom).unwrap(),
+            "separate_room"
+        );
+        let err = "checked-in".parse::<SittingStatus>().unwrap_err();
+        assert_eq!(err.to_string(), "`checked-in` is not a sitting status");
+    }
+
+    #[test]
+    fn require_state_keeps_its_words() {
+        let err = crate::error::require_state(
+            "request",
+            RequestStatus::Rejected,
+            &[RequestStatus::Submitted, RequestStatus::Approved],
+            "reject",
+        )
+        .unwrap_err();
+        let crate::error::Error::Conflict { detail, conflicts } = err else {
+            panic!("not a conflict");
+        };
+        assert_eq!(detail, "cannot reject a request that is rejected");
+        assert_eq!(
+            conflicts[0].message,
+            "the request is rejected; reject needs it to be submitted or approved"
+        );
+    }
+}

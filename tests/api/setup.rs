@@ -1146,3 +1146,18 @@ app_test!(institutions_and_their_rules, |app| async move {
         403
     );
 });
+
+// A zone name the input validation would refuse, written by hand into the
+// database, is an internal error (logged with the name), not Swedish time.
+app_test!(a_hand_edited_unknown_zone_is_an_error, |app| async move {
+    let admin = app.admin_with_centre("sundsvall").await;
+    {
+        let mut conn = app.db.get().unwrap();
+        diesel::sql_query("UPDATE centres SET timezone = 'Mars/Olympus' WHERE slug = 'sundsvall'")
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let r = app.get_as(&admin, "/api/v1/centres/sundsvall").await;
+    assert_eq!(r.status, 500, "{r:?}");
+    assert_eq!(r.body["type"], "/problems/internal", "{r:?}");
+});
