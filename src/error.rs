@@ -7,6 +7,8 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::types::Status;
+
 /// One invalid field: which, by what rule, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[schema(example = json!({"field": "opening[0].closes", "rule": "after_opens", "message": "must be after opens"}))]
@@ -95,15 +97,17 @@ impl Error {
 
 /// The state machine of PRODUCT.md: a change from a state not listed is a
 /// 409 naming the current state.
-pub fn require_state(
+pub fn require_state<S: Status>(
     kind: &str,
-    current: &str,
-    allowed: &[&str],
+    current: S,
+    allowed: &[S],
     action: &str,
 ) -> Result<(), Error> {
     if allowed.contains(&current) {
         Ok(())
     } else {
+        let current = current.as_str();
+        let allowed: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
         Err(Error::conflict(
             format!("cannot {action} a {kind} that is {current}"),
             vec![Conflict {

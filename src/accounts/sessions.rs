@@ -17,7 +17,7 @@ use crate::app::config::Settings;
 use crate::db::models::{LoginToken, Session, User};
 use crate::db::schema::{login_tokens, sessions, users};
 use crate::db::{self, DbConn};
-use crate::domain::Email;
+use crate::domain::{Email, Role};
 use crate::error::Error;
 
 pub const COOKIE: &str = "skrivsal_session";
@@ -198,8 +198,8 @@ pub fn request_link(
             .optional()?;
         let Some(user) = user else { return Ok(()) };
         let eligible = match purpose {
-            LinkPurpose::SignIn => user.role == "student",
-            LinkPurpose::PasswordReset => user.role != "student",
+            LinkPurpose::SignIn => user.role == Role::Student.as_str(),
+            LinkPurpose::PasswordReset => user.role != Role::Student.as_str(),
         };
         if !eligible {
             return Ok(());

@@ -16,6 +16,9 @@ use crate::db::models::*;
 use crate::db::schema::*;
 use crate::db::{self, DbConn};
 use crate::domain::booking_code;
+use crate::types::{
+    HoursKind, InstitutionKind, RequestStatus, RoomKind, SittingStatus, StudyBookingStatus, Zone,
+};
 
 /// Password of every demo staff and institution account.
 pub const DEMO_PASSWORD: &str = "skrivsal-demo";
@@ -35,7 +38,7 @@ struct CentreSpec {
 
 struct RoomSpec {
     name: &'static str,
-    kind: &'static str,
+    kind: RoomKind,
     seats: i32,
     computers: i32,
     accessible: bool,
@@ -45,7 +48,7 @@ struct RoomSpec {
 
 const fn room(
     name: &'static str,
-    kind: &'static str,
+    kind: RoomKind,
     seats: i32,
     computers: i32,
     exam: bool,
@@ -72,11 +75,11 @@ const CENTRES: &[CentreSpec] = &[
         opens: (8, 0),
         closes: (17, 0),
         rooms: &[
-            room("Skrivsal A", "exam_hall", 24, 8, true, false),
-            room("Skrivsal B", "exam_hall", 12, 12, true, false),
-            room("Enskilt rum 1", "separate_room", 1, 1, true, false),
-            room("Studiehallen", "study_area", 30, 6, false, true),
-            room("Grupprum Alnö", "group_room", 6, 0, false, true),
+            room("Skrivsal A", RoomKind::ExamHall, 24, 8, true, false),
+            room("Skrivsal B", RoomKind::ExamHall, 12, 12, true, false),
+            room("Enskilt rum 1", RoomKind::SeparateRoom, 1, 1, true, false),
+            room("Studiehallen", RoomKind::StudyArea, 30, 6, false, true),
+            room("Grupprum Alnö", RoomKind::GroupRoom, 6, 0, false, true),
         ],
         invigilators: &[
             ("Karin Sjöberg", "karin.sjoberg@sundsvall.demo"),
@@ -93,10 +96,10 @@ const CENTRES: &[CentreSpec] = &[
         opens: (8, 30),
         closes: (16, 30),
         rooms: &[
-            room("Tentasalen", "exam_hall", 20, 10, true, false),
-            room("Enskilt rum", "separate_room", 1, 1, true, false),
-            room("Läsesalen", "study_area", 16, 4, false, true),
-            room("Videorummet", "video_room", 8, 1, false, true),
+            room("Tentasalen", RoomKind::ExamHall, 20, 10, true, false),
+            room("Enskilt rum", RoomKind::SeparateRoom, 1, 1, true, false),
+            room("Läsesalen", RoomKind::StudyArea, 16, 4, false, true),
+            room("Videorummet", RoomKind::VideoRoom, 8, 1, false, true),
         ],
         invigilators: &[
             ("Anders Jonsson", "anders.jonsson@ostersund.demo"),
@@ -112,9 +115,9 @@ const CENTRES: &[CentreSpec] = &[
         opens: (8, 0),
         closes: (16, 0),
         rooms: &[
-            room("Skrivsalen", "exam_hall", 14, 14, true, false),
-            room("Lilla rummet", "separate_room", 1, 1, true, false),
-            room("Studieplatser", "study_area", 12, 4, false, true),
+            room("Skrivsalen", RoomKind::ExamHall, 14, 14, true, false),
+            room("Lilla rummet", RoomKind::SeparateRoom, 1, 1, true, false),
+            room("Studieplatser", RoomKind::StudyArea, 12, 4, false, true),
         ],
         invigilators: &[
             ("Eva Lindgren", "eva.lindgren@hudiksvall.demo"),
@@ -126,7 +129,7 @@ const CENTRES: &[CentreSpec] = &[
 struct InstitutionSpec {
     slug: &'static str,
     name: &'static str,
-    kind: &'static str,
+    kind: InstitutionKind,
     email: &'static str,
     offset: i32,
     min_stay: i32,
@@ -138,7 +141,7 @@ const INSTITUTIONS: &[InstitutionSpec] = &[
     InstitutionSpec {
         slug: "miun",
         name: "Mittuniversitetet",
-        kind: "university",
+        kind: InstitutionKind::University,
         email: "tentamen@miun.demo",
         offset: 60,
         min_stay: 60,
@@ -148,7 +151,7 @@ const INSTITUTIONS: &[InstitutionSpec] = &[
     InstitutionSpec {
         slug: "yh-norrland",
         name: "Yrkeshögskolan Norrland",
-        kind: "yh",
+        kind: InstitutionKind::Yh,
         email: "examination@yh-norrland.demo",
         offset: 30,
         min_stay: 30,
@@ -341,7 +344,7 @@ impl Loader<'_> {
                     id: id.clone(),
                     slug: spec.slug.into(),
                     name: spec.name.into(),
-                    kind: spec.kind.into(),
+                    kind: spec.kind,
                     email: spec.email.into(),
                     start_offset_minutes: spec.offset,
                     min_stay_minutes: spec.min_stay,
@@ -401,7 +404,7 @@ impl Loader<'_> {
                 municipality: spec.municipality.into(),
                 address: spec.address.into(),
                 email: spec.email.into(),
-                timezone: "Europe/Stockholm".into(),
+                timezone: Zone(chrono_tz::Europe::Stockholm),
                 language: "sv".into(),
                 invigilator_ratio: 20,
                 closed_on_de_facto_holidays: true,
@@ -420,10 +423,10 @@ impl Loader<'_> {
         let closes = hm(spec.closes.0, spec.closes.1);
         for weekday in 0..7 {
             if weekday < 5 {
-                self.hours(&id, "opening", weekday, opens, closes)?;
+                self.hours(&id, HoursKind::Opening, weekday, opens, closes)?;
             }
             // Access-card hours: early to late, every day.
-            self.hours(&id, "access_card", weekday, hm(6, 0), hm(22, 0))?;
+            self.hours(&id, HoursKind::AccessCard, weekday, hm(6, 0), hm(22, 0))?;
         }
         let mut exam_rooms = Vec::new();
         let mut study_rooms = Vec::new();
@@ -433,7 +436,7 @@ impl Loader<'_> {
                 id: db::new_id(),
                 centre_id: id.clone(),
                 name: r.name.into(),
-                kind: r.kind.into(),
+                kind: r.kind,
                 seats: r.seats,
                 computer_seats: r.computers,
                 accessible: r.accessible,
@@ -448,7 +451,7 @@ impl Loader<'_> {
                 .execute(self.conn)?;
             self.summary.rooms += 1;
             match (r.kind, r.exam) {
-                ("separate_room", _) => separate = Some(row),
+                (RoomKind::SeparateRoom, _) => separate = Some(row),
                 (_, true) => exam_rooms.push(row),
                 _ => study_rooms.push(row),
             }
@@ -534,7 +537,7 @@ impl Loader<'_> {
     fn hours(
         &mut self,
         centre_id: &str,
-        kind: &str,
+        kind: HoursKind,
         weekday: i32,
         opens: NaiveTime,
         closes: NaiveTime,
@@ -543,7 +546,7 @@ impl Loader<'_> {
             .values(&CentreHours {
                 id: db::new_id(),
                 centre_id: centre_id.into(),
-                kind: kind.into(),
+                kind,
                 weekday,
                 opens,
                 closes,
@@ -613,7 +616,11 @@ impl Loader<'_> {
                         contact_phone: "060-14 86 00".into(),
                         open: false,
                         registration_deadline: Some(date - Duration::days(14)),
-                        status: if placed { "scheduled" } else { "submitted" }.into(),
+                        status: if placed {
+                            RequestStatus::Scheduled
+                        } else {
+                            RequestStatus::Submitted
+                        },
                         status_reason: None,
                         created_by: None,
                         created_at: self.now,
@@ -641,11 +648,14 @@ impl Loader<'_> {
                     let minutes = duration as i64 * (100 + extra as i64) / 100;
                     let ends_at = starts_at + Duration::minutes(minutes);
                     let (room_id, status) = if !placed {
-                        (None, "requested")
+                        (None, SittingStatus::Requested)
                     } else if extended {
-                        (Some(centre.separate_room.id.clone()), "confirmed")
+                        (
+                            Some(centre.separate_room.id.clone()),
+                            SittingStatus::Confirmed,
+                        )
                     } else {
-                        (Some(hall.id.clone()), "confirmed")
+                        (Some(hall.id.clone()), SittingStatus::Confirmed)
                     };
                     if let Some(r) = &room_id {
                         room_spans.push((r.clone(), starts_at, ends_at));
@@ -657,7 +667,7 @@ impl Loader<'_> {
                             centre_id: centre.id.clone(),
                             student_id,
                             booking_code: booking_code::generate(),
-                            status: status.into(),
+                            status,
                             status_reason: None,
                             extra_time_percent: extra,
                             separate_room: extended,
@@ -744,7 +754,7 @@ impl Loader<'_> {
                         booking_code: booking_code::generate(),
                         starts_at: utc(date, from)?,
                         ends_at: utc(date, to)?,
-                        status: "confirmed".into(),
+                        status: StudyBookingStatus::Confirmed,
                         sequence: 0,
                         created_at: self.now,
                         cancelled_at: None,

@@ -79,7 +79,7 @@ pub fn create(
             .first(conn)
             .optional()?;
         let student_id = match existing {
-            Some(u) if u.role == "student" => u.id,
+            Some(u) if u.role == Role::Student.as_str() => u.id,
             Some(_) => {
                 return Err(Error::invalid(
                     "student_email",

@@ -18,6 +18,7 @@ use crate::db::{self, DbConn};
 use crate::error::{Conflict, Error, ItemRef};
 use crate::pagination::{Page, PageQuery};
 use crate::timefmt;
+use crate::types::{HoursKind, SittingStatus, StudyBookingStatus, Zone};
 use crate::validate::{weekday_from_index, weekday_name, Validator};
 
 // ---------------------------------------------------------------- centres
@@ -103,7 +104,7 @@ pub struct CentreOut {
 
 impl From<Centre> for CentreOut {
     fn from(c: Centre) -> Self {
-        let tz = timefmt::zone(&c.timezone);
+        let tz = c.timezone.tz();
         CentreOut {
             created_at: timefmt::local(c.created_at, tz),
             updated_at: timefmt::local(c.updated_at, tz),
@@ -113,7 +114,7 @@ impl From<Centre> for CentreOut {
             municipality: c.municipality,
             address: c.address,
             email: c.email,
-            timezone: c.timezone,
+            timezone: c.timezone.to_string(),
             language: c.language,
             invigilator_ratio: c.invigilator_ratio,
             closed_on_de_facto_holidays: c.closed_on_de_facto_holidays,
@@ -144,7 +145,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, input: CentreInput) -> Result<
     let address = v.required_text("address", &input.address, 300);
     let email = v.email("email", &input.email);
     let timezone = input.timezone.as_deref().unwrap_or("Europe/Stockholm");
-    v.timezone("timezone", timezone);
+    let zone = v.timezone("timezone", timezone);
     let language = v.language("language", input.language.as_deref().unwrap_or("sv"));
     let ratio = v.range(
         "invigilator_ratio",
@@ -169,7 +170,8 @@ pub fn create(conn: &mut DbConn, caller: &Caller, input: CentreInput) -> Result<
             }
         }
         v.finish()?;
-        let (Some(slug), Some(email), Some(language)) = (slug, email, language) else {
+        let (Some(slug), Some(email), Some(language), Some(zone)) = (slug, email, language, zone)
+        else {
             return Err(anyhow::anyhow!("validated fields missing").into());
         };
         let now = db::now();
@@ -180,7 +182,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, input: CentreInput) -> Result<
             municipality,
             address,
             email: email.to_string(),
-            timezone: timezone.to_string(),
+            timezone: Zone(zone),
             language: language.as_str().to_string(),
             invigilator_ratio: ratio,
             closed_on_de_facto_holidays: input.closed_on_de_facto_holidays.unwrap_or(true),
@@ -296,8 +298,8 @@ pub fn update(
             }
         }
         if let Some(tz) = &patch.timezone {
-            if v.timezone("timezone", tz).is_some() {
-                centre.timezone = tz.clone();
+            if let Some(tz) = v.timezone("timezone", tz) {
+                centre.timezone = Zone(tz);
             }
         }
         if let Some(l) = &patch.language {
@@ -342,7 +344,11 @@ pub enum CommitmentScope<'a> {
     Invigilator(&'a str),
 }
 
-const LIVE_SITTING_STATES: [&str; 3] = ["requested", "confirmed", "checked_in"];
+const LIVE_SITTING_STATES: [SittingStatus; 3] = [
+    SittingStatus::Requested,
+    SittingStatus::Confirmed,
+    SittingStatus::CheckedIn,
+];
 
 /// Removing a room, invigilator or centre with future bookings would strand
 /// them: refuse with 409 naming each one (at most 50, the rest counted).
@@ -359,7 +365,7 @@ pub fn refuse_if_committed(
         .select(sittings::id)
         .into_boxed();
     let mut booking_q = study_bookings::table
-        .filter(study_bookings::status.eq("confirmed"))
+        .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
         .filter(study_bookings::ends_at.gt(now))
         .select(study_bookings::id)
         .into_boxed();
@@ -480,7 +486,7 @@ fn validate_hours(
     out
 }
 
-fn hours_of(rows: &[CentreHours], kind: &str) -> Vec<HoursEntry> {
+fn hours_of(rows: &[CentreHours], kind: HoursKind) -> Vec<HoursEntry> {
     let mut entries: Vec<&CentreHours> = rows.iter().filter(|h| h.kind == kind).collect();
     entries.sort_by_key(|h| (h.weekday, h.opens));
     entries
@@ -504,8 +510,8 @@ pub fn get_hours(conn: &mut DbConn, caller: &Caller, key: &str) -> Result<HoursI
     let centre = find_visible(conn, caller, key)?;
     let rows = load_hours(conn, &centre.id)?;
     Ok(HoursInput {
-        opening: hours_of(&rows, "opening"),
-        access_card: hours_of(&rows, "access_card"),
+        opening: hours_of(&rows, HoursKind::Opening),
+        access_card: hours_of(&rows, HoursKind::AccessCard),
     })
 }
 
@@ -525,13 +531,16 @@ pub fn put_hours(
         let centre = find_managed(conn, caller, key)?;
         diesel::delete(centre_hours::table.filter(centre_hours::centre_id.eq(&centre.id)))
             .execute(conn)?;
-        for (kind, entries) in [("opening", &opening), ("access_card", &access)] {
+        for (kind, entries) in [
+            (HoursKind::Opening, &opening),
+            (HoursKind::AccessCard, &access),
+        ] {
             for (weekday, opens, closes) in entries {
                 diesel::insert_into(centre_hours::table)
                     .values(&CentreHours {
                         id: db::new_id(),
                         centre_id: centre.id.clone(),
-                        kind: kind.into(),
+                        kind,
                         weekday: weekday.num_days_from_monday() as i32,
                         opens: *opens,
                         closes: *closes,
@@ -548,8 +557,8 @@ pub fn put_hours(
         )?;
         let rows = load_hours(conn, &centre.id)?;
         Ok(HoursInput {
-            opening: hours_of(&rows, "opening"),
-            access_card: hours_of(&rows, "access_card"),
+            opening: hours_of(&rows, HoursKind::Opening),
+            access_card: hours_of(&rows, HoursKind::AccessCard),
         })
     })
 }
@@ -665,7 +674,7 @@ pub fn delete_closure(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<()
 /// Loads what the calendar engine needs for a centre.
 pub fn calendar_input(conn: &mut DbConn, centre: &Centre) -> QueryResult<CentreCalendarInput> {
     let hours = load_hours(conn, &centre.id)?;
-    let weekly = |kind: &str| -> Vec<WeeklyHours> {
+    let weekly = |kind: HoursKind| -> Vec<WeeklyHours> {
         hours
             .iter()
             .filter(|h| h.kind == kind)
@@ -688,9 +697,9 @@ pub fn calendar_input(conn: &mut DbConn, centre: &Centre) -> QueryResult<CentreC
         })
         .collect();
     Ok(CentreCalendarInput {
-        tz: timefmt::zone(&centre.timezone),
-        opening: weekly("opening"),
-        access_card: weekly("access_card"),
+        tz: centre.timezone.tz(),
+        opening: weekly(HoursKind::Opening),
+        access_card: weekly(HoursKind::AccessCard),
         closures,
         holidays: HolidayOptions {
             de_facto_closed: centre.closed_on_de_facto_holidays,
@@ -771,7 +780,7 @@ pub fn calendar(
     query: &CalendarQuery,
 ) -> Result<CalendarOut, Error> {
     let centre = find_visible(conn, caller, key)?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let mut v = Validator::new();
     let from = match &query.from {
         Some(f) => v.date("from", f),
@@ -817,7 +826,7 @@ pub fn calendar(
         .collect();
     Ok(CalendarOut {
         centre: centre.slug,
-        timezone: centre.timezone,
+        timezone: centre.timezone.to_string(),
         from,
         to,
         days,
@@ -851,7 +860,7 @@ pub fn parse_time_field(field: &str, value: &str, tz: Tz) -> Result<DateTime<Utc
 
 pub fn at(conn: &mut DbConn, caller: &Caller, key: &str, query: &AtQuery) -> Result<AtOut, Error> {
     let centre = find_visible(conn, caller, key)?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let instant = parse_time_field("time", &query.time, tz)?;
     let input = calendar_input(conn, &centre)?;
     let date = instant.with_timezone(&tz).date_naive();

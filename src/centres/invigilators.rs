@@ -14,7 +14,6 @@ use crate::db::models::{Centre, Invigilator, InvigilatorException, InvigilatorWe
 use crate::db::schema::{invigilator_exceptions, invigilator_weekly, invigilators};
 use crate::db::{self, DbConn};
 use crate::error::Error;
-use crate::timefmt;
 use crate::validate::{weekday_from_index, weekday_name, Validator};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -427,7 +426,7 @@ pub fn get_availability(
     query: &AvailabilityQuery,
 ) -> Result<AvailabilityOut, Error> {
     let (inv, centre) = find(conn, caller, id)?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let mut v = Validator::new();
     let from = match &query.from {
         Some(f) => v.date("from", f),

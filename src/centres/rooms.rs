@@ -13,15 +13,9 @@ use crate::db::schema::rooms;
 use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::timefmt;
+use crate::types::RoomKind;
 use crate::validate::Validator;
 
-pub const KINDS: [&str; 5] = [
-    "exam_hall",
-    "study_area",
-    "group_room",
-    "separate_room",
-    "video_room",
-];
 pub const MAX_SEATS: i64 = 10_000;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -82,7 +76,7 @@ fn out(room: Room, centre_slug: &str, tz: chrono_tz::Tz) -> RoomOut {
         id: room.id,
         centre: centre_slug.to_string(),
         name: room.name,
-        kind: room.kind,
+        kind: room.kind.as_str().into(),
         seats: room.seats,
         computer_seats: room.computer_seats,
         accessible: room.accessible,
@@ -92,6 +86,8 @@ fn out(room: Room, centre_slug: &str, tz: chrono_tz::Tz) -> RoomOut {
 }
 
 struct Checked {
+    /// `None` only when `kind` was refused.
+    kind: Option<RoomKind>,
     seats: i32,
     computer_seats: i32,
     exam: bool,
@@ -106,13 +102,14 @@ fn check_room(
     computer_seats: i64,
     bookable_for: &[String],
 ) -> Checked {
+    let parsed = kind.parse::<RoomKind>().ok();
     v.check(
-        KINDS.contains(&kind),
+        parsed.is_some(),
         "kind",
         "kind",
         format!(
             "`{kind}` is not a room kind: use one of {}",
-            KINDS.join(", ")
+            RoomKind::names().join(", ")
         ),
     );
     let seats_ok = v.check(
@@ -148,7 +145,7 @@ fn check_room(
             ),
         }
     }
-    if kind == "separate_room" {
+    if parsed == Some(RoomKind::SeparateRoom) {
         v.check(
             !study,
             "bookable_for",
@@ -157,6 +154,7 @@ fn check_room(
         );
     }
     Checked {
+        kind: parsed,
         seats: seats.clamp(0, MAX_SEATS) as i32,
         computer_seats: computer_seats.clamp(0, MAX_SEATS) as i32,
         exam,
@@ -205,12 +203,15 @@ pub fn create(
             );
         }
         v.finish()?;
+        let Some(kind) = c.kind else {
+            return Err(anyhow::anyhow!("validated kind missing").into());
+        };
         let now = db::now();
         let row = Room {
             id: db::new_id(),
             centre_id: centre.id.clone(),
             name,
-            kind: input.kind.clone(),
+            kind,
             seats: c.seats,
             computer_seats: c.computer_seats,
             accessible: input.accessible,
@@ -224,7 +225,7 @@ pub fn create(
             .values(&row)
             .execute(conn)?;
         audit::record_by(conn, caller, "room.create", "room", &row.id)?;
-        Ok(out(row, &centre.slug, timefmt::zone(&centre.timezone)))
+        Ok(out(row, &centre.slug, centre.timezone.tz()))
     })
 }
 
@@ -243,7 +244,7 @@ pub fn list(
     if !(include_inactive && caller.works_at(&centre.id)) {
         q = q.filter(rooms::active.eq(true));
     }
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     Ok(q.load(conn)?
         .into_iter()
         .map(|r| out(r, &centre.slug, tz))
@@ -271,7 +272,7 @@ fn find(
 
 pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<RoomOut, Error> {
     let (room, centre) = find(conn, caller, id)?;
-    Ok(out(room, &centre.slug, timefmt::zone(&centre.timezone)))
+    Ok(out(room, &centre.slug, centre.timezone.tz()))
 }
 
 /// Changes to seats and bookability do not move existing bookings; later
@@ -296,7 +297,7 @@ pub fn update(
                 );
             }
         }
-        let kind = patch.kind.clone().unwrap_or_else(|| room.kind.clone());
+        let kind = patch.kind.clone().unwrap_or_else(|| room.kind.to_string());
         let seats = patch.seats.unwrap_or(room.seats as i64);
         let computer_seats = patch.computer_seats.unwrap_or(room.computer_seats as i64);
         let bookable_for = patch.bookable_for.clone().unwrap_or_else(|| {
@@ -311,6 +312,9 @@ pub fn update(
         });
         let c = check_room(&mut v, &kind, seats, computer_seats, &bookable_for);
         v.finish()?;
+        let Some(kind) = c.kind else {
+            return Err(anyhow::anyhow!("validated kind missing").into());
+        };
         room.kind = kind;
         room.seats = c.seats;
         room.computer_seats = c.computer_seats;
@@ -324,7 +328,7 @@ pub fn update(
             .set(&room)
             .execute(conn)?;
         audit::record_by(conn, caller, "room.update", "room", &room.id)?;
-        Ok(out(room, &centre.slug, timefmt::zone(&centre.timezone)))
+        Ok(out(room, &centre.slug, centre.timezone.tz()))
     })
 }
 

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{centres, mail_outbox, users};
 use crate::db::DbConn;
+use crate::types::MailStatus;
 
 /// Locks a centre's row for the rest of the transaction: every booking write
 /// at the centre takes it first, so a snapshot read after it still holds when
@@ -56,10 +57,10 @@ pub fn claim_due_mail(
     limit: i64,
 ) -> QueryResult<Vec<String>> {
     let due = mail_outbox::status
-        .eq("pending")
+        .eq(MailStatus::Pending)
         .and(mail_outbox::next_attempt_at.le(now))
         .or(mail_outbox::status
-            .eq("sending")
+            .eq(MailStatus::Sending)
             .and(mail_outbox::claimed_until.lt(now)));
     match conn {
         DbConn::Postgres(pg) => mail_outbox::table

@@ -7,6 +7,10 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use super::schema::*;
+use crate::types::{
+    FeeStatus, HoursKind, InstitutionKind, MailStatus, RequestStatus, RoomKind, SittingStatus,
+    StudyBookingStatus, Zone,
+};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = institutions)]
@@ -15,7 +19,7 @@ pub struct Institution {
     pub id: String,
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: InstitutionKind,
     pub email: String,
     pub start_offset_minutes: i32,
     pub min_stay_minutes: i32,
@@ -36,7 +40,7 @@ pub struct Centre {
     pub municipality: String,
     pub address: String,
     pub email: String,
-    pub timezone: String,
+    pub timezone: Zone,
     pub language: String,
     pub invigilator_ratio: i32,
     pub closed_on_de_facto_holidays: bool,
@@ -65,7 +69,7 @@ pub struct Room {
     pub id: String,
     pub centre_id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: RoomKind,
     pub seats: i32,
     pub computer_seats: i32,
     pub accessible: bool,
@@ -82,7 +86,7 @@ pub struct Room {
 pub struct CentreHours {
     pub id: String,
     pub centre_id: String,
-    pub kind: String,
+    pub kind: HoursKind,
     pub weekday: i32,
     pub opens: NaiveTime,
     pub closes: NaiveTime,
@@ -217,7 +221,7 @@ pub struct ExamRequest {
     pub contact_phone: String,
     pub open: bool,
     pub registration_deadline: Option<NaiveDate>,
-    pub status: String,
+    pub status: RequestStatus,
     pub status_reason: Option<String>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
@@ -233,7 +237,7 @@ pub struct Sitting {
     pub centre_id: String,
     pub student_id: String,
     pub booking_code: String,
-    pub status: String,
+    pub status: SittingStatus,
     pub status_reason: Option<String>,
     pub extra_time_percent: i32,
     pub separate_room: bool,
@@ -261,7 +265,7 @@ pub struct StudyBooking {
     pub booking_code: String,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
-    pub status: String,
+    pub status: StudyBookingStatus,
     pub sequence: i32,
     pub created_at: NaiveDateTime,
     pub cancelled_at: Option<NaiveDateTime>,
@@ -344,7 +348,7 @@ pub struct Fee {
     pub study_booking_id: Option<String>,
     pub payer: String,
     pub amount_ore: i32,
-    pub status: String,
+    pub status: FeeStatus,
     pub due_date: Option<NaiveDate>,
     pub paid_at: Option<NaiveDateTime>,
     pub note: String,
@@ -367,7 +371,7 @@ pub struct OutboxMessage {
     pub ics: Option<String>,
     pub related_kind: Option<String>,
     pub related_id: Option<String>,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub claimed_until: Option<NaiveDateTime>,

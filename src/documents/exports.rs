@@ -125,7 +125,7 @@ fn write_sittings(rows: Vec<SittingRow>, from: NaiveDate, to: NaiveDate) -> Resu
     w.write_record(SITTING_HEADER)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     for (s, r, u, c, i, room) in rows {
-        let tz = timefmt::zone(&c.timezone);
+        let tz = c.timezone.tz();
         let Some(start) = s.starts_at.or(r.starts_at).or(r.window_start) else {
             continue;
         };
@@ -155,7 +155,7 @@ fn write_sittings(rows: Vec<SittingRow>, from: NaiveDate, to: NaiveDate) -> Resu
             &i.name,
             &name,
             &email,
-            &s.status,
+            s.status.as_str(),
             &s.extra_time_percent.to_string(),
             yes_no(s.separate_room),
             yes_no(s.computer),
@@ -263,7 +263,7 @@ pub fn centre_sittings(
 ) -> Result<(String, Vec<u8>), Error> {
     let centre = centres::find_visible(conn, caller, key)?;
     caller.require_works_at(&centre.id)?;
-    let (from, to) = range(q, centres::today_in(timefmt::zone(&centre.timezone)))?;
+    let (from, to) = range(q, centres::today_in(centre.timezone.tz()))?;
     let (a, b) = bounds(from, to);
     let rows = sittings_between(conn, Scope::Centre(&centre.id), a, b)?;
     Ok((
@@ -309,7 +309,7 @@ pub fn centre_study_bookings(
 ) -> Result<(String, Vec<u8>), Error> {
     let centre = centres::find_visible(conn, caller, key)?;
     caller.require_works_at(&centre.id)?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let (from, to) = range(q, centres::today_in(tz))?;
     let (a, b) = bounds(from, to);
     let rows: Vec<(StudyBooking, Room)> = study_bookings::table
@@ -347,7 +347,7 @@ pub fn centre_study_bookings(
             &room.name,
             // Swedish Excel reads a decimal comma.
             &format!("{hours:.2}").replace('.', ","),
-            &bk.status,
+            bk.status.as_str(),
         ])
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     }

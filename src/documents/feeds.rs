@@ -21,6 +21,7 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::Error;
 use crate::mail::ics::{self, Invite, Method};
+use crate::types::{SittingStatus, StudyBookingStatus};
 use crate::{accounts::audit, accounts::sessions, timefmt};
 
 pub const KINDS: [&str; 3] = ["invigilator", "room", "student"];
@@ -257,12 +258,16 @@ pub fn render(conn: &mut DbConn, host: &str, secret: &str) -> Result<String, Err
             let subject = feed.subject_id.clone();
             let mut sq = sittings::table
                 .inner_join(exam_requests::table)
-                .filter(sittings::status.eq_any(["confirmed", "checked_in", "completed"]))
+                .filter(sittings::status.eq_any([
+                    SittingStatus::Confirmed,
+                    SittingStatus::CheckedIn,
+                    SittingStatus::Completed,
+                ]))
                 .filter(sittings::starts_at.between(from, to))
                 .select((Sitting::as_select(), ExamRequest::as_select()))
                 .into_boxed();
             let mut bq = study_bookings::table
-                .filter(study_bookings::status.eq("confirmed"))
+                .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
                 .filter(study_bookings::starts_at.between(from, to))
                 .select(StudyBooking::as_select())
                 .into_boxed();
@@ -312,7 +317,7 @@ pub fn render(conn: &mut DbConn, host: &str, secret: &str) -> Result<String, Err
     items.sort_by_key(|i| i.start);
     let tz = items
         .first()
-        .map(|i| timefmt::zone(&i.centre.timezone))
+        .map(|i| i.centre.timezone.tz())
         .unwrap_or(chrono_tz::Europe::Stockholm);
     let invites: Vec<Invite<'_>> = items
         .iter()
@@ -325,7 +330,7 @@ pub fn render(conn: &mut DbConn, host: &str, secret: &str) -> Result<String, Err
             description: &i.description,
             start: i.start.and_utc(),
             end: i.end.and_utc(),
-            tz: timefmt::zone(&i.centre.timezone),
+            tz: i.centre.timezone.tz(),
             organizer: &i.centre.email,
         })
         .collect();

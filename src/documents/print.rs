@@ -27,6 +27,7 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::domain::Language;
 use crate::error::Error;
+use crate::types::{SittingStatus, StudyBookingStatus};
 use crate::{centres::centre as centres, timefmt};
 
 /// The printable documents, each in HTML and PDF.
@@ -356,7 +357,7 @@ pub fn load(
     let centre = centres::find_visible(conn, caller, key)?;
     caller.require_works_at(&centre.id)?;
     let document = Document::parse(document).ok_or(Error::NotFound)?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let date = match &q.date {
         None => centres::today_in(tz),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
@@ -386,7 +387,12 @@ pub fn load(
         .inner_join(exam_requests::table)
         .inner_join(users::table)
         .filter(sittings::centre_id.eq(&centre.id))
-        .filter(sittings::status.eq_any(["confirmed", "checked_in", "completed", "no_show"]))
+        .filter(sittings::status.eq_any([
+            SittingStatus::Confirmed,
+            SittingStatus::CheckedIn,
+            SittingStatus::Completed,
+            SittingStatus::NoShow,
+        ]))
         .filter(sittings::starts_at.lt(day_end))
         .filter(sittings::ends_at.gt(day_start))
         .order((sittings::starts_at, sittings::booking_code))
@@ -428,7 +434,7 @@ pub fn load(
             .collect();
         let study: i64 = study_bookings::table
             .filter(study_bookings::room_id.eq(&room.id))
-            .filter(study_bookings::status.eq("confirmed"))
+            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
             .filter(study_bookings::starts_at.lt(day_end))
             .filter(study_bookings::ends_at.gt(day_start))
             .count()

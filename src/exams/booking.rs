@@ -26,12 +26,13 @@ use crate::db::schema::{
 };
 use crate::db::DbConn;
 use crate::error::{Conflict, Error};
+use crate::types::{SittingStatus, StudyBookingStatus};
 use crate::{
     centres::centre as centre_mod, centres::invigilators as inv_mod, mail::notify, timefmt,
 };
 
 /// Sitting states that hold a place.
-pub const PLACED_STATES: [&str; 2] = ["confirmed", "checked_in"];
+pub const PLACED_STATES: [SittingStatus; 2] = [SittingStatus::Confirmed, SittingStatus::CheckedIn];
 
 pub use crate::db::backend::{lock_centre, lock_students};
 
@@ -89,7 +90,7 @@ pub fn snapshot(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Snapshot, Error> {
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let (from, to) = (from - Duration::days(1), to + Duration::days(1));
     let start = timefmt::local_midnight(tz, from) - Duration::hours(12);
     let end = timefmt::local_midnight(tz, to + Duration::days(1)) + Duration::hours(12);
@@ -126,7 +127,7 @@ pub fn snapshot(
         .load(conn)?;
     let booking_rows: Vec<StudyBooking> = study_bookings::table
         .filter(study_bookings::centre_id.eq(&centre.id))
-        .filter(study_bookings::status.eq("confirmed"))
+        .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
         .filter(study_bookings::starts_at.lt(end_n))
         .filter(study_bookings::ends_at.gt(start_n))
         .select(StudyBooking::as_select())
@@ -254,7 +255,7 @@ pub fn busy_elsewhere(
     let bks: Vec<(String, NaiveDateTime, NaiveDateTime)> = study_bookings::table
         .filter(study_bookings::student_id.eq(student_id))
         .filter(study_bookings::centre_id.ne(centre_id))
-        .filter(study_bookings::status.eq("confirmed"))
+        .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
         .filter(study_bookings::starts_at.lt(b))
         .filter(study_bookings::ends_at.gt(a))
         .select((
@@ -336,7 +337,7 @@ pub fn cancel_sitting_row(
 ) -> Result<(), Error> {
     diesel::update(sittings::table.find(&s.id))
         .set((
-            sittings::status.eq("cancelled"),
+            sittings::status.eq(SittingStatus::Cancelled),
             sittings::status_reason.eq(Some(reason.to_string())),
             sittings::sequence.eq(s.sequence + 1),
             sittings::updated_at.eq(crate::db::now()),

@@ -24,6 +24,7 @@ use crate::db::{self, DbConn};
 use crate::error::{Conflict, Error};
 use crate::exams::booking::{self, refused, to_conflicts};
 use crate::scheduler::{self, Cost, Progress, Task};
+use crate::types::{RequestStatus, SittingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, centres::centre as centres, mail::notify, timefmt};
 
@@ -171,7 +172,7 @@ fn load(
     to: NaiveDate,
     allow_moves: bool,
 ) -> Result<Loaded, Error> {
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let start = timefmt::local_midnight(tz, from).naive_utc();
     let end = timefmt::local_midnight(tz, to + Duration::days(1)).naive_utc();
     // Approved requests' sittings still waiting for a place, whose exam falls
@@ -179,8 +180,8 @@ fn load(
     let mut rows: Vec<(Sitting, ExamRequest)> = sittings::table
         .inner_join(exam_requests::table)
         .filter(sittings::centre_id.eq(&centre.id))
-        .filter(sittings::status.eq("requested"))
-        .filter(exam_requests::status.eq_any(["approved", "scheduled"]))
+        .filter(sittings::status.eq(SittingStatus::Requested))
+        .filter(exam_requests::status.eq_any([RequestStatus::Approved, RequestStatus::Scheduled]))
         .filter(
             exam_requests::starts_at
                 .ge(start)
@@ -197,7 +198,7 @@ fn load(
             sittings::table
                 .inner_join(exam_requests::table)
                 .filter(sittings::centre_id.eq(&centre.id))
-                .filter(sittings::status.eq("confirmed"))
+                .filter(sittings::status.eq(SittingStatus::Confirmed))
                 .filter(sittings::starts_at.ge(start))
                 .filter(sittings::starts_at.lt(end))
                 .order(sittings::id)
@@ -213,7 +214,9 @@ fn load(
     );
     for (s, r) in &rows {
         let current = match (&s.room_id, s.starts_at) {
-            (Some(room), Some(at)) if s.status == "confirmed" => Some((room.clone(), at.and_utc())),
+            (Some(room), Some(at)) if s.status == SittingStatus::Confirmed => {
+                Some((room.clone(), at.and_utc()))
+            }
             _ => None,
         };
         tasks.push(booking::task(conn, s, r, a, b, current)?);
@@ -303,12 +306,12 @@ fn write(conn: &mut DbConn, host: &str, loaded: &Loaded, changes: &[Change]) -> 
                 if unchanged {
                     continue;
                 }
-                let was_placed = row.status == "confirmed";
+                let was_placed = row.status == SittingStatus::Confirmed;
                 let mut row = row.clone();
                 row.room_id = Some(p.room_id.clone());
                 row.starts_at = Some(start);
                 row.ends_at = Some(end);
-                row.status = "confirmed".into();
+                row.status = SittingStatus::Confirmed;
                 row.sequence += 1;
                 row.updated_at = now;
                 row.reminded_at = None;
@@ -333,18 +336,18 @@ fn write(conn: &mut DbConn, host: &str, loaded: &Loaded, changes: &[Change]) -> 
     }
     // A closed request whose every sitting now has a place is scheduled.
     for r in touched_requests {
-        if r.open || r.status != "approved" {
+        if r.open || r.status != RequestStatus::Approved {
             continue;
         }
         let waiting: i64 = sittings::table
             .filter(sittings::exam_request_id.eq(&r.id))
-            .filter(sittings::status.eq("requested"))
+            .filter(sittings::status.eq(SittingStatus::Requested))
             .count()
             .get_result(conn)?;
         if waiting == 0 {
             diesel::update(exam_requests::table.find(&r.id))
                 .set((
-                    exam_requests::status.eq("scheduled"),
+                    exam_requests::status.eq(RequestStatus::Scheduled),
                     exam_requests::updated_at.eq(now),
                 ))
                 .execute(conn)?;
@@ -361,7 +364,7 @@ fn describe(
     from: NaiveDate,
     to: NaiveDate,
 ) -> PlanOut {
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let data = loaded.snapshot.data();
     let local = |t: DateTime<Utc>| timefmt::local(t.naive_utc(), tz);
     let room_name = |id: &str| {
@@ -391,7 +394,7 @@ fn describe(
             starts_at: local(p.start),
             ends_at: local(p.end),
         };
-        match (&p.moved_from, s.status.as_str()) {
+        match (&p.moved_from, s.status) {
             (Some((room, start)), _) => moved.push(MovedOut {
                 sitting: s.id.clone(),
                 booking_code: s.booking_code.clone(),
@@ -404,7 +407,7 @@ fn describe(
                 },
                 to: at,
             }),
-            (None, "requested") => placed.push(PlacedOut {
+            (None, SittingStatus::Requested) => placed.push(PlacedOut {
                 sitting: s.id.clone(),
                 booking_code: s.booking_code.clone(),
                 exam_request: s.exam_request_id.clone(),

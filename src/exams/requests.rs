@@ -17,6 +17,7 @@ use crate::domain::personnummer::Personnummer;
 use crate::domain::{booking_code, Language, Role};
 use crate::error::{require_state, Error};
 use crate::pagination::{Page, PageQuery};
+use crate::types::{RequestStatus, SittingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -251,7 +252,7 @@ pub fn student_account(
         .first(conn)
         .optional()?;
     match existing {
-        Some(u) if u.role != "student" => Ok(Err(
+        Some(u) if u.role != Role::Student.as_str() => Ok(Err(
             "that address belongs to an account that is not a student".into(),
         )),
         Some(mut u) => {
@@ -320,7 +321,7 @@ pub fn new_sitting(
         centre_id: request.centre_id.clone(),
         student_id: student_id.to_string(),
         booking_code: code,
-        status: "requested".into(),
+        status: SittingStatus::Requested,
         status_reason: None,
         extra_time_percent: a.extra_time_percent.clamp(0, 300) as i32,
         separate_room: a.separate_room,
@@ -368,7 +369,7 @@ pub fn submit(
         };
         let tz = centre
             .as_ref()
-            .map(|c| timefmt::zone(&c.timezone))
+            .map(|c| c.timezone.tz())
             .unwrap_or(chrono_tz::Europe::Stockholm);
         let course_code = v.required_text("course_code", &input.course_code, 32);
         let course_name = v.optional_text("course_name", &input.course_name, 200);
@@ -449,7 +450,7 @@ pub fn submit(
         // its staffed hours; personal end times are judged when sittings are placed.
         let today = centre
             .as_ref()
-            .map(|c| centres::today_in(timefmt::zone(&c.timezone)))
+            .map(|c| centres::today_in(c.timezone.tz()))
             .unwrap_or_default();
         let mut deadline = None;
         if let Some(centre) = &centre {
@@ -580,7 +581,7 @@ pub fn submit(
             contact_phone: input.contact.phone.clone().unwrap_or_default(),
             open: input.open,
             registration_deadline: deadline,
-            status: "submitted".into(),
+            status: RequestStatus::Submitted,
             status_reason: None,
             created_by: Some(caller.user_id.clone()),
             created_at: now,
@@ -676,7 +677,7 @@ fn render(
         .find(&r.institution_id)
         .select(institutions::slug)
         .first(conn)?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let mut q = sittings::table
         .inner_join(users::table)
         .left_join(rooms::table)
@@ -705,7 +706,7 @@ fn render(
             }),
             id: s.id,
             booking_code: s.booking_code,
-            status: s.status,
+            status: s.status.as_str().into(),
             room: s.room_id,
             room_name,
             starts_at: s.starts_at.map(|t| timefmt::local(t, tz)),
@@ -714,7 +715,7 @@ fn render(
         .collect();
     Ok(ExamRequestOut {
         id: r.id,
-        status: r.status,
+        status: r.status.as_str().into(),
         status_reason: r.status_reason,
         centre: centre.slug,
         institution: institution_slug,
@@ -751,15 +752,6 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-pub const STATUSES: [&str; 6] = [
-    "submitted",
-    "approved",
-    "rejected",
-    "scheduled",
-    "completed",
-    "cancelled",
-];
-
 pub fn list(
     conn: &mut DbConn,
     caller: &Caller,
@@ -778,14 +770,14 @@ pub fn list(
         q = q.filter(exam_requests::id.gt(c));
     }
     if let Some(s) = &query.status {
-        if !STATUSES.contains(&s.as_str()) {
+        let Ok(status) = s.parse::<RequestStatus>() else {
             return Err(Error::invalid(
                 "status",
                 "status",
-                format!("use one of {}", STATUSES.join(", ")),
+                format!("use one of {}", RequestStatus::names().join(", ")),
             ));
-        }
-        q = q.filter(exam_requests::status.eq(s.clone()));
+        };
+        q = q.filter(exam_requests::status.eq(status));
     }
     if let Some(c) = &query.centre {
         let centre = centres::find_visible(conn, caller, c)?;
@@ -836,11 +828,16 @@ pub fn reject(
     db::write_tx(conn, |conn| {
         let (r, _) = find(conn, caller, id)?;
         caller.require_manages(&r.centre_id)?;
-        require_state("request", &r.status, &["submitted", "approved"], "reject")?;
+        require_state(
+            "request",
+            r.status,
+            &[RequestStatus::Submitted, RequestStatus::Approved],
+            "reject",
+        )?;
         let placed: i64 = sittings::table
             .filter(sittings::exam_request_id.eq(&r.id))
             .filter(sittings::room_id.is_not_null())
-            .filter(sittings::status.eq_any(["confirmed", "checked_in"]))
+            .filter(sittings::status.eq_any([SittingStatus::Confirmed, SittingStatus::CheckedIn]))
             .count()
             .get_result(conn)?;
         if placed > 0 {
@@ -856,7 +853,7 @@ pub fn reject(
         let now = db::now();
         diesel::update(exam_requests::table.find(&r.id))
             .set((
-                exam_requests::status.eq("rejected"),
+                exam_requests::status.eq(RequestStatus::Rejected),
                 exam_requests::status_reason.eq(Some(reason.clone())),
                 exam_requests::updated_at.eq(now),
             ))
@@ -864,10 +861,10 @@ pub fn reject(
         diesel::update(
             sittings::table
                 .filter(sittings::exam_request_id.eq(&r.id))
-                .filter(sittings::status.eq("requested")),
+                .filter(sittings::status.eq(SittingStatus::Requested)),
         )
         .set((
-            sittings::status.eq("rejected"),
+            sittings::status.eq(SittingStatus::Rejected),
             sittings::status_reason.eq(Some(reason.clone())),
             sittings::updated_at.eq(now),
         ))
@@ -896,20 +893,24 @@ pub fn cancel(
         crate::exams::booking::lock_centre(conn, &r.centre_id)?;
         require_state(
             "request",
-            &r.status,
-            &["submitted", "approved", "scheduled"],
+            r.status,
+            &[
+                RequestStatus::Submitted,
+                RequestStatus::Approved,
+                RequestStatus::Scheduled,
+            ],
             "cancel",
         )?;
         let now = db::now();
         diesel::update(exam_requests::table.find(&r.id))
             .set((
-                exam_requests::status.eq("cancelled"),
+                exam_requests::status.eq(RequestStatus::Cancelled),
                 exam_requests::updated_at.eq(now),
             ))
             .execute(conn)?;
         let live: Vec<Sitting> = sittings::table
             .filter(sittings::exam_request_id.eq(&r.id))
-            .filter(sittings::status.eq_any(["requested", "confirmed"]))
+            .filter(sittings::status.eq_any([SittingStatus::Requested, SittingStatus::Confirmed]))
             .select(Sitting::as_select())
             .load(conn)?;
         for s in &live {

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::exams::booking::{self, refused};
 use crate::exams::requests::{self as exams, Accommodations, ExamRequestOut};
 use crate::scheduler;
+use crate::types::{RequestStatus, SittingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -50,7 +51,7 @@ fn place_and_write(
             .map(|s| s.student_id.clone())
             .collect::<Vec<_>>(),
     )?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let first = r.starts_at.or(r.window_start).unwrap_or_default();
     let last = r.window_end.unwrap_or(first) + chrono::Duration::hours(24);
     let snapshot = booking::snapshot(
@@ -111,7 +112,7 @@ fn place_and_write(
                 row.room_id = Some(p.room_id);
                 row.starts_at = Some(p.start.naive_utc());
                 row.ends_at = Some(p.end.naive_utc());
-                row.status = "confirmed".into();
+                row.status = SittingStatus::Confirmed;
                 row.sequence += 1;
                 row.updated_at = now;
                 diesel::update(sittings::table.find(&row.id))
@@ -131,7 +132,7 @@ fn place_and_write(
 fn waiting(conn: &mut DbConn, request_id: &str) -> Result<Vec<Sitting>, Error> {
     Ok(sittings::table
         .filter(sittings::exam_request_id.eq(request_id))
-        .filter(sittings::status.eq("requested"))
+        .filter(sittings::status.eq(SittingStatus::Requested))
         .select(Sitting::as_select())
         .load(conn)?)
 }
@@ -148,12 +149,21 @@ pub fn approve(
         let (r, _) = exams::find(conn, caller, id)?;
         caller.require_manages(&r.centre_id)?;
         booking::lock_centre(conn, &r.centre_id)?;
-        require_state("request", &r.status, &["submitted", "approved"], "approve")?;
+        require_state(
+            "request",
+            r.status,
+            &[RequestStatus::Submitted, RequestStatus::Approved],
+            "approve",
+        )?;
         let to_place = waiting(conn, &r.id)?;
         place_and_write(conn, host, &r, to_place)?;
         // An open request stays approved (registrations still come in);
         // a closed one is fully scheduled.
-        let status = if r.open { "approved" } else { "scheduled" };
+        let status = if r.open {
+            RequestStatus::Approved
+        } else {
+            RequestStatus::Scheduled
+        };
         diesel::update(exam_requests::table.find(&r.id))
             .set((
                 exam_requests::status.eq(status),
@@ -200,11 +210,15 @@ pub fn approve_sitting(
             .find(&s.id)
             .select(Sitting::as_select())
             .first(conn)?;
-        require_state("sitting", &s.status, &["requested"], "approve")?;
+        require_state("sitting", s.status, &[SittingStatus::Requested], "approve")?;
         require_state(
             "request",
-            &r.status,
-            &["submitted", "approved", "scheduled"],
+            r.status,
+            &[
+                RequestStatus::Submitted,
+                RequestStatus::Approved,
+                RequestStatus::Scheduled,
+            ],
             "approve a sitting of",
         )?;
         place_and_write(conn, host, &r, vec![s.clone()])?;
@@ -251,12 +265,16 @@ pub fn register(
             })?;
         require_state(
             "request",
-            &r.status,
-            &["submitted", "approved", "scheduled"],
+            r.status,
+            &[
+                RequestStatus::Submitted,
+                RequestStatus::Approved,
+                RequestStatus::Scheduled,
+            ],
             "register for",
         )?;
         let (centre, _) = request_centre(conn, &r)?;
-        let today = crate::centres::centre::today_in(timefmt::zone(&centre.timezone));
+        let today = crate::centres::centre::today_in(centre.timezone.tz());
         if let Some(deadline) = r.registration_deadline {
             if today > deadline {
                 return Err(Error::invalid(
@@ -310,12 +328,13 @@ pub enum Transition {
 }
 
 impl Transition {
-    fn rule(self) -> (&'static [&'static str], &'static str, &'static str) {
+    fn rule(self) -> (&'static [SittingStatus], SittingStatus, &'static str) {
+        use SittingStatus::*;
         match self {
-            Transition::CheckIn => (&["confirmed"], "checked_in", "check in"),
-            Transition::Complete => (&["checked_in"], "completed", "complete"),
-            Transition::NoShow => (&["confirmed"], "no_show", "mark as no-show"),
-            Transition::Cancel => (&["requested", "confirmed"], "cancelled", "cancel"),
+            Transition::CheckIn => (&[Confirmed], CheckedIn, "check in"),
+            Transition::Complete => (&[CheckedIn], Completed, "complete"),
+            Transition::NoShow => (&[Confirmed], NoShow, "mark as no-show"),
+            Transition::Cancel => (&[Requested, Confirmed], Cancelled, "cancel"),
         }
     }
 }
@@ -361,7 +380,7 @@ pub fn transition(
             .select(Sitting::as_select())
             .first(conn)?;
         let (from, to, verb) = t.rule();
-        require_state("sitting", &s.status, from, verb)?;
+        require_state("sitting", s.status, from, verb)?;
         if let Transition::Cancel = t {
             let reason = match caller.role {
                 Role::Student => "cancelled by the student",
@@ -379,18 +398,25 @@ pub fn transition(
         // the institution gets its report.
         let open: i64 = sittings::table
             .filter(sittings::exam_request_id.eq(&r.id))
-            .filter(sittings::status.eq_any(["requested", "confirmed", "checked_in"]))
+            .filter(sittings::status.eq_any([
+                SittingStatus::Requested,
+                SittingStatus::Confirmed,
+                SittingStatus::CheckedIn,
+            ]))
             .count()
             .get_result(conn)?;
         let outcomes: i64 = sittings::table
             .filter(sittings::exam_request_id.eq(&r.id))
-            .filter(sittings::status.eq_any(["completed", "no_show"]))
+            .filter(sittings::status.eq_any([SittingStatus::Completed, SittingStatus::NoShow]))
             .count()
             .get_result(conn)?;
-        if open == 0 && outcomes > 0 && matches!(r.status.as_str(), "approved" | "scheduled") {
+        if open == 0
+            && outcomes > 0
+            && matches!(r.status, RequestStatus::Approved | RequestStatus::Scheduled)
+        {
             diesel::update(exam_requests::table.find(&r.id))
                 .set((
-                    exam_requests::status.eq("completed"),
+                    exam_requests::status.eq(RequestStatus::Completed),
                     exam_requests::updated_at.eq(db::now()),
                 ))
                 .execute(conn)?;
@@ -399,7 +425,7 @@ pub fn transition(
         Ok(SittingState {
             booking_code: s.booking_code,
             id: s.id,
-            status: to,
+            status: to.as_str(),
         })
     })
 }
@@ -434,9 +460,9 @@ pub fn move_sitting(
             .find(&s.id)
             .select(Sitting::as_select())
             .first(conn)?;
-        require_state("sitting", &s.status, &["confirmed"], "move")?;
+        require_state("sitting", s.status, &[SittingStatus::Confirmed], "move")?;
         let (centre, _) = request_centre(conn, &r)?;
-        let tz = timefmt::zone(&centre.timezone);
+        let tz = centre.timezone.tz();
         let (Some(old_room), Some(old_start), Some(old_end)) =
             (s.room_id.clone(), s.starts_at, s.ends_at)
         else {

@@ -12,9 +12,9 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::Error;
 use crate::pagination::{Page, PageQuery};
+use crate::types::InstitutionKind;
 use crate::validate::Validator;
 
-pub const KINDS: [&str; 3] = ["university", "yh", "other"];
 pub const ANSWER_RETURNS: [&str; 3] = ["scan_email", "post", "upload"];
 
 #[derive(Debug, Default, Deserialize, Serialize, Clone, ToSchema)]
@@ -82,7 +82,7 @@ impl From<Institution> for InstitutionOut {
             slug: i.slug,
             name: i.name,
             email: i.email,
-            kind: i.kind,
+            kind: i.kind.as_str().into(),
             rules: RulesOut {
                 start_offset_minutes: i.start_offset_minutes,
                 min_stay_minutes: i.min_stay_minutes,
@@ -121,16 +121,18 @@ fn apply_rules(v: &mut Validator, row: &mut Institution, rules: &RulesInput) {
     }
 }
 
-fn check_kind(v: &mut Validator, kind: &str) -> bool {
+fn check_kind(v: &mut Validator, kind: &str) -> Option<InstitutionKind> {
+    let parsed = kind.parse().ok();
     v.check(
-        KINDS.contains(&kind),
+        parsed.is_some(),
         "kind",
         "kind",
         format!(
             "`{kind}` is not an institution kind: use one of {}",
-            KINDS.join(", ")
+            InstitutionKind::names().join(", ")
         ),
-    )
+    );
+    parsed
 }
 
 pub fn create(
@@ -144,8 +146,10 @@ pub fn create(
         let slug = v.slug("slug", &input.slug);
         let name = v.required_text("name", &input.name, 200);
         let email = v.email("email", &input.email);
-        let kind = input.kind.clone().unwrap_or_else(|| "university".into());
-        check_kind(&mut v, &kind);
+        let kind = match &input.kind {
+            Some(k) => check_kind(&mut v, k),
+            None => Some(InstitutionKind::University),
+        };
         if let Some(s) = &slug {
             let taken: i64 = institutions::table
                 .filter(institutions::slug.eq(s.as_str()))
@@ -164,7 +168,8 @@ pub fn create(
             id: db::new_id(),
             slug: slug.map(|s| s.to_string()).unwrap_or_default(),
             name,
-            kind,
+            // A refused kind never reaches the database: `finish` fails first.
+            kind: kind.unwrap_or(InstitutionKind::University),
             email: email.map(|e| e.to_string()).unwrap_or_default(),
             start_offset_minutes: 0,
             min_stay_minutes: 0,
@@ -253,8 +258,8 @@ pub fn update(
             }
         }
         if let Some(k) = &patch.kind {
-            if check_kind(&mut v, k) {
-                row.kind = k.clone();
+            if let Some(k) = check_kind(&mut v, k) {
+                row.kind = k;
             }
         }
         if let Some(rules) = &patch.rules {

@@ -33,6 +33,7 @@ use crate::db::models::OutboxMessage;
 use crate::db::schema::mail_outbox;
 use crate::db::{self, Database, DbConn};
 use crate::error::Error;
+use crate::types::MailStatus;
 
 /// How long a claimed message stays reserved for its worker.
 const LEASE_SECS: i64 = 300;
@@ -148,7 +149,7 @@ fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, Error> {
         }
         diesel::update(mail_outbox::table.filter(mail_outbox::id.eq_any(&ids)))
             .set((
-                mail_outbox::status.eq("sending"),
+                mail_outbox::status.eq(MailStatus::Sending),
                 mail_outbox::claimed_until.eq(Some(now + chrono::Duration::seconds(LEASE_SECS))),
             ))
             .execute(conn)?;
@@ -172,7 +173,7 @@ fn record(
         Ok(()) => {
             diesel::update(update)
                 .set((
-                    mail_outbox::status.eq("sent"),
+                    mail_outbox::status.eq(MailStatus::Sent),
                     mail_outbox::sent_at.eq(Some(now)),
                     mail_outbox::attempts.eq(attempts),
                     mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
@@ -186,7 +187,11 @@ fn record(
             tracing::warn!(message_id = %row.message_id, attempts, give_up, %error, "mail not delivered");
             diesel::update(update)
                 .set((
-                    mail_outbox::status.eq(if give_up { "failed" } else { "pending" }),
+                    mail_outbox::status.eq(if give_up {
+                        MailStatus::Failed
+                    } else {
+                        MailStatus::Pending
+                    }),
                     mail_outbox::attempts.eq(attempts),
                     mail_outbox::next_attempt_at.eq(now + chrono::Duration::seconds(wait)),
                     mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
@@ -287,8 +292,6 @@ pub struct OutboxOut {
     pub sent_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
-pub const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
-
 pub fn list(
     conn: &mut DbConn,
     caller: &crate::accounts::actor::Caller,
@@ -308,14 +311,14 @@ pub fn list(
         query = query.filter(mail_outbox::id.gt(c));
     }
     if let Some(s) = &q.status {
-        if !STATUSES.contains(&s.as_str()) {
+        let Ok(status) = s.parse::<MailStatus>() else {
             return Err(Error::invalid(
                 "status",
                 "status",
-                format!("use one of {}", STATUSES.join(", ")),
+                format!("use one of {}", MailStatus::names().join(", ")),
             ));
-        }
-        query = query.filter(mail_outbox::status.eq(s.clone()));
+        };
+        query = query.filter(mail_outbox::status.eq(status));
     }
     let rows = query.limit(limit + 1).load(conn)?;
     use crate::timefmt::utc;
@@ -329,7 +332,7 @@ pub fn list(
             kind: r.kind,
             to: r.to_address,
             subject: r.subject,
-            status: r.status,
+            status: r.status.as_str().into(),
             attempts: r.attempts,
             next_attempt_at: utc(r.next_attempt_at),
             last_error: r.last_error,
@@ -347,16 +350,16 @@ pub fn retry(
 ) -> Result<(), Error> {
     caller.require_system_admin()?;
     db::write_tx(conn, |conn| {
-        let status: String = mail_outbox::table
+        let status: MailStatus = mail_outbox::table
             .find(id)
             .select(mail_outbox::status)
             .first(conn)
             .optional()?
             .ok_or(Error::NotFound)?;
-        crate::error::require_state("message", &status, &["failed"], "retry")?;
+        crate::error::require_state("message", status, &[MailStatus::Failed], "retry")?;
         diesel::update(mail_outbox::table.find(id))
             .set((
-                mail_outbox::status.eq("pending"),
+                mail_outbox::status.eq(MailStatus::Pending),
                 mail_outbox::attempts.eq(0),
                 mail_outbox::next_attempt_at.eq(db::now()),
             ))
@@ -411,7 +414,7 @@ mod tests {
             ics: ics.map(str::to_string),
             related_kind: None,
             related_id: None,
-            status: "pending".into(),
+            status: MailStatus::Pending,
             attempts: 0,
             next_attempt_at: now,
             claimed_until: None,

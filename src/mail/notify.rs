@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::mail::ics;
 use crate::mail::outbox::{self, Mail};
 use crate::timefmt;
+use crate::types::SittingStatus;
 
 pub fn language_of(code: &str) -> Language {
     if code == "en" {
@@ -26,7 +27,7 @@ pub fn language_of(code: &str) -> Language {
 }
 
 fn when(t: NaiveDateTime, centre: &Centre) -> String {
-    timefmt::local(t, timefmt::zone(&centre.timezone))
+    timefmt::local(t, centre.timezone.tz())
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
@@ -105,7 +106,7 @@ fn invite(
         description,
         start: start.and_utc(),
         end: end.and_utc(),
-        tz: timefmt::zone(&centre.timezone),
+        tz: centre.timezone.tz(),
         organizer: &centre.email,
     })
 }
@@ -180,7 +181,7 @@ pub fn request_decided(
         .left_join(rooms::table)
         .filter(sittings::exam_request_id.eq(&r.id))
         .filter(sittings::room_id.is_not_null())
-        .filter(sittings::status.eq_any(["confirmed", "checked_in"]))
+        .filter(sittings::status.eq_any([SittingStatus::Confirmed, SittingStatus::CheckedIn]))
         .order(sittings::starts_at)
         .select((Sitting::as_select(), rooms::name.nullable()))
         .load(conn)?;
@@ -487,13 +488,13 @@ pub fn request_report(conn: &mut DbConn, host: &str, r: &ExamRequest) -> Result<
         .order(sittings::booking_code)
         .select(Sitting::as_select())
         .load(conn)?;
-    let outcome = |status: &str| {
+    let outcome = |status: SittingStatus| {
         match status {
-            "completed" => "genomförd / completed",
-            "no_show" => "utebliven / no-show",
-            "cancelled" => "avbokad / cancelled",
-            "rejected" => "avslagen / rejected",
-            other => other,
+            SittingStatus::Completed => "genomförd / completed",
+            SittingStatus::NoShow => "utebliven / no-show",
+            SittingStatus::Cancelled => "avbokad / cancelled",
+            SittingStatus::Rejected => "avslagen / rejected",
+            other => other.as_str(),
         }
         .to_string()
     };
@@ -509,16 +510,16 @@ pub fn request_report(conn: &mut DbConn, host: &str, r: &ExamRequest) -> Result<
             .map(|s| s.booking_code.clone())
             .unwrap_or_default()
     };
-    let count = |st: &str| all.iter().filter(|s| s.status == st).count();
+    let count = |st: SittingStatus| all.iter().filter(|s| s.status == st).count();
     let ctx = context! {
         centre => &centre.name,
         course_code => &r.course_code,
         title => &r.title,
         when => exam_when(r, &centre),
-        sittings => all.iter().map(|s| context! { code => &s.booking_code, outcome => outcome(&s.status) }).collect::<Vec<_>>(),
-        completed => count("completed"),
-        no_show => count("no_show"),
-        cancelled => count("cancelled"),
+        sittings => all.iter().map(|s| context! { code => &s.booking_code, outcome => outcome(s.status) }).collect::<Vec<_>>(),
+        completed => count(SittingStatus::Completed),
+        no_show => count(SittingStatus::NoShow),
+        cancelled => count(SittingStatus::Cancelled),
         incidents => notes.iter().map(|i| context! { code => code_of(&i.sitting_id), kind => &i.kind, note => &i.note }).collect::<Vec<_>>(),
     };
     queue(

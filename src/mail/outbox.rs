@@ -8,6 +8,7 @@ use crate::db::models::OutboxMessage;
 use crate::db::schema::mail_outbox;
 use crate::db::{self, DbConn};
 use crate::domain::Language;
+use crate::types::MailStatus;
 
 /// A message to queue.
 pub struct Mail<'a> {
@@ -44,7 +45,7 @@ pub fn enqueue(conn: &mut DbConn, mail: Mail<'_>, host: &str) -> QueryResult<Str
         ics: mail.ics,
         related_kind: mail.related.map(|r| r.0.to_string()),
         related_id: mail.related.map(|r| r.1.to_string()),
-        status: "pending".into(),
+        status: MailStatus::Pending,
         attempts: 0,
         next_attempt_at: now,
         claimed_until: None,

@@ -10,6 +10,7 @@ use crate::db::schema::{exam_requests, sittings};
 use crate::db::{self, Database};
 use crate::error::Error;
 use crate::mail::notify;
+use crate::types::SittingStatus;
 
 /// Queues reminders for confirmed sittings that start within `hours`.
 pub fn queue_due(db: &Database, host: &str, hours: i64) -> Result<usize, Error> {
@@ -18,7 +19,7 @@ pub fn queue_due(db: &Database, host: &str, hours: i64) -> Result<usize, Error> 
         let now = db::now();
         let due: Vec<(Sitting, ExamRequest)> = sittings::table
             .inner_join(exam_requests::table)
-            .filter(sittings::status.eq("confirmed"))
+            .filter(sittings::status.eq(SittingStatus::Confirmed))
             .filter(sittings::reminded_at.is_null())
             .filter(sittings::starts_at.gt(now))
             .filter(sittings::starts_at.le(now + chrono::Duration::hours(hours)))

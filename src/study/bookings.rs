@@ -24,6 +24,7 @@ use crate::error::Error;
 use crate::exams::booking::{self, refused, PLACED_STATES};
 use crate::exams::requests::{accommodations_of, Accommodations};
 use crate::policy::study_limits;
+use crate::types::{SittingStatus, StudyBookingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -57,7 +58,7 @@ pub struct StudyBookingOut {
 }
 
 fn out(b: StudyBooking, centre: &Centre, room_name: String) -> StudyBookingOut {
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     StudyBookingOut {
         starts_at: timefmt::local(b.starts_at, tz),
         ends_at: timefmt::local(b.ends_at, tz),
@@ -66,7 +67,7 @@ fn out(b: StudyBooking, centre: &Centre, room_name: String) -> StudyBookingOut {
         centre: centre.slug.clone(),
         room: b.room_id,
         room_name,
-        status: b.status,
+        status: b.status.as_str().into(),
     }
 }
 
@@ -93,7 +94,7 @@ fn limits(
         let future: i64 = study_bookings::table
             .filter(study_bookings::centre_id.eq(&centre.id))
             .filter(study_bookings::student_id.eq(student))
-            .filter(study_bookings::status.eq("confirmed"))
+            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
             .filter(study_bookings::ends_at.gt(db::now()))
             .count()
             .get_result(conn)?;
@@ -108,12 +109,12 @@ fn limits(
         }
     }
     if let Some(max_hours) = centre.max_study_hours_per_week {
-        let tz = timefmt::zone(&centre.timezone);
+        let tz = centre.timezone.tz();
         let (a, b) = week_bounds(tz, start.with_timezone(&tz).date_naive());
         let rows: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime)> = study_bookings::table
             .filter(study_bookings::centre_id.eq(&centre.id))
             .filter(study_bookings::student_id.eq(student))
-            .filter(study_bookings::status.eq("confirmed"))
+            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
             .filter(study_bookings::starts_at.lt(b.naive_utc()))
             .filter(study_bookings::ends_at.gt(a.naive_utc()))
             .select((study_bookings::starts_at, study_bookings::ends_at))
@@ -166,7 +167,7 @@ pub fn book(
                 ))
             }
         };
-        let tz = timefmt::zone(&centre.timezone);
+        let tz = centre.timezone.tz();
         let mut v = Validator::new();
         let start = calendar::parse_instant(&input.starts_at, tz)
             .map_err(|e| v.error("starts_at", e.rule(), e.to_string()))
@@ -287,7 +288,7 @@ pub fn book(
             booking_code: crate::exams::requests::fresh_booking_code(conn, &centre.id)?,
             starts_at: start.naive_utc(),
             ends_at: end.naive_utc(),
-            status: "confirmed".into(),
+            status: StudyBookingStatus::Confirmed,
             sequence: 0,
             created_at: db::now(),
             cancelled_at: None,
@@ -322,11 +323,16 @@ pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Resul
         if !own {
             caller.require_manages(&b.centre_id)?;
         }
-        crate::error::require_state("study booking", &b.status, &["confirmed"], "cancel")?;
+        crate::error::require_state(
+            "study booking",
+            b.status,
+            &[StudyBookingStatus::Confirmed],
+            "cancel",
+        )?;
         let now = db::now();
         diesel::update(study_bookings::table.find(&b.id))
             .set((
-                study_bookings::status.eq("cancelled"),
+                study_bookings::status.eq(StudyBookingStatus::Cancelled),
                 study_bookings::cancelled_at.eq(Some(now)),
                 study_bookings::sequence.eq(b.sequence + 1),
             ))
@@ -388,7 +394,7 @@ pub fn availability(
     q: &DateQuery,
 ) -> Result<AvailabilityOut, Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let date = query_date(q, tz)?;
     let cal = centres::calendar_input(conn, &centre)?;
     let staffed = calendar::staffed_set(&cal, date, date);
@@ -404,7 +410,7 @@ pub fn availability(
     for room in room_rows {
         let bookings: Vec<(DateTime<Utc>, DateTime<Utc>)> = study_bookings::table
             .filter(study_bookings::room_id.eq(&room.id))
-            .filter(study_bookings::status.eq("confirmed"))
+            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
             .select((study_bookings::starts_at, study_bookings::ends_at))
             .load::<(chrono::NaiveDateTime, chrono::NaiveDateTime)>(conn)?
             .into_iter()
@@ -525,12 +531,12 @@ pub fn mine(conn: &mut DbConn, caller: &Caller) -> Result<MyBookings, Error> {
     let sittings_out = rows
         .into_iter()
         .map(|(s, r, c, room_name)| {
-            let tz = timefmt::zone(&c.timezone);
+            let tz = c.timezone.tz();
             MySitting {
                 accommodations: accommodations_of(&s),
                 id: s.id,
                 booking_code: s.booking_code,
-                status: s.status,
+                status: s.status.as_str().into(),
                 exam_request: r.id,
                 course_code: r.course_code,
                 title: r.title,
@@ -601,7 +607,7 @@ pub fn schedule(
 ) -> Result<ScheduleOut, Error> {
     let centre = centres::find_visible(conn, caller, key)?;
     caller.require_works_at(&centre.id)?;
-    let tz = timefmt::zone(&centre.timezone);
+    let tz = centre.timezone.tz();
     let date = query_date(q, tz)?;
     let (day_start, day_end) = timefmt::day_bounds(tz, date);
     let room_rows: Vec<Room> = rooms::table
@@ -614,7 +620,7 @@ pub fn schedule(
         let rows: Vec<(Sitting, ExamRequest)> = sittings::table
             .inner_join(exam_requests::table)
             .filter(sittings::room_id.eq(&room.id))
-            .filter(sittings::status.ne("cancelled"))
+            .filter(sittings::status.ne(SittingStatus::Cancelled))
             .filter(sittings::starts_at.lt(day_end))
             .filter(sittings::ends_at.gt(day_start))
             .order(sittings::starts_at)
@@ -629,7 +635,7 @@ pub fn schedule(
                     ends_at: timefmt::local(s.ends_at?, tz),
                     id: s.id,
                     booking_code: s.booking_code,
-                    status: s.status,
+                    status: s.status.as_str().into(),
                     course_code: r.course_code,
                     title: r.title,
                 })
@@ -637,7 +643,7 @@ pub fn schedule(
             .collect();
         let study: Vec<ScheduleStudy> = study_bookings::table
             .filter(study_bookings::room_id.eq(&room.id))
-            .filter(study_bookings::status.eq("confirmed"))
+            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
             .filter(study_bookings::starts_at.lt(day_end))
             .filter(study_bookings::ends_at.gt(day_start))
             .order(study_bookings::starts_at)
@@ -664,7 +670,7 @@ pub fn schedule(
         out_rooms.push(ScheduleRoom {
             room: room.id,
             name: room.name,
-            kind: room.kind,
+            kind: room.kind.as_str().into(),
             sittings: sittings_out,
             study_bookings: study,
             invigilators: invs

@@ -27,11 +27,11 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
         .load(c)
         .unwrap();
     assert!(
-        requests.iter().any(|r| r.status == "submitted"),
+        requests.iter().any(|r| r.status.as_str() == "submitted"),
         "pending requests to approve"
     );
     assert!(
-        requests.iter().any(|r| r.status == "scheduled"),
+        requests.iter().any(|r| r.status.as_str() == "scheduled"),
         "placed requests"
     );
     let placed: Vec<Sitting> = sittings::table

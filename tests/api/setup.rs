@@ -649,7 +649,7 @@ fn insert_future_study_booking(app: &crate::helpers::TestApp, room_id: &str) -> 
             booking_code: skrivsal::domain::booking_code::generate(),
             starts_at: start,
             ends_at: start + chrono::Duration::hours(2),
-            status: "confirmed".into(),
+            status: skrivsal::types::StudyBookingStatus::Confirmed,
             sequence: 0,
             created_at: skrivsal::db::now(),
             cancelled_at: None,
@@ -1145,4 +1145,19 @@ app_test!(institutions_and_their_rules, |app| async move {
         .status,
         403
     );
+});
+
+// A zone name the input validation would refuse, written by hand into the
+// database, is an internal error (logged with the name), not Swedish time.
+app_test!(a_hand_edited_unknown_zone_is_an_error, |app| async move {
+    let admin = app.admin_with_centre("sundsvall").await;
+    {
+        let mut conn = app.db.get().unwrap();
+        diesel::sql_query("UPDATE centres SET timezone = 'Mars/Olympus' WHERE slug = 'sundsvall'")
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let r = app.get_as(&admin, "/api/v1/centres/sundsvall").await;
+    assert_eq!(r.status, 500, "{r:?}");
+    assert_eq!(r.body["type"], "/problems/internal", "{r:?}");
 });
