@@ -9,6 +9,7 @@ pub mod itc2007;
 pub mod scheduler;
 
 // Shared by every area.
+pub mod clock;
 pub mod error;
 pub mod pagination;
 pub mod timefmt;

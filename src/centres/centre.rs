@@ -760,7 +760,7 @@ fn span_out(s: &calendar::Span) -> SpanOut {
 }
 
 pub fn today_in(tz: Tz) -> NaiveDate {
-    Utc::now().with_timezone(&tz).date_naive()
+    crate::clock::now().with_timezone(&tz).date_naive()
 }
 
 pub fn calendar(

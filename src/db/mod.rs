@@ -7,6 +7,7 @@
 pub mod models;
 pub mod schema;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -14,6 +15,7 @@ use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::app::config::{DatabaseSettings, DatabaseUrl};
+use crate::clock::{self, Clock, SystemClock};
 use crate::error::Error;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -143,12 +145,32 @@ impl r2d2::ManageConnection for Manager {
 
 pub type Pool = r2d2::Pool<Manager>;
 
+/// A pooled connection that carries its database's clock (see `crate::clock`).
+pub struct Conn {
+    inner: r2d2::PooledConnection<Manager>,
+    _clock: clock::Scope,
+}
+
+impl std::ops::Deref for Conn {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.inner
+    }
+}
+
 /// The shared handle to the database: a pool plus what we know about it.
 #[derive(Clone)]
 pub struct Database {
     pool: Pool,
     backend: Backend,
     url: DatabaseUrl,
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Database {
@@ -156,6 +178,7 @@ impl std::fmt::Debug for Database {
         f.debug_struct("Database")
             .field("backend", &self.backend)
             .field("url", &self.url)
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -179,7 +202,18 @@ impl Database {
             pool,
             backend,
             url: settings.url.clone(),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// The same database, telling time by `clock` (tests run on chosen dates).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Database {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     pub fn backend(&self) -> Backend {
@@ -190,11 +224,17 @@ impl Database {
         &self.url
     }
 
-    /// A pooled connection, for blocking code (CLI, workers, tests).
-    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, Error> {
-        self.pool
+    /// A pooled connection, for blocking code (CLI, workers, tests). While it
+    /// is held, this database's clock is the current one on this thread.
+    pub fn get(&self) -> Result<Conn, Error> {
+        let inner = self
+            .pool
             .get()
-            .map_err(|e| Error::Unavailable(format!("no database connection: {e}")))
+            .map_err(|e| Error::Unavailable(format!("no database connection: {e}")))?;
+        Ok(Conn {
+            inner,
+            _clock: clock::Scope::enter(self.clock.clone()),
+        })
     }
 
     /// Runs blocking database work off the async executor.
@@ -255,10 +295,10 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Now, in UTC, truncated to microseconds: both backends store microseconds,
-/// so a value read back compares equal to the one written.
+/// Now on the current clock, in UTC, truncated to microseconds: both backends
+/// store microseconds, so a value read back compares equal to the one written.
 pub fn now() -> chrono::NaiveDateTime {
-    let now = chrono::Utc::now();
+    let now = clock::now();
     chrono::DateTime::from_timestamp_micros(now.timestamp_micros())
         .unwrap_or(now)
         .naive_utc()

@@ -534,7 +534,7 @@ pub fn load(
             address: centre.address,
         },
         date,
-        printed_at: chrono::Utc::now()
+        printed_at: crate::clock::now()
             .with_timezone(&tz)
             .format("%Y-%m-%d %H:%M")
             .to_string(),

@@ -186,7 +186,7 @@ pub fn book(
                 );
             }
             v.check(
-                s > Utc::now(),
+                s > crate::clock::now(),
                 "starts_at",
                 "future",
                 "must be in the future",
