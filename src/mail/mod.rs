@@ -26,6 +26,7 @@ use diesel::prelude::*;
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use rand::Rng;
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use crate::app::config::MailSettings;
@@ -48,8 +49,8 @@ impl Mailer {
             Some(url) => {
                 // Plain SMTP to a relay (config refuses other schemes), with
                 // optional credentials in the URL.
-                let parsed =
-                    url::Url::parse(url).map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?;
+                let parsed = url::Url::parse(url.expose_secret())
+                    .map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?;
                 let host = parsed
                     .host_str()
                     .ok_or_else(|| anyhow::anyhow!("mail.smtp_url: no host"))?;
