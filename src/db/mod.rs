@@ -237,19 +237,27 @@ impl Database {
         })
     }
 
-    /// Runs blocking database work off the async executor.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, Error>
+    /// Runs blocking database work off the async executor, in a span naming
+    /// the handler that asked for it (its file and line), so that whatever the
+    /// work logs says where it came from.
+    #[track_caller]
+    pub fn run<T, F>(&self, f: F) -> impl std::future::Future<Output = Result<T, Error>>
     where
         F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
     {
         let db = self.clone();
-        actix_web::web::block(move || {
-            let mut conn = db.get()?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        let at = std::panic::Location::caller();
+        let span = tracing::info_span!("db.run", at = %at);
+        async move {
+            actix_web::web::block(move || {
+                let _entered = span.enter();
+                let mut conn = db.get()?;
+                f(&mut conn)
+            })
+            .await
+            .map_err(|e| Error::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        }
     }
 
     /// Applies pending migrations; returns the versions applied.

@@ -346,6 +346,7 @@ pub struct Duty {
 
 /// Loads `document` for the centre's day: checks the caller, the document
 /// name and the query, then reads everything the documents show.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key, document = %document))]
 pub fn load(
     conn: &mut DbConn,
     caller: &Caller,

@@ -357,6 +357,7 @@ pub fn exam_date(request: &ExamRequest, tz: Tz) -> Option<NaiveDate> {
         .map(|t| timefmt::local(t, tz).date_naive())
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn submit(
     conn: &mut DbConn,
     caller: &Caller,
@@ -775,6 +776,7 @@ pub const STATUSES: [&str; 6] = [
     "cancelled",
 ];
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn list(
     conn: &mut DbConn,
     caller: &Caller,
@@ -838,6 +840,7 @@ pub struct ReasonInput {
     pub reason: String,
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, request = %id))]
 pub fn reject(
     conn: &mut DbConn,
     caller: &Caller,
@@ -895,6 +898,7 @@ pub fn reject(
 
 /// Cancels the request and every live sitting, frees their invigilators'
 /// assignments where no other sitting needs them, and tells the students.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, request = %id))]
 pub fn cancel(
     conn: &mut DbConn,
     caller: &Caller,

@@ -140,6 +140,7 @@ pub fn backoff_secs(settings: &MailSettings, attempts: i32, rng: &mut impl Rng) 
 }
 
 /// Claims up to `limit` due messages for this worker.
+#[tracing::instrument(skip_all, fields(limit))]
 fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, Error> {
     db::write_tx(conn, |conn| {
         let now = db::now();
@@ -181,6 +182,7 @@ fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, Error> {
     })
 }
 
+#[tracing::instrument(skip_all, fields(message = %row.id))]
 fn record(
     conn: &mut DbConn,
     row: &OutboxMessage,
@@ -222,6 +224,7 @@ fn record(
 
 /// One round: claim a batch, send it, record each outcome. Returns how many
 /// messages were attempted (0: nothing was due).
+#[tracing::instrument(skip_all)]
 pub fn deliver_batch(
     db: &Database,
     mailer: &Mailer,
@@ -362,6 +365,7 @@ pub fn list(
 }
 
 /// Puts a failed message back in line, due now, with a fresh set of attempts.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, message = %id))]
 pub fn retry(
     conn: &mut DbConn,
     caller: &crate::accounts::actor::Caller,
