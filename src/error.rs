@@ -79,7 +79,50 @@ pub enum Error {
     #[error("{0}")]
     Unavailable(String),
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+/// An internal error is logged where it is made, inside the spans of the
+/// operations that were running (each names the ids it handles), so that a
+/// 500 in the log says where and for what; the client only sees a 500.
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Self {
+        tracing::error!(error = format!("{e:#}"), "internal error");
+        Error::Internal(e)
+    }
+}
+
+/// Adds what was being done to an internal error (`anyhow::Context` for the
+/// operations' error); every other kind of error passes unchanged.
+pub trait Context<T> {
+    fn context<C>(self, context: C) -> Result<T, Error>
+    where
+        C: std::fmt::Display + Send + Sync + 'static;
+
+    fn with_context<C, F>(self, f: F) -> Result<T, Error>
+    where
+        C: std::fmt::Display + Send + Sync + 'static,
+        F: FnOnce() -> C;
+}
+
+impl<T, E: Into<Error>> Context<T> for Result<T, E> {
+    fn context<C>(self, context: C) -> Result<T, Error>
+    where
+        C: std::fmt::Display + Send + Sync + 'static,
+    {
+        self.with_context(|| context)
+    }
+
+    fn with_context<C, F>(self, f: F) -> Result<T, Error>
+    where
+        C: std::fmt::Display + Send + Sync + 'static,
+        F: FnOnce() -> C,
+    {
+        self.map_err(|e| match e.into() {
+            Error::Internal(e) => Error::Internal(e.context(f())),
+            other => other,
+        })
+    }
 }
 
 impl Error {
@@ -119,5 +162,61 @@ pub fn require_state<S: Status>(
                 with: None,
             }],
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::accounts::actor::Caller;
+    use crate::app::config::DatabaseUrl;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_internal_error_is_logged_with_the_operation_and_its_ids() {
+        // A database without its tables: the first query fails inside the operation.
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite {
+            path: dir.path().join("empty.db"),
+        };
+        let mut conn = crate::db::connect(&url, 1000).unwrap();
+        let caller = Caller {
+            user_id: "user-7".into(),
+            email: "root@example.se".into(),
+            name: "root".into(),
+            role: crate::domain::Role::SystemAdmin,
+            centre_ids: vec![],
+            institution_id: None,
+            session_id: None,
+        };
+        let log = Captured::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let result = tracing::subscriber::with_default(subscriber, || {
+            crate::centres::rooms::delete(&mut conn, &caller, "room-42")
+        });
+        assert!(matches!(result, Err(Error::Internal(_))), "{result:?}");
+        let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("internal error"), "{log}");
+        assert!(log.contains("delete"), "{log}");
+        assert!(log.contains("room=room-42"), "{log}");
+        assert!(log.contains("caller=user-7"), "{log}");
     }
 }

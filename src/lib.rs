@@ -7,6 +7,7 @@ pub use skrivsal_core::{calendar, conflicts, domain, policy, scheduler};
 pub use skrivsal_itc2007 as itc2007;
 
 // Shared by every area.
+pub mod clock;
 pub mod error;
 pub mod pagination;
 pub mod timefmt;

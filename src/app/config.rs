@@ -9,6 +9,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use secrecy::SecretString;
 use serde::Deserialize;
 
 /// The built-in defaults. Compiled in so that the binary runs from any directory.
@@ -52,7 +53,8 @@ pub struct DatabaseSettings {
 
 #[derive(Debug, Clone)]
 pub struct MailSettings {
-    pub smtp_url: Option<String>,
+    /// May hold relay credentials: `Debug` shows it redacted.
+    pub smtp_url: Option<SecretString>,
     pub dir: PathBuf,
     pub from: String,
     pub worker_in_serve: bool,
@@ -375,9 +377,9 @@ impl Settings {
         let smtp_url = match raw.mail.smtp_url.trim() {
             "" => None,
             s => {
-                let parsed = url::Url::parse(s).map_err(|e| {
-                    ConfigError::new("mail.smtp_url", format!("`{s}` is not a URL: {e}"))
-                })?;
+                // The value is left out of the message: it may hold a password.
+                let parsed = url::Url::parse(s)
+                    .map_err(|e| ConfigError::new("mail.smtp_url", format!("not a URL: {e}")))?;
                 // Built without TLS: a relay on the same host or network is
                 // the supported setup (see README).
                 if parsed.scheme() != "smtp" {
@@ -386,7 +388,7 @@ impl Settings {
                         format!("scheme `{}` is not smtp (this build speaks plain SMTP to a local relay)", parsed.scheme()),
                     ));
                 }
-                Some(s.to_string())
+                Some(SecretString::from(s))
             }
         };
         if raw.mail.dir.trim().is_empty() {
@@ -523,6 +525,7 @@ fn config_error(e: config::ConfigError) -> ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
 
     fn load(env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
         Settings::load_from(Sources {
@@ -557,7 +560,31 @@ mod tests {
         .unwrap();
         assert_eq!(s.server.bind.port(), 9000);
         assert_eq!(s.database.pool_size, 3);
-        assert_eq!(s.mail.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        assert_eq!(
+            s.mail.smtp_url.as_ref().map(ExposeSecret::expose_secret),
+            Some("smtp://127.0.0.1:2525")
+        );
+    }
+
+    #[test]
+    fn debug_of_the_settings_shows_no_secret() {
+        let s = load(&[
+            (
+                "SKRIVSAL__MAIL__SMTP_URL",
+                "smtp://relayuser:hunter2@relay.example:25",
+            ),
+            ("DATABASE_URL", "postgres://u:s3cret-pw@db.example:5433/sk"),
+        ])
+        .unwrap();
+        let shown = format!("{s:?}");
+        for secret in ["hunter2", "relayuser", "s3cret-pw"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("REDACTED"), "{shown}");
+        assert_eq!(
+            s.mail.smtp_url.as_ref().map(ExposeSecret::expose_secret),
+            Some("smtp://relayuser:hunter2@relay.example:25")
+        );
     }
 
     #[test]

@@ -223,7 +223,7 @@ pub fn next_monday(today: NaiveDate) -> NaiveDate {
 
 /// Loads the demo region if the database is empty; `None` when it is not.
 pub fn load(conn: &mut DbConn) -> anyhow::Result<Option<Summary>> {
-    let today = chrono::Utc::now()
+    let today = crate::clock::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)
         .date_naive();
     load_for_week(conn, next_monday(today))

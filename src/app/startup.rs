@@ -141,6 +141,7 @@ pub fn run(
     let workers = settings.server.workers;
     let shutdown_timeout = settings.server.shutdown_timeout_secs;
     let state = web::Data::new(AppState {
+        clock: db.clock().clone(),
         db,
         throttle: crate::web::throttle::Throttle::new(&settings.auth),
         settings,

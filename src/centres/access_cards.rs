@@ -41,6 +41,7 @@ pub struct AccessCardOut {
     pub revoked: bool,
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %centre_key))]
 pub fn create(
     conn: &mut DbConn,
     caller: &Caller,
@@ -131,6 +132,7 @@ pub fn create(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %centre_key))]
 pub fn list(
     conn: &mut DbConn,
     caller: &Caller,
@@ -159,6 +161,7 @@ pub fn list(
 }
 
 /// Revokes the card (kept for the record).
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, card = %id))]
 pub fn revoke(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let card = access_cards::table

@@ -136,6 +136,7 @@ fn slug_taken(conn: &mut DbConn, slug: &str, except_id: Option<&str>) -> QueryRe
     Ok(query.count().get_result::<i64>(conn)? > 0)
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn create(conn: &mut DbConn, caller: &Caller, input: CentreInput) -> Result<CentreOut, Error> {
     caller.require_system_admin()?;
     let mut v = Validator::new();
@@ -255,6 +256,7 @@ pub fn list(
     ))
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn update(
     conn: &mut DbConn,
     caller: &Caller,
@@ -517,6 +519,7 @@ pub fn get_hours(conn: &mut DbConn, caller: &Caller, key: &str) -> Result<HoursI
 
 /// Replaces the centre's weekly hours. Existing bookings are not moved; the
 /// conflict checker judges every later change against the new hours.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn put_hours(
     conn: &mut DbConn,
     caller: &Caller,
@@ -597,6 +600,7 @@ impl From<Closure> for ClosureOut {
     }
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn create_closure(
     conn: &mut DbConn,
     caller: &Caller,
@@ -654,6 +658,7 @@ pub fn list_closures(
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, closure = %id))]
 pub fn delete_closure(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let closure = closures::table
@@ -770,9 +775,10 @@ fn span_out(s: &calendar::Span) -> SpanOut {
 }
 
 pub fn today_in(tz: Tz) -> NaiveDate {
-    Utc::now().with_timezone(&tz).date_naive()
+    crate::clock::now().with_timezone(&tz).date_naive()
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn calendar(
     conn: &mut DbConn,
     caller: &Caller,

@@ -65,6 +65,7 @@ fn email_taken(
     Ok(q.count().get_result::<i64>(conn)? > 0)
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %centre_key))]
 pub fn create(
     conn: &mut DbConn,
     caller: &Caller,
@@ -162,6 +163,7 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<InvigilatorOu
     Ok(out(inv, &centre))
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, invigilator = %id))]
 pub fn update(
     conn: &mut DbConn,
     caller: &Caller,
@@ -199,6 +201,7 @@ pub fn update(
 
 /// Deactivates (history keeps the name on past assignments); refused with
 /// 409 naming the future assignments.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, invigilator = %id))]
 pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let (inv, centre) = find(conn, caller, id)?;
@@ -269,6 +272,7 @@ pub struct Span {
     pub end: DateTime<FixedOffset>,
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, invigilator = %id))]
 pub fn put_availability(
     conn: &mut DbConn,
     caller: &Caller,

@@ -178,6 +178,7 @@ fn name_taken(
     Ok(q.count().get_result::<i64>(conn)? > 0)
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %centre_key))]
 pub fn create(
     conn: &mut DbConn,
     caller: &Caller,
@@ -277,6 +278,7 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<RoomOut, Erro
 
 /// Changes to seats and bookability do not move existing bookings; later
 /// bookings are checked against the new capacity by the conflict checker.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, room = %id))]
 pub fn update(
     conn: &mut DbConn,
     caller: &Caller,
@@ -334,6 +336,7 @@ pub fn update(
 
 /// Deactivates the room: it keeps its history (past sittings name it) but
 /// takes no new bookings. Refused with 409 while future bookings use it.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, room = %id))]
 pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let (room, centre) = find(conn, caller, id)?;

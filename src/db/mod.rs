@@ -9,6 +9,7 @@ pub mod error;
 pub mod models;
 pub mod schema;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -16,6 +17,7 @@ use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::app::config::{DatabaseSettings, DatabaseUrl};
+use crate::clock::{self, Clock, SystemClock};
 use crate::error::Error;
 pub use error::DbError;
 
@@ -146,12 +148,32 @@ impl r2d2::ManageConnection for Manager {
 
 pub type Pool = r2d2::Pool<Manager>;
 
+/// A pooled connection that carries its database's clock (see `crate::clock`).
+pub struct Conn {
+    inner: r2d2::PooledConnection<Manager>,
+    _clock: clock::Scope,
+}
+
+impl std::ops::Deref for Conn {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.inner
+    }
+}
+
 /// The shared handle to the database: a pool plus what we know about it.
 #[derive(Clone)]
 pub struct Database {
     pool: Pool,
     backend: Backend,
     url: DatabaseUrl,
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Database {
@@ -159,6 +181,7 @@ impl std::fmt::Debug for Database {
         f.debug_struct("Database")
             .field("backend", &self.backend)
             .field("url", &self.url)
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -182,7 +205,18 @@ impl Database {
             pool,
             backend,
             url: settings.url.clone(),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// The same database, telling time by `clock` (tests run on chosen dates).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Database {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     pub fn backend(&self) -> Backend {
@@ -193,27 +227,41 @@ impl Database {
         &self.url
     }
 
-    /// A pooled connection, for blocking code (CLI, workers, tests).
-    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
-        self.pool
+    /// A pooled connection, for blocking code (CLI, workers, tests). While it
+    /// is held, this database's clock is the current one on this thread.
+    pub fn get(&self) -> Result<Conn, DbError> {
+        let inner = self
+            .pool
             .get()
-            .map_err(|e| DbError::Unavailable(format!("no database connection: {e}")))
+            .map_err(|e| DbError::Unavailable(format!("no database connection: {e}")))?;
+        Ok(Conn {
+            inner,
+            _clock: clock::Scope::enter(self.clock.clone()),
+        })
     }
 
-    /// Runs blocking database work off the async executor.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, Error>
+    /// Runs blocking database work off the async executor, in a span naming
+    /// the handler that asked for it (its file and line), so that whatever the
+    /// work logs says where it came from.
+    #[track_caller]
+    pub fn run<T, F>(&self, f: F) -> impl std::future::Future<Output = Result<T, Error>>
     where
         F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
     {
         let db = self.clone();
-        // The pool and diesel block; the HTTP workers must not.
-        tokio::task::spawn_blocking(move || {
-            let mut conn = db.get()?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| DbError::Task(e.to_string()))?
+        let at = std::panic::Location::caller();
+        let span = tracing::info_span!("db.run", at = %at);
+        async move {
+            // The pool and diesel block; the HTTP workers must not.
+            tokio::task::spawn_blocking(move || {
+                let _entered = span.enter();
+                let mut conn = db.get()?;
+                f(&mut conn)
+            })
+            .await
+            .map_err(|e| DbError::Task(e.to_string()))?
+        }
     }
 
     /// Applies pending migrations; returns the versions applied.
@@ -259,10 +307,10 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Now, in UTC, truncated to microseconds: both backends store microseconds,
-/// so a value read back compares equal to the one written.
+/// Now on the current clock, in UTC, truncated to microseconds: both backends
+/// store microseconds, so a value read back compares equal to the one written.
 pub fn now() -> chrono::NaiveDateTime {
-    let now = chrono::Utc::now();
+    let now = clock::now();
     chrono::DateTime::from_timestamp_micros(now.timestamp_micros())
         .unwrap_or(now)
         .naive_utc()

@@ -255,6 +255,7 @@ fn with_places(
 }
 
 /// A centre's sittings for its staff.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn centre_sittings(
     conn: &mut DbConn,
     caller: &Caller,
@@ -273,6 +274,7 @@ pub fn centre_sittings(
 }
 
 /// An institution's sittings across every centre.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, institution = %key))]
 pub fn institution_sittings(
     conn: &mut DbConn,
     caller: &Caller,
@@ -301,6 +303,7 @@ pub fn institution_sittings(
 }
 
 /// A centre's study bookings for its staff (booking codes, no names).
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn centre_study_bookings(
     conn: &mut DbConn,
     caller: &Caller,

@@ -199,6 +199,7 @@ fn room_name(conn: &mut DbConn, id: &str) -> Result<String, Error> {
 
 /// The calendar behind a secret; 404 for an unknown or revoked one (which
 /// says nothing about whether it ever existed).
+#[tracing::instrument(skip_all)]
 pub fn render(conn: &mut DbConn, host: &str, secret: &str) -> Result<String, Error> {
     let feed: CalendarFeed = calendar_feeds::table
         .filter(calendar_feeds::token_hash.eq(token_hash(secret)))

@@ -347,6 +347,7 @@ pub struct Duty {
 
 /// Loads `document` for the centre's day: checks the caller, the document
 /// name and the query, then reads everything the documents show.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key, document = %document))]
 pub fn load(
     conn: &mut DbConn,
     caller: &Caller,
@@ -540,7 +541,7 @@ pub fn load(
             address: centre.address,
         },
         date,
-        printed_at: chrono::Utc::now()
+        printed_at: crate::clock::now()
             .with_timezone(&tz)
             .format("%Y-%m-%d %H:%M")
             .to_string(),

@@ -25,7 +25,7 @@ use crate::db::schema::{
     sittings, study_bookings,
 };
 use crate::db::DbConn;
-use crate::error::{Conflict, Error};
+use crate::error::{Conflict, Context, Error};
 use crate::types::{SittingStatus, StudyBookingStatus};
 use crate::{
     centres::centre as centre_mod, centres::invigilators as inv_mod, mail::notify, timefmt,
@@ -84,6 +84,7 @@ fn exam_of(r: &ExamRequest, institution: &Institution) -> conflicts::Exam {
 /// Everything the checker needs about `centre` for the local dates
 /// `from..=to` (a day of margin either side is loaded, since items cross
 /// midnight and the checker refuses changes outside its dates).
+#[tracing::instrument(skip_all, fields(centre = %centre.id, from = %from, to = %to))]
 pub fn snapshot(
     conn: &mut DbConn,
     centre: &Centre,
@@ -107,7 +108,8 @@ pub fn snapshot(
         .filter(sittings::starts_at.lt(end_n))
         .filter(sittings::ends_at.gt(start_n))
         .select(Sitting::as_select())
-        .load(conn)?;
+        .load(conn)
+        .with_context(|| format!("loading sittings for centre {}", centre.id))?;
     let exam_ids: HashSet<String> = sitting_rows
         .iter()
         .map(|s| s.exam_request_id.clone())
@@ -124,7 +126,8 @@ pub fn snapshot(
                     .and(exam_requests::window_end.gt(start_n))),
         )
         .select((ExamRequest::as_select(), Institution::as_select()))
-        .load(conn)?;
+        .load(conn)
+        .with_context(|| format!("loading exam requests for centre {}", centre.id))?;
     let booking_rows: Vec<StudyBooking> = study_bookings::table
         .filter(study_bookings::centre_id.eq(&centre.id))
         .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))

@@ -232,6 +232,7 @@ fn load(
 
 /// Plans `key`'s dates and, unless it is a dry run, writes the plan.
 /// `progress` hears from the engine while it searches.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn run(
     conn: &mut DbConn,
     caller: &Caller,

@@ -347,6 +347,7 @@ pub fn exam_date(request: &ExamRequest, tz: Tz) -> Option<NaiveDate> {
         .map(|t| timefmt::local(t, tz).date_naive())
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn submit(
     conn: &mut DbConn,
     caller: &Caller,
@@ -752,6 +753,7 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn list(
     conn: &mut DbConn,
     caller: &Caller,
@@ -815,6 +817,7 @@ pub struct ReasonInput {
     pub reason: String,
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, request = %id))]
 pub fn reject(
     conn: &mut DbConn,
     caller: &Caller,
@@ -877,6 +880,7 @@ pub fn reject(
 
 /// Cancels the request and every live sitting, frees their invigilators'
 /// assignments where no other sitting needs them, and tells the students.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, request = %id))]
 pub fn cancel(
     conn: &mut DbConn,
     caller: &Caller,

@@ -139,6 +139,7 @@ fn waiting(conn: &mut DbConn, request_id: &str) -> Result<Vec<Sitting>, Error> {
 
 /// Approves a request: every waiting sitting is placed and invigilators are
 /// assigned, or 409 with the conflicts and nothing changes.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, request = %id))]
 pub fn approve(
     conn: &mut DbConn,
     caller: &Caller,
@@ -196,6 +197,7 @@ fn find_sitting(
 }
 
 /// Approves one self-registered sitting of an approved open request.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, sitting = %id))]
 pub fn approve_sitting(
     conn: &mut DbConn,
     caller: &Caller,
@@ -237,6 +239,7 @@ pub struct RegisterInput {
 }
 
 /// A student asks for a seat in an open request before its deadline.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn register(
     conn: &mut DbConn,
     caller: &Caller,
@@ -353,6 +356,7 @@ pub struct SittingState {
 /// Moves a sitting along its state machine. Check-in, completion and no-show
 /// are for the centre's staff; cancelling also for the student and the
 /// institution.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, sitting = %id))]
 pub fn transition(
     conn: &mut DbConn,
     caller: &Caller,
@@ -444,6 +448,7 @@ pub struct MoveInput {
 /// are added where the new place needs them, and assignments the old place
 /// no longer needs are removed. The student gets a "changed" message whose
 /// invite updates the same calendar entry.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, sitting = %id))]
 pub fn move_sitting(
     conn: &mut DbConn,
     caller: &Caller,

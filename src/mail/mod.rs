@@ -26,6 +26,7 @@ use diesel::prelude::*;
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use rand::Rng;
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use crate::app::config::MailSettings;
@@ -49,8 +50,8 @@ impl Mailer {
             Some(url) => {
                 // Plain SMTP to a relay (config refuses other schemes), with
                 // optional credentials in the URL.
-                let parsed =
-                    url::Url::parse(url).map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?;
+                let parsed = url::Url::parse(url.expose_secret())
+                    .map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?;
                 let host = parsed
                     .host_str()
                     .ok_or_else(|| anyhow::anyhow!("mail.smtp_url: no host"))?;
@@ -140,6 +141,7 @@ pub fn backoff_secs(settings: &MailSettings, attempts: i32, rng: &mut impl Rng) 
 }
 
 /// Claims up to `limit` due messages for this worker.
+#[tracing::instrument(skip_all, fields(limit))]
 fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, Error> {
     db::write_tx(conn, |conn| {
         let now = db::now();
@@ -160,6 +162,7 @@ fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<OutboxMessage>, Error> {
     })
 }
 
+#[tracing::instrument(skip_all, fields(message = %row.id))]
 fn record(
     conn: &mut DbConn,
     row: &OutboxMessage,
@@ -205,6 +208,7 @@ fn record(
 
 /// One round: claim a batch, send it, record each outcome. Returns how many
 /// messages were attempted (0: nothing was due).
+#[tracing::instrument(skip_all)]
 pub fn deliver_batch(
     db: &Database,
     mailer: &Mailer,
@@ -343,6 +347,7 @@ pub fn list(
 }
 
 /// Puts a failed message back in line, due now, with a fresh set of attempts.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, message = %id))]
 pub fn retry(
     conn: &mut DbConn,
     caller: &crate::accounts::actor::Caller,

@@ -147,6 +147,7 @@ fn limit_conflicts(v: Vec<Violation>) -> Error {
     )
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn book(
     conn: &mut DbConn,
     caller: &Caller,
@@ -185,7 +186,7 @@ pub fn book(
                 );
             }
             v.check(
-                s > Utc::now(),
+                s > crate::clock::now(),
                 "starts_at",
                 "future",
                 "must be in the future",
@@ -308,6 +309,7 @@ pub fn book(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, booking = %id))]
 pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let b: StudyBooking = study_bookings::table
@@ -387,6 +389,7 @@ pub struct FreeInterval {
 
 /// Per study room, the day cut into intervals at every opening, closing and
 /// booking boundary, with the seats free in each.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn availability(
     conn: &mut DbConn,
     caller: &Caller,
@@ -599,6 +602,7 @@ pub struct ScheduleInvigilator {
 }
 
 /// The day at a centre, room by room, for its staff.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn schedule(
     conn: &mut DbConn,
     caller: &Caller,

@@ -19,6 +19,8 @@ pub const JSON_LIMIT_BYTES: usize = 1024 * 1024;
 /// What every handler can reach.
 pub struct AppState {
     pub db: Database,
+    /// The database's clock, for handlers that tell time outside a connection.
+    pub clock: Arc<dyn crate::clock::Clock>,
     pub settings: Arc<Settings>,
     pub throttle: crate::web::throttle::Throttle,
 }

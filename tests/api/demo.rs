@@ -6,6 +6,8 @@ use skrivsal::db::schema::*;
 use crate::db_test;
 
 db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
+    // The Wednesday before the demo week, so that its requests lie ahead.
+    let db = &crate::helpers::database_at(db, "2026-11-25T09:00:00+01:00");
     let mut conn = db.get().unwrap();
     let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let summary = skrivsal::app::demo::load_for_week(&mut conn, monday)
@@ -140,6 +142,7 @@ fn next_monday_is_always_ahead() {
 
 db_test!(demo_skips_holidays, |db, _url| {
     // Christmas week 2026: julafton (Thu 24), juldagen (Fri 25) are closed.
+    let db = &crate::helpers::database_at(db, "2026-12-16T09:00:00+01:00");
     let mut conn = db.get().unwrap();
     let monday = NaiveDate::from_ymd_opt(2026, 12, 21).unwrap();
     skrivsal::app::demo::load_for_week(&mut conn, monday)
@@ -168,6 +171,30 @@ db_test!(demo_skips_holidays, |db, _url| {
         assert!(
             !closed.contains(&chrono::Datelike::day(&local)),
             "exam on {local}"
+        );
+    }
+});
+
+db_test!(demo_week_is_the_one_after_the_clock_s_today, |db, _url| {
+    // "Next week" is next week on the injected clock, whatever day the suite runs.
+    let db = &crate::helpers::database_at(db, "2027-03-10T09:00:00+01:00");
+    let mut conn = db.get().unwrap();
+    skrivsal::app::demo::load(&mut conn).unwrap().unwrap();
+    let starts: Vec<Option<chrono::NaiveDateTime>> = sittings::table
+        .select(sittings::starts_at)
+        .load(&mut *conn)
+        .unwrap();
+    let week_start = NaiveDate::from_ymd_opt(2027, 3, 15)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let placed: Vec<_> = starts.into_iter().flatten().collect();
+    assert!(!placed.is_empty());
+    for s in placed {
+        assert!(
+            s >= week_start - chrono::Duration::hours(1)
+                && s < week_start + chrono::Duration::days(7),
+            "sitting at {s}"
         );
     }
 });

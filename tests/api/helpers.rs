@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use skrivsal::app::config::{Settings, Sources};
+use skrivsal::clock::SettableClock;
 use skrivsal::db::{Backend, Database};
 
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -43,6 +44,8 @@ pub struct TestApp {
     server: actix_web::dev::ServerHandle,
     pub client: reqwest::Client,
     pub db: Database,
+    /// The app's clock: real time until a test sets it (`at`).
+    pub clock: SettableClock,
     _guard: DbGuard,
 }
 
@@ -50,6 +53,13 @@ impl TestApp {
     /// The database this app runs on, for starting more server processes on it.
     pub fn database_url(&self) -> &str {
         &self._guard.url
+    }
+
+    /// From now on the app runs as if it were `instant` (RFC 3339), and time
+    /// goes on from there.
+    pub fn at(&self, instant: &str) -> &TestApp {
+        self.clock.set(instant_at(instant));
+        self
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -134,10 +144,27 @@ pub fn test_database(backend: Backend) -> Option<(Database, DbGuard)> {
     Some((db, guard))
 }
 
+/// An RFC 3339 instant, for tests' clocks.
+pub fn instant_at(instant: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(instant)
+        .expect("an RFC 3339 instant")
+        .with_timezone(&chrono::Utc)
+}
+
+/// The same database, telling time as if it were `instant` (RFC 3339), for
+/// database tests that must not depend on the day they run.
+pub fn database_at(db: &Database, instant: &str) -> Database {
+    db.clone()
+        .with_clock(Arc::new(SettableClock::new(instant_at(instant))))
+}
+
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let guard = fresh_database(backend)?;
     let settings = settings_for(&guard.url);
-    let db = Database::open(&settings.database).expect("open test database");
+    let clock = SettableClock::default();
+    let db = Database::open(&settings.database)
+        .expect("open test database")
+        .with_clock(Arc::new(clock.clone()));
     db.migrate().expect("migrate test database");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
     let port = listener.local_addr().expect("local addr").port();
@@ -150,6 +177,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         server: handle,
         client: reqwest::Client::new(),
         db,
+        clock,
         _guard: guard,
     })
 }

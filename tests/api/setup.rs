@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 use crate::app_test;
 
 app_test!(centre_lifecycle_and_visibility, |app| async move {
+    // A winter day, so that Stockholm is at +01:00 whenever the suite runs.
+    app.at("2026-01-15T09:00:00Z");
     let admin = app.admin_with_centre("sundsvall").await;
     let r = app.get_as(&admin, "/api/v1/centres/sundsvall").await;
     assert_eq!(r.status, 200);
@@ -395,6 +397,22 @@ fn validation_cases() -> Vec<(
         ),
     ]
 }
+
+app_test!(
+    centre_created_in_summer_is_stamped_at_summer_time,
+    |app| async move {
+        // The twin of the winter stamp above: in July Stockholm is at +02:00.
+        app.at("2026-07-15T09:00:00Z");
+        let admin = app.admin_with_centre("sundsvall").await;
+        let r = app
+        .post_as(&admin, "/api/v1/centres", json!({"slug": "ostersund", "name": "Östersund", "municipality": "Östersund", "address": "Rådhusgatan 1", "email": "lc@ostersund.se"}))
+        .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let created = r.body["created_at"].as_str().unwrap();
+        assert!(created.starts_with("2026-07-15T11:00"), "{r:?}");
+        assert!(created.ends_with("+02:00"), "{r:?}");
+    }
+);
 
 app_test!(every_validation_rule_names_its_field, |app| async move {
     let admin = app.admin_with_centre("sundsvall").await;
