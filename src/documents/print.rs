@@ -354,7 +354,7 @@ pub fn load(
     q: &PrintQuery,
 ) -> Result<DayDocument, Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    caller.require_works_at(&centre.id)?;
+    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::PrintDocuments, crate::accounts::policy::Resource::centre(&centre))?;
     let document = Document::parse(document).ok_or(Error::NotFound)?;
     let tz = timefmt::zone(&centre.timezone);
     let date = match &q.date {
