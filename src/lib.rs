@@ -11,6 +11,7 @@ pub mod scheduler;
 // Shared by every area.
 pub mod error;
 pub mod pagination;
+pub mod templates;
 pub mod timefmt;
 pub mod validate;
 

@@ -216,22 +216,22 @@ fn may(c: &Caller, action: Action, resource: Resource<'_>) -> bool {
             manages || c.own_institution(institution)
         }
         (SubmitRequest, _) => c.role == Role::Institution,
-        (CancelBooking, Resource::Sitting {
-            student,
-            institution,
-            ..
-        }) => manages || c.own_institution(institution) || own_student(c, student),
-        (CancelBooking, Resource::StudyBooking { student, .. }) => {
-            manages || student == c.user_id
-        }
+        (
+            CancelBooking,
+            Resource::Sitting {
+                student,
+                institution,
+                ..
+            },
+        ) => manages || c.own_institution(institution) || own_student(c, student),
+        (CancelBooking, Resource::StudyBooking { student, .. }) => manages || student == c.user_id,
         (ManageInstitution | ExportInstitution, Resource::Institution { id }) => {
             c.own_institution(id)
         }
         (IssueToken, Resource::User { email }) => email == c.email,
-        (
-            SetAvailability | FollowCalendar,
-            Resource::Invigilator { user_id, email, .. },
-        ) => is_self(c, user_id, email) || manages,
+        (SetAvailability | FollowCalendar, Resource::Invigilator { user_id, email, .. }) => {
+            is_self(c, user_id, email) || manages
+        }
         _ => false,
     }
 }
@@ -280,7 +280,11 @@ pub fn person_view<'a>(
         Shown::Document => !protected_identity,
         Shown::Api => {
             !protected_identity
-                || permits(viewer, Action::ReadStaffData, Resource::StaffItem { centre })
+                || permits(
+                    viewer,
+                    Action::ReadStaffData,
+                    Resource::StaffItem { centre },
+                )
         }
     };
     PersonView { identity }

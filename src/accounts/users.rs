@@ -353,7 +353,9 @@ pub fn api_create_token(
     crate::accounts::policy::authorize(
         caller,
         crate::accounts::policy::Action::IssueToken,
-        crate::accounts::policy::Resource::User { email: email.as_str() },
+        crate::accounts::policy::Resource::User {
+            email: email.as_str(),
+        },
     )?;
     let issued = create_token(conn, &email, &name, &caller.email).map_err(|e| match e {
         AccountError::UnknownUser(u) => {
@@ -399,7 +401,9 @@ pub fn api_revoke_token(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<
         crate::accounts::policy::authorize(
             caller,
             crate::accounts::policy::Action::Read,
-            crate::accounts::policy::Resource::Owned { owner: &token.user_id },
+            crate::accounts::policy::Resource::Owned {
+                owner: &token.user_id,
+            },
         )?;
         diesel::update(api_tokens::table.find(id))
             .set(api_tokens::revoked_at.eq(Some(db::now())))
@@ -460,7 +464,11 @@ pub fn api_create_user(
     caller: &Caller,
     input: UserInput,
 ) -> Result<UserOut, Error> {
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageUsers, crate::accounts::policy::Resource::Service)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ManageUsers,
+        crate::accounts::policy::Resource::Service,
+    )?;
     let mut v = crate::validate::Validator::new();
     let email = v.email("email", &input.email);
     let role = input
@@ -525,7 +533,11 @@ pub fn api_list_users(
     caller: &Caller,
     page: &crate::pagination::PageQuery,
 ) -> Result<crate::pagination::Page<UserOut>, Error> {
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageUsers, crate::accounts::policy::Resource::Service)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ManageUsers,
+        crate::accounts::policy::Resource::Service,
+    )?;
     let limit = page.limit()?;
     let mut q = users::table
         .select(User::as_select())
@@ -578,7 +590,11 @@ pub fn api_audit(
 ) -> Result<crate::pagination::Page<AuditOut>, Error> {
     use crate::db::models::AuditEntry;
     use crate::db::schema::audit_log;
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageUsers, crate::accounts::policy::Resource::Service)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ManageUsers,
+        crate::accounts::policy::Resource::Service,
+    )?;
     let page = crate::pagination::PageQuery {
         limit: query.limit,
         cursor: query.cursor.clone(),

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::actor::{Actor, Caller};
-use crate::accounts::policy::{self, Action, Resource};
 use crate::accounts::audit;
+use crate::accounts::policy::{self, Action, Resource};
 use crate::calendar::{self, CentreCalendarInput, HolidayOptions, WeeklyHours};
 use crate::db::models::{Centre, CentreHours, Closure};
 use crate::db::schema::{

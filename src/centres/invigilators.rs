@@ -120,7 +120,11 @@ pub fn list(
     centre_key: &str,
 ) -> Result<Vec<InvigilatorOut>, Error> {
     let centre = centres::find_visible(conn, caller, centre_key)?;
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ReadStaffData, crate::accounts::policy::Resource::centre(&centre))?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     Ok(invigilators::table
         .filter(invigilators::centre_id.eq(&centre.id))
         .filter(invigilators::active.eq(true))
@@ -155,7 +159,11 @@ fn require_self_or_manager(caller: &Caller, inv: &Invigilator) -> Result<(), Err
         user_id: inv.user_id.as_deref(),
         email: &inv.email,
     };
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::SetAvailability, resource)
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::SetAvailability,
+        resource,
+    )
 }
 
 pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<InvigilatorOut, Error> {
@@ -171,7 +179,11 @@ pub fn update(
 ) -> Result<InvigilatorOut, Error> {
     db::write_tx(conn, |conn| {
         let (mut inv, centre) = find(conn, caller, id)?;
-        crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageCentre, crate::accounts::policy::Resource::centre(&centre))?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::centre(&centre),
+        )?;
         let mut v = Validator::new();
         if let Some(name) = &patch.name {
             inv.name = v.required_text("name", name, 200);
@@ -203,7 +215,11 @@ pub fn update(
 pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let (inv, centre) = find(conn, caller, id)?;
-        crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageCentre, crate::accounts::policy::Resource::centre(&centre))?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::centre(&centre),
+        )?;
         centres::refuse_if_committed(conn, CommitmentScope::Invigilator(&inv.id), "invigilator")?;
         diesel::update(invigilators::table.find(&inv.id))
             .set((

@@ -240,7 +240,11 @@ pub fn list(
         .select(Room::as_select())
         .order(rooms::name)
         .into_boxed();
-    let staff = crate::accounts::policy::permits(caller, crate::accounts::policy::Action::ReadStaffData, crate::accounts::policy::Resource::centre(&centre));
+    let staff = crate::accounts::policy::permits(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    );
     if !(include_inactive && staff) {
         q = q.filter(rooms::active.eq(true));
     }
@@ -266,7 +270,11 @@ fn find(
     let centre = centres::find_visible(conn, caller, &room.centre_id)?;
     if !room.active {
         let centre = &centre.id;
-        crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::Read, crate::accounts::policy::Resource::StaffItem { centre })?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::Read,
+            crate::accounts::policy::Resource::StaffItem { centre },
+        )?;
     }
     Ok((room, centre))
 }
@@ -286,7 +294,11 @@ pub fn update(
 ) -> Result<RoomOut, Error> {
     db::write_tx(conn, |conn| {
         let (mut room, centre) = find(conn, caller, id)?;
-        crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageCentre, crate::accounts::policy::Resource::centre(&centre))?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::centre(&centre),
+        )?;
         let mut v = Validator::new();
         if let Some(name) = &patch.name {
             room.name = v.required_text("name", name, 100);
@@ -335,7 +347,11 @@ pub fn update(
 pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let (room, centre) = find(conn, caller, id)?;
-        crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageCentre, crate::accounts::policy::Resource::centre(&centre))?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::centre(&centre),
+        )?;
         centres::refuse_if_committed(conn, CommitmentScope::Room(&room.id), "room")?;
         diesel::update(rooms::table.find(&room.id))
             .set((rooms::active.eq(false), rooms::updated_at.eq(db::now())))

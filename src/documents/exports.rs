@@ -261,7 +261,11 @@ pub fn centre_sittings(
     q: &RangeQuery,
 ) -> Result<(String, Vec<u8>), Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ReadStaffData, crate::accounts::policy::Resource::centre(&centre))?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     let (from, to) = range(q, centres::today_in(timefmt::zone(&centre.timezone)))?;
     let (a, b) = bounds(from, to);
     let rows = sittings_between(conn, Scope::Centre(&centre.id), a, b)?;
@@ -285,7 +289,11 @@ pub fn institution_sittings(
         .optional()?
         .ok_or(Error::NotFound)?;
     let id = &institution.id;
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ExportInstitution, crate::accounts::policy::Resource::Institution { id })?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ExportInstitution,
+        crate::accounts::policy::Resource::Institution { id },
+    )?;
     let (from, to) = range(q, centres::today_in(chrono_tz::Europe::Stockholm))?;
     let (a, b) = bounds(from, to);
     let rows = sittings_between(conn, Scope::Institution(&institution.id), a, b)?;
@@ -303,7 +311,11 @@ pub fn centre_study_bookings(
     q: &RangeQuery,
 ) -> Result<(String, Vec<u8>), Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ReadStaffData, crate::accounts::policy::Resource::centre(&centre))?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     let tz = timefmt::zone(&centre.timezone);
     let (from, to) = range(q, centres::today_in(tz))?;
     let (a, b) = bounds(from, to);

@@ -94,7 +94,11 @@ fn check_subject(
                 user_id: inv.user_id.as_deref(),
                 email: &inv.email,
             };
-            if !crate::accounts::policy::permits(caller, crate::accounts::policy::Action::FollowCalendar, resource) {
+            if !crate::accounts::policy::permits(
+                caller,
+                crate::accounts::policy::Action::FollowCalendar,
+                resource,
+            ) {
                 return Err(Error::invalid("id", "exists", "no such invigilator"));
             }
             Ok(inv.id)
@@ -108,7 +112,11 @@ fn check_subject(
                 .optional()?
                 .ok_or_else(|| Error::invalid("id", "exists", "no such room"))?;
             let centre = &room.centre_id;
-            if !crate::accounts::policy::permits(caller, crate::accounts::policy::Action::ReadStaffData, crate::accounts::policy::Resource::StaffItem { centre }) {
+            if !crate::accounts::policy::permits(
+                caller,
+                crate::accounts::policy::Action::ReadStaffData,
+                crate::accounts::policy::Resource::StaffItem { centre },
+            ) {
                 return Err(Error::invalid("id", "exists", "no such room"));
             }
             Ok(room.id)
@@ -168,7 +176,11 @@ pub fn revoke(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error>
             .optional()?
             .ok_or(Error::NotFound)?;
         let owner = &feed.created_by;
-        crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::Read, crate::accounts::policy::Resource::Owned { owner })?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::Read,
+            crate::accounts::policy::Resource::Owned { owner },
+        )?;
         diesel::update(calendar_feeds::table.find(id))
             .set(calendar_feeds::revoked_at.eq(Some(db::now())))
             .execute(conn)?;

@@ -711,9 +711,9 @@ fn render(
             student: policy::person_view(caller, &r.centre_id, u.protected_identity, Shown::Api)
                 .identity
                 .then_some(StudentOut {
-                name: u.name,
-                email: u.email,
-            }),
+                    name: u.name,
+                    email: u.email,
+                }),
             id: s.id,
             booking_code: s.booking_code,
             status: s.status,

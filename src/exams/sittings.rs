@@ -147,7 +147,11 @@ pub fn approve(
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (r, _) = exams::find(conn, caller, id)?;
-        policy::authorize(caller, Action::ApproveRequest, exams::resource(conn, caller, &r)?)?;
+        policy::authorize(
+            caller,
+            Action::ApproveRequest,
+            exams::resource(conn, caller, &r)?,
+        )?;
         booking::lock_centre(conn, &r.centre_id)?;
         require_state("request", &r.status, &["submitted", "approved"], "approve")?;
         let to_place = waiting(conn, &r.id)?;
@@ -193,7 +197,11 @@ pub fn approve_sitting(
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (s, r) = find_sitting(conn, caller, id)?;
-        policy::authorize(caller, Action::ApproveRequest, exams::resource(conn, caller, &r)?)?;
+        policy::authorize(
+            caller,
+            Action::ApproveRequest,
+            exams::resource(conn, caller, &r)?,
+        )?;
         booking::lock_centre(conn, &r.centre_id)?;
         let s: Sitting = sittings::table
             .find(&s.id)
@@ -417,7 +425,11 @@ pub fn move_sitting(
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (s, r) = find_sitting(conn, caller, id)?;
-        policy::authorize(caller, Action::ApproveRequest, exams::resource(conn, caller, &r)?)?;
+        policy::authorize(
+            caller,
+            Action::ApproveRequest,
+            exams::resource(conn, caller, &r)?,
+        )?;
         booking::lock_centre(conn, &r.centre_id)?;
         booking::lock_students(conn, std::slice::from_ref(&s.student_id))?;
         let s: Sitting = sittings::table

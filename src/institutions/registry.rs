@@ -138,7 +138,11 @@ pub fn create(
     caller: &Caller,
     input: InstitutionInput,
 ) -> Result<InstitutionOut, Error> {
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageUsers, crate::accounts::policy::Resource::Service)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ManageUsers,
+        crate::accounts::policy::Resource::Service,
+    )?;
     db::write_tx(conn, |conn| {
         let mut v = Validator::new();
         let slug = v.slug("slug", &input.slug);
@@ -194,7 +198,11 @@ fn find(conn: &mut DbConn, caller: &Caller, key: &str) -> Result<Institution, Er
         .optional()?
         .ok_or(Error::NotFound)?;
     let id = &row.id;
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::Read, crate::accounts::policy::Resource::Institution { id })?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::Read,
+        crate::accounts::policy::Resource::Institution { id },
+    )?;
     Ok(row)
 }
 
@@ -237,7 +245,11 @@ pub fn update(
     db::write_tx(conn, |conn| {
         let mut row = find(conn, caller, key)?;
         let id = &row.id;
-        crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ManageInstitution, crate::accounts::policy::Resource::Institution { id })?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageInstitution,
+            crate::accounts::policy::Resource::Institution { id },
+        )?;
         let mut v = Validator::new();
         if let Some(n) = &patch.name {
             row.name = v.required_text("name", n, 200);

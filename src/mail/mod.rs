@@ -315,7 +315,11 @@ pub fn list(
     caller: &crate::accounts::actor::Caller,
     q: &OutboxQuery,
 ) -> Result<crate::pagination::Page<OutboxOut>, Error> {
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::RetryMail, crate::accounts::policy::Resource::Service)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::RetryMail,
+        crate::accounts::policy::Resource::Service,
+    )?;
     let page = crate::pagination::PageQuery {
         limit: q.limit,
         cursor: q.cursor.clone(),
@@ -366,7 +370,11 @@ pub fn retry(
     caller: &crate::accounts::actor::Caller,
     id: &str,
 ) -> Result<(), Error> {
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::RetryMail, crate::accounts::policy::Resource::Service)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::RetryMail,
+        crate::accounts::policy::Resource::Service,
+    )?;
     db::write_tx(conn, |conn| {
         let status: String = mail_outbox::table
             .find(id)

@@ -153,7 +153,11 @@ pub fn book(
     host: &str,
     input: StudyInput,
 ) -> Result<StudyBookingOut, Error> {
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::Book, crate::accounts::policy::Resource::Service)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::Book,
+        crate::accounts::policy::Resource::Service,
+    )?;
     db::write_tx(conn, |conn| {
         let centre = match centres::find_visible(conn, caller, &input.centre) {
             Ok(c) if c.active => c,
@@ -318,7 +322,11 @@ pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Resul
             student: &b.student_id,
             centre: &b.centre_id,
         };
-        crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::CancelBooking, booking)?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::CancelBooking,
+            booking,
+        )?;
         crate::error::require_state("study booking", &b.status, &["confirmed"], "cancel")?;
         let now = db::now();
         diesel::update(study_bookings::table.find(&b.id))
@@ -597,7 +605,11 @@ pub fn schedule(
     q: &DateQuery,
 ) -> Result<ScheduleOut, Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::ReadStaffData, crate::accounts::policy::Resource::centre(&centre))?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     let tz = timefmt::zone(&centre.timezone);
     let date = query_date(q, tz)?;
     let (day_start, day_end) = timefmt::day_bounds(tz, date);
