@@ -10,6 +10,7 @@ pub use skrivsal_itc2007 as itc2007;
 pub mod clock;
 pub mod error;
 pub mod pagination;
+pub mod templates;
 pub mod timefmt;
 pub mod types;
 pub mod validate;

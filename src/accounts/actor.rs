@@ -98,3 +98,35 @@ pub(crate) fn caller_for_user(
         session_id: None,
     })
 }
+
+/// Who acts: a signed-in user, or the operator at the command line, who has
+/// no account and acts as a system administrator. The audit log records the
+/// operator as "cli" without a user id.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    User(&'a Caller),
+    Operator,
+}
+
+impl<'a> From<&'a Caller> for Actor<'a> {
+    fn from(c: &'a Caller) -> Actor<'a> {
+        Actor::User(c)
+    }
+}
+
+impl Actor<'_> {
+    /// The readable label the audit log keeps even if the user is deleted.
+    pub fn label(&self) -> &str {
+        match self {
+            Actor::User(c) => &c.email,
+            Actor::Operator => "cli",
+        }
+    }
+
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Actor::User(c) => Some(&c.user_id),
+            Actor::Operator => None,
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use crate::accounts::actor::Actor;
 use crate::db::models::AuditEntry;
 use crate::db::schema::audit_log;
 use crate::db::{self, DbConn};
@@ -35,13 +36,13 @@ impl Entry {
         self
     }
 
-    /// As [`Entry::by_user`] for a signed-in caller; the command line has no
-    /// user id, only its label.
-    pub fn by_user_if(self, user_id: &str) -> Entry {
-        if user_id.is_empty() {
-            self
-        } else {
-            self.by_user(user_id)
+    /// An entry by an actor: a user by e-mail and id, the operator as "cli".
+    pub fn by<'a>(actor: impl Into<Actor<'a>>, action: &str) -> Entry {
+        let actor = actor.into();
+        let entry = Entry::new(actor.label(), action);
+        match actor.user_id() {
+            Some(id) => entry.by_user(id),
+            None => entry,
         }
     }
 
@@ -82,18 +83,16 @@ pub fn record(conn: &mut DbConn, entry: Entry) -> QueryResult<()> {
     Ok(())
 }
 
-/// The common case: a signed-in caller did `action` to one item.
-pub fn record_by(
+/// The common case: an actor did `action` to one item.
+pub fn record_by<'a>(
     conn: &mut DbConn,
-    caller: &crate::accounts::actor::Caller,
+    actor: impl Into<Actor<'a>>,
     action: &str,
     target_kind: &str,
     target_id: &str,
 ) -> QueryResult<()> {
     record(
         conn,
-        Entry::new(&caller.email, action)
-            .by_user(&caller.user_id)
-            .target(target_kind, target_id),
+        Entry::by(actor, action).target(target_kind, target_id),
     )
 }

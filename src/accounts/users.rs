@@ -351,9 +351,13 @@ pub fn api_create_token(
     }
     v.finish()?;
     let email = email.ok_or_else(|| anyhow::anyhow!("caller e-mail invalid"))?;
-    if email.as_str() != caller.email && !caller.is_system_admin() {
-        return Err(Error::Forbidden);
-    }
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::IssueToken,
+        crate::accounts::policy::Resource::User {
+            email: email.as_str(),
+        },
+    )?;
     let issued = create_token(conn, &email, &name, &caller.email).map_err(|e| match e {
         AccountError::UnknownUser(u) => {
             Error::invalid("user", "exists", format!("no user with e-mail {u}"))
@@ -395,9 +399,13 @@ pub fn api_revoke_token(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<
             .first(conn)
             .optional()?
             .ok_or(Error::NotFound)?;
-        if token.user_id != caller.user_id && !caller.is_system_admin() {
-            return Err(Error::NotFound);
-        }
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::Read,
+            crate::accounts::policy::Resource::Owned {
+                owner: &token.user_id,
+            },
+        )?;
         diesel::update(api_tokens::table.find(id))
             .set(api_tokens::revoked_at.eq(Some(db::now())))
             .execute(conn)?;
@@ -457,7 +465,11 @@ pub fn api_create_user(
     caller: &Caller,
     input: UserInput,
 ) -> Result<UserOut, Error> {
-    caller.require_system_admin()?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ManageUsers,
+        crate::accounts::policy::Resource::Service,
+    )?;
     let mut v = crate::validate::Validator::new();
     let email = v.email("email", &input.email);
     let role = input
@@ -522,7 +534,11 @@ pub fn api_list_users(
     caller: &Caller,
     page: &crate::pagination::PageQuery,
 ) -> Result<crate::pagination::Page<UserOut>, Error> {
-    caller.require_system_admin()?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ManageUsers,
+        crate::accounts::policy::Resource::Service,
+    )?;
     let limit = page.limit()?;
     let mut q = users::table
         .select(User::as_select())
@@ -575,7 +591,11 @@ pub fn api_audit(
 ) -> Result<crate::pagination::Page<AuditOut>, Error> {
     use crate::db::models::AuditEntry;
     use crate::db::schema::audit_log;
-    caller.require_system_admin()?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ManageUsers,
+        crate::accounts::policy::Resource::Service,
+    )?;
     let page = crate::pagination::PageQuery {
         limit: query.limit,
         cursor: query.cursor.clone(),

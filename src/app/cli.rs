@@ -452,19 +452,6 @@ fn serve(db: Database, settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The operator at the command line: a system administrator without an account.
-fn operator() -> crate::accounts::actor::Caller {
-    crate::accounts::actor::Caller {
-        user_id: String::new(),
-        email: "cli".into(),
-        name: "command line".into(),
-        role: Role::SystemAdmin,
-        centre_ids: Vec::new(),
-        institution_id: None,
-        session_id: None,
-    }
-}
-
 /// An API error as a command-line message: each field and rule, each conflict.
 fn api_error(e: crate::error::Error) -> anyhow::Error {
     use crate::error::Error;
@@ -524,7 +511,7 @@ fn plan(db: &Database, host: &str, args: PlanArgs) -> anyhow::Result<()> {
     let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
     let result = crate::exams::replan::run(
         &mut conn,
-        &operator(),
+        crate::accounts::actor::Actor::Operator,
         host,
         &args.centre,
         &input,

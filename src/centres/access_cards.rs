@@ -139,7 +139,11 @@ pub fn list(
     centre_key: &str,
 ) -> Result<Vec<AccessCardOut>, Error> {
     let centre = centres::find_visible(conn, caller, centre_key)?;
-    caller.require_works_at(&centre.id)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     let rows: Vec<(AccessCard, String)> = access_cards::table
         .inner_join(users::table)
         .filter(access_cards::centre_id.eq(&centre.id))
@@ -170,10 +174,12 @@ pub fn revoke(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error>
             .first(conn)
             .optional()?
             .ok_or(Error::NotFound)?;
-        if !caller.works_at(&card.centre_id) {
-            return Err(Error::NotFound);
-        }
-        caller.require_manages(&card.centre_id)?;
+        let centre = &card.centre_id;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::StaffItem { centre },
+        )?;
         diesel::update(access_cards::table.find(id))
             .set(access_cards::revoked_at.eq(Some(db::now())))
             .execute(conn)?;

@@ -7,8 +7,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::actor::Caller;
+use crate::accounts::actor::{Actor, Caller};
 use crate::accounts::audit;
+use crate::accounts::policy::{self, Action, Resource};
 use crate::calendar::{self, CentreCalendarInput, HolidayOptions, WeeklyHours};
 use crate::db::models::{Centre, CentreHours, Closure};
 use crate::db::schema::{
@@ -138,7 +139,7 @@ fn slug_taken(conn: &mut DbConn, slug: &str, except_id: Option<&str>) -> QueryRe
 
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn create(conn: &mut DbConn, caller: &Caller, input: CentreInput) -> Result<CentreOut, Error> {
-    caller.require_system_admin()?;
+    policy::authorize(caller, Action::AdministerCentres, Resource::Service)?;
     let mut v = Validator::new();
     let slug = v.slug("slug", &input.slug);
     let name = v.required_text("name", &input.name, 200);
@@ -205,25 +206,31 @@ pub fn create(conn: &mut DbConn, caller: &Caller, input: CentreInput) -> Result<
 }
 
 /// Finds a centre by slug or id that the caller may know of; 404 otherwise.
-pub fn find_visible(conn: &mut DbConn, caller: &Caller, key: &str) -> Result<Centre, Error> {
+pub fn find_visible<'a>(
+    conn: &mut DbConn,
+    actor: impl Into<Actor<'a>>,
+    key: &str,
+) -> Result<Centre, Error> {
     let centre = centres::table
         .filter(centres::slug.eq(key).or(centres::id.eq(key)))
         .select(Centre::as_select())
         .first(conn)
         .optional()?
         .ok_or(Error::NotFound)?;
-    if caller.sees_centre(&centre.id, centre.active) {
-        Ok(centre)
-    } else {
-        Err(Error::NotFound)
-    }
+    policy::authorize(actor, Action::Read, Resource::centre(&centre))?;
+    Ok(centre)
 }
 
 /// A centre the caller manages (404 if they may not know it, 403 if they may
 /// know it but not change it).
-pub fn find_managed(conn: &mut DbConn, caller: &Caller, key: &str) -> Result<Centre, Error> {
-    let centre = find_visible(conn, caller, key)?;
-    caller.require_manages(&centre.id)?;
+pub fn find_managed<'a>(
+    conn: &mut DbConn,
+    actor: impl Into<Actor<'a>>,
+    key: &str,
+) -> Result<Centre, Error> {
+    let actor = actor.into();
+    let centre = find_visible(conn, actor, key)?;
+    policy::authorize(actor, Action::ManageCentre, Resource::centre(&centre))?;
     Ok(centre)
 }
 
@@ -269,9 +276,7 @@ pub fn update(
         if patch.slug.is_some() || patch.active.is_some() {
             // Renaming breaks integrations' URLs and deactivating hides the
             // centre from every student: decisions for the system admin.
-            if !caller.is_system_admin() {
-                return Err(Error::Forbidden);
-            }
+            policy::authorize(caller, Action::AdministerCentres, Resource::centre(&centre))?;
         }
         if let Some(slug) = &patch.slug {
             if let Some(s) = v.slug("slug", slug) {

@@ -120,7 +120,11 @@ pub fn list(
     centre_key: &str,
 ) -> Result<Vec<InvigilatorOut>, Error> {
     let centre = centres::find_visible(conn, caller, centre_key)?;
-    caller.require_works_at(&centre.id)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     Ok(invigilators::table
         .filter(invigilators::centre_id.eq(&centre.id))
         .filter(invigilators::active.eq(true))
@@ -140,22 +144,26 @@ fn find(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(Invigilator, Ce
         .first(conn)
         .optional()?
         .ok_or(Error::NotFound)?;
-    if !caller.works_at(&inv.centre_id) {
-        return Err(Error::NotFound);
-    }
+    let staff_item = crate::accounts::policy::Resource::StaffItem {
+        centre: &inv.centre_id,
+    };
+    crate::accounts::policy::authorize(caller, crate::accounts::policy::Action::Read, staff_item)?;
     let centre = centres::find_visible(conn, caller, &inv.centre_id)?;
     Ok((inv, centre))
 }
 
 /// The invigilator's own record, or one the caller manages.
 fn require_self_or_manager(caller: &Caller, inv: &Invigilator) -> Result<(), Error> {
-    let is_self =
-        inv.user_id.as_deref() == Some(caller.user_id.as_str()) || inv.email == caller.email;
-    if is_self || caller.manages_centre(&inv.centre_id) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
+    let resource = crate::accounts::policy::Resource::Invigilator {
+        centre: &inv.centre_id,
+        user_id: inv.user_id.as_deref(),
+        email: &inv.email,
+    };
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::SetAvailability,
+        resource,
+    )
 }
 
 pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<InvigilatorOut, Error> {
@@ -172,7 +180,11 @@ pub fn update(
 ) -> Result<InvigilatorOut, Error> {
     db::write_tx(conn, |conn| {
         let (mut inv, centre) = find(conn, caller, id)?;
-        caller.require_manages(&centre.id)?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::centre(&centre),
+        )?;
         let mut v = Validator::new();
         if let Some(name) = &patch.name {
             inv.name = v.required_text("name", name, 200);
@@ -205,7 +217,11 @@ pub fn update(
 pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let (inv, centre) = find(conn, caller, id)?;
-        caller.require_manages(&centre.id)?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::centre(&centre),
+        )?;
         centres::refuse_if_committed(conn, CommitmentScope::Invigilator(&inv.id), "invigilator")?;
         diesel::update(invigilators::table.find(&inv.id))
             .set((

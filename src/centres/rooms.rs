@@ -242,7 +242,12 @@ pub fn list(
         .select(Room::as_select())
         .order(rooms::name)
         .into_boxed();
-    if !(include_inactive && caller.works_at(&centre.id)) {
+    let staff = crate::accounts::policy::permits(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    );
+    if !(include_inactive && staff) {
         q = q.filter(rooms::active.eq(true));
     }
     let tz = centre.timezone.tz();
@@ -265,8 +270,13 @@ fn find(
         .optional()?
         .ok_or(Error::NotFound)?;
     let centre = centres::find_visible(conn, caller, &room.centre_id)?;
-    if !room.active && !caller.works_at(&centre.id) {
-        return Err(Error::NotFound);
+    if !room.active {
+        let centre = &centre.id;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::Read,
+            crate::accounts::policy::Resource::StaffItem { centre },
+        )?;
     }
     Ok((room, centre))
 }
@@ -287,7 +297,11 @@ pub fn update(
 ) -> Result<RoomOut, Error> {
     db::write_tx(conn, |conn| {
         let (mut room, centre) = find(conn, caller, id)?;
-        caller.require_manages(&centre.id)?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::centre(&centre),
+        )?;
         let mut v = Validator::new();
         if let Some(name) = &patch.name {
             room.name = v.required_text("name", name, 100);
@@ -340,7 +354,11 @@ pub fn update(
 pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let (room, centre) = find(conn, caller, id)?;
-        caller.require_manages(&centre.id)?;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageCentre,
+            crate::accounts::policy::Resource::centre(&centre),
+        )?;
         centres::refuse_if_committed(conn, CommitmentScope::Room(&room.id), "room")?;
         diesel::update(rooms::table.find(&room.id))
             .set((rooms::active.eq(false), rooms::updated_at.eq(db::now())))

@@ -17,7 +17,6 @@ use crate::db::schema::{
     centres as centres_t, exam_requests, institutions, rooms, sittings, study_bookings, users,
 };
 use crate::db::DbConn;
-use crate::domain::Role;
 use crate::error::Error;
 use crate::timefmt;
 use crate::validate::Validator;
@@ -263,7 +262,11 @@ pub fn centre_sittings(
     q: &RangeQuery,
 ) -> Result<(String, Vec<u8>), Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    caller.require_works_at(&centre.id)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     let (from, to) = range(q, centres::today_in(centre.timezone.tz()))?;
     let (a, b) = bounds(from, to);
     let rows = sittings_between(conn, Scope::Centre(&centre.id), a, b)?;
@@ -287,12 +290,12 @@ pub fn institution_sittings(
         .first(conn)
         .optional()?
         .ok_or(Error::NotFound)?;
-    match caller.role {
-        Role::SystemAdmin => {}
-        Role::Institution if caller.institution_id.as_deref() == Some(institution.id.as_str()) => {}
-        Role::Institution => return Err(Error::NotFound),
-        _ => return Err(Error::Forbidden),
-    }
+    let id = &institution.id;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ExportInstitution,
+        crate::accounts::policy::Resource::Institution { id },
+    )?;
     let (from, to) = range(q, centres::today_in(chrono_tz::Europe::Stockholm))?;
     let (a, b) = bounds(from, to);
     let rows = sittings_between(conn, Scope::Institution(&institution.id), a, b)?;
@@ -311,7 +314,11 @@ pub fn centre_study_bookings(
     q: &RangeQuery,
 ) -> Result<(String, Vec<u8>), Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    caller.require_works_at(&centre.id)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     let tz = centre.timezone.tz();
     let (from, to) = range(q, centres::today_in(tz))?;
     let (a, b) = bounds(from, to);

@@ -90,9 +90,16 @@ fn check_subject(
                 .first(conn)
                 .optional()?
                 .ok_or_else(|| Error::invalid("id", "exists", "no such invigilator"))?;
-            let own = inv.user_id.as_deref() == Some(caller.user_id.as_str())
-                || inv.email == caller.email;
-            if !(own || caller.manages_centre(&inv.centre_id)) {
+            let resource = crate::accounts::policy::Resource::Invigilator {
+                centre: &inv.centre_id,
+                user_id: inv.user_id.as_deref(),
+                email: &inv.email,
+            };
+            if !crate::accounts::policy::permits(
+                caller,
+                crate::accounts::policy::Action::FollowCalendar,
+                resource,
+            ) {
                 return Err(Error::invalid("id", "exists", "no such invigilator"));
             }
             Ok(inv.id)
@@ -105,7 +112,12 @@ fn check_subject(
                 .first(conn)
                 .optional()?
                 .ok_or_else(|| Error::invalid("id", "exists", "no such room"))?;
-            if !caller.works_at(&room.centre_id) {
+            let centre = &room.centre_id;
+            if !crate::accounts::policy::permits(
+                caller,
+                crate::accounts::policy::Action::ReadStaffData,
+                crate::accounts::policy::Resource::StaffItem { centre },
+            ) {
                 return Err(Error::invalid("id", "exists", "no such room"));
             }
             Ok(room.id)
@@ -164,9 +176,12 @@ pub fn revoke(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error>
             .first(conn)
             .optional()?
             .ok_or(Error::NotFound)?;
-        if feed.created_by != caller.user_id && !caller.is_system_admin() {
-            return Err(Error::NotFound);
-        }
+        let owner = &feed.created_by;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::Read,
+            crate::accounts::policy::Resource::Owned { owner },
+        )?;
         diesel::update(calendar_feeds::table.find(id))
             .set(calendar_feeds::revoked_at.eq(Some(db::now())))
             .execute(conn)?;

@@ -9,11 +9,10 @@
 //! identity; personal identity numbers never.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use minijinja::{context, Environment};
+use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::actor::Caller;
@@ -63,10 +62,10 @@ impl Document {
 
     fn template(self) -> &'static str {
         match self {
-            Document::Schedule => "schedule.html",
-            Document::Invigilators => "invigilators.html",
-            Document::DoorSigns => "door_signs.html",
-            Document::Attendance => "attendance.html",
+            Document::Schedule => "print/schedule.html",
+            Document::Invigilators => "print/invigilators.html",
+            Document::DoorSigns => "print/door_signs.html",
+            Document::Attendance => "print/attendance.html",
         }
     }
 
@@ -78,41 +77,6 @@ impl Document {
             Document::Attendance => t.attendance,
         }
     }
-}
-
-macro_rules! template {
-    ($name:literal) => {
-        (
-            $name,
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/templates/print/",
-                $name
-            )),
-        )
-    };
-}
-
-const TEMPLATES: &[(&str, &str)] = &[
-    template!("base.html"),
-    template!("schedule.html"),
-    template!("invigilators.html"),
-    template!("door_signs.html"),
-    template!("attendance.html"),
-];
-
-fn environment() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        for (name, source) in TEMPLATES {
-            // Compiled into the binary and rendered by the tests.
-            if let Err(e) = env.add_template(name, source) {
-                tracing::error!(template = name, error = %e, "print template does not compile");
-            }
-        }
-        env
-    })
 }
 
 /// The fixed words on the documents, in one language.
@@ -356,7 +320,11 @@ pub fn load(
     q: &PrintQuery,
 ) -> Result<DayDocument, Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    caller.require_works_at(&centre.id)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::PrintDocuments,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     let document = Document::parse(document).ok_or(Error::NotFound)?;
     let tz = centre.timezone.tz();
     let date = match &q.date {
@@ -552,7 +520,7 @@ pub fn load(
 
 /// The document as HTML for A4 (`static/print.css`).
 pub fn html(doc: &DayDocument) -> Result<String, Error> {
-    environment()
+    crate::templates::environment()
         .get_template(doc.document.template())
         .and_then(|tpl| {
             tpl.render(context! {

@@ -16,7 +16,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::actor::Caller;
+use crate::accounts::actor::Actor;
 use crate::conflicts::{self, Change, Snapshot};
 use crate::db::models::{Centre, ExamRequest, Sitting};
 use crate::db::schema::{exam_requests, invigilator_assignments, sittings};
@@ -232,16 +232,17 @@ fn load(
 
 /// Plans `key`'s dates and, unless it is a dry run, writes the plan.
 /// `progress` hears from the engine while it searches.
-#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
-pub fn run(
+#[tracing::instrument(skip_all, fields(centre = %key))]
+pub fn run<'a>(
     conn: &mut DbConn,
-    caller: &Caller,
+    actor: impl Into<Actor<'a>>,
     host: &str,
     key: &str,
     input: &PlanInput,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<PlanOut, Error> {
-    let centre = centres::find_managed(conn, caller, key)?;
+    let actor = actor.into();
+    let centre = centres::find_managed(conn, actor, key)?;
     let (from, to, time_limit) = parse_input(input)?;
     let loaded = load(conn, &centre, from, to, input.allow_moves)?;
     let problem = scheduler::Problem {
@@ -277,8 +278,7 @@ pub fn run(
         write(conn, host, &fresh, &changes)?;
         audit::record(
             conn,
-            audit::Entry::new(&caller.email, "centre.plan")
-                .by_user_if(&caller.user_id)
+            audit::Entry::by(actor, "centre.plan")
                 .target("centre", &centre.id)
                 .detail(serde_json::json!({
                     "from": from, "to": to, "allow_moves": input.allow_moves,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::actor::Caller;
+use crate::accounts::policy::{self, Action, Resource, Shown};
 use crate::calendar;
 use crate::centres::centre as centres;
 use crate::db::models::{Centre, ExamRequest, Institution, Sitting, User};
@@ -206,6 +207,7 @@ fn institution_for(
     caller: &Caller,
     named: Option<&str>,
 ) -> Result<Institution, Error> {
+    policy::authorize(caller, Action::SubmitRequest, Resource::Service)?;
     let id_or_slug = match (caller.role, named) {
         (Role::Institution, None) => caller.institution_id.clone().unwrap_or_default(),
         (Role::Institution, Some(_)) => {
@@ -613,39 +615,34 @@ pub fn submit(
     })
 }
 
+/// The request as the policy sees it; for a student, whether they have a
+/// sitting on it (a student knows open requests and their own).
+pub fn resource<'a>(
+    conn: &mut DbConn,
+    caller: &Caller,
+    r: &'a ExamRequest,
+) -> Result<Resource<'a>, Error> {
+    let own_sitting = caller.role == Role::Student
+        && sittings::table
+            .filter(sittings::exam_request_id.eq(&r.id))
+            .filter(sittings::student_id.eq(&caller.user_id))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+    Ok(Resource::ExamRequest {
+        institution: &r.institution_id,
+        centre: &r.centre_id,
+        open: r.open,
+        own_sitting,
+    })
+}
+
 /// Whether the caller may know of the request, and whether they may see the
-/// students on it (staff of the centre and the institution may; a student
-/// sees only open requests and their own sitting).
+/// students on it (everyone who may know of it but a student, who sees only
+/// their own sitting).
 fn access(conn: &mut DbConn, caller: &Caller, r: &ExamRequest) -> Result<bool, Error> {
-    match caller.role {
-        Role::SystemAdmin => Ok(true),
-        Role::CentreAdmin | Role::Invigilator => {
-            if caller.works_at(&r.centre_id) {
-                Ok(true)
-            } else {
-                Err(Error::NotFound)
-            }
-        }
-        Role::Institution => {
-            if caller.institution_id.as_deref() == Some(r.institution_id.as_str()) {
-                Ok(true)
-            } else {
-                Err(Error::NotFound)
-            }
-        }
-        Role::Student => {
-            let own: i64 = sittings::table
-                .filter(sittings::exam_request_id.eq(&r.id))
-                .filter(sittings::student_id.eq(&caller.user_id))
-                .count()
-                .get_result(conn)?;
-            if r.open || own > 0 {
-                Ok(false)
-            } else {
-                Err(Error::NotFound)
-            }
-        }
-    }
+    policy::authorize(caller, Action::Read, resource(conn, caller, r)?)?;
+    Ok(caller.role != Role::Student)
 }
 
 pub fn find(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(ExamRequest, bool), Error> {
@@ -698,13 +695,12 @@ fn render(
         .into_iter()
         .map(|(s, u, room_name)| SittingOut {
             accommodations: accommodations_of(&s),
-            student: (!u.protected_identity
-                || caller.is_system_admin()
-                || caller.works_at(&r.centre_id))
-            .then_some(StudentOut {
-                name: u.name,
-                email: u.email,
-            }),
+            student: policy::person_view(caller, &r.centre_id, u.protected_identity, Shown::Api)
+                .identity
+                .then_some(StudentOut {
+                    name: u.name,
+                    email: u.email,
+                }),
             id: s.id,
             booking_code: s.booking_code,
             status: s.status.as_str().into(),
@@ -830,7 +826,7 @@ pub fn reject(
     v.finish()?;
     db::write_tx(conn, |conn| {
         let (r, _) = find(conn, caller, id)?;
-        caller.require_manages(&r.centre_id)?;
+        policy::authorize(caller, Action::ApproveRequest, resource(conn, caller, &r)?)?;
         require_state(
             "request",
             r.status,
@@ -889,11 +885,7 @@ pub fn cancel(
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (r, _) = find(conn, caller, id)?;
-        let own_institution = caller.role == Role::Institution
-            && caller.institution_id.as_deref() == Some(r.institution_id.as_str());
-        if !(own_institution || caller.manages_centre(&r.centre_id)) {
-            return Err(Error::Forbidden);
-        }
+        policy::authorize(caller, Action::CancelRequest, resource(conn, caller, &r)?)?;
         crate::exams::booking::lock_centre(conn, &r.centre_id)?;
         require_state(
             "request",

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::actor::Caller;
+use crate::accounts::policy::{self, Action, Resource};
 use crate::conflicts::{self, Change};
 use crate::db::models::{Centre, ExamRequest, Institution, Sitting, User};
 use crate::db::schema::{centres, exam_requests, institutions, sittings, users};
@@ -148,7 +149,11 @@ pub fn approve(
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (r, _) = exams::find(conn, caller, id)?;
-        caller.require_manages(&r.centre_id)?;
+        policy::authorize(
+            caller,
+            Action::ApproveRequest,
+            exams::resource(conn, caller, &r)?,
+        )?;
         booking::lock_centre(conn, &r.centre_id)?;
         require_state(
             "request",
@@ -190,9 +195,7 @@ fn find_sitting(
         .ok_or(Error::NotFound)?;
     let (r, _) = exams::find(conn, caller, &s.exam_request_id)?;
     // A student knows only their own sittings.
-    if caller.role == Role::Student && s.student_id != caller.user_id {
-        return Err(Error::NotFound);
-    }
+    policy::authorize(caller, Action::Read, sitting_resource(&s, &r))?;
     Ok((s, r))
 }
 
@@ -206,7 +209,11 @@ pub fn approve_sitting(
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (s, r) = find_sitting(conn, caller, id)?;
-        caller.require_manages(&r.centre_id)?;
+        policy::authorize(
+            caller,
+            Action::ApproveRequest,
+            exams::resource(conn, caller, &r)?,
+        )?;
         booking::lock_centre(conn, &r.centre_id)?;
         let s: Sitting = sittings::table
             .find(&s.id)
@@ -246,9 +253,7 @@ pub fn register(
     host: &str,
     input: RegisterInput,
 ) -> Result<ExamRequestOut, Error> {
-    if caller.role != Role::Student {
-        return Err(Error::Forbidden);
-    }
+    policy::authorize(caller, Action::Book, Resource::Service)?;
     let mut v = Validator::new();
     exams::check_accommodations(&mut v, "accommodations.", &input.accommodations);
     v.finish()?;
@@ -366,18 +371,11 @@ pub fn transition(
 ) -> Result<SittingState, Error> {
     db::write_tx(conn, |conn| {
         let (s, r) = find_sitting(conn, caller, id)?;
-        let own_institution = caller.role == Role::Institution
-            && caller.institution_id.as_deref() == Some(r.institution_id.as_str());
-        let own_student = caller.role == Role::Student && s.student_id == caller.user_id;
-        let allowed = match t {
-            Transition::Cancel => {
-                caller.manages_centre(&r.centre_id) || own_institution || own_student
-            }
-            _ => caller.works_at(&r.centre_id),
+        let action = match t {
+            Transition::Cancel => Action::CancelBooking,
+            _ => Action::MarkAttendance,
         };
-        if !allowed {
-            return Err(Error::Forbidden);
-        }
+        policy::authorize(caller, action, sitting_resource(&s, &r))?;
         booking::lock_centre(conn, &r.centre_id)?;
         let s: Sitting = sittings::table
             .find(&s.id)
@@ -458,7 +456,11 @@ pub fn move_sitting(
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (s, r) = find_sitting(conn, caller, id)?;
-        caller.require_manages(&r.centre_id)?;
+        policy::authorize(
+            caller,
+            Action::ApproveRequest,
+            exams::resource(conn, caller, &r)?,
+        )?;
         booking::lock_centre(conn, &r.centre_id)?;
         booking::lock_students(conn, std::slice::from_ref(&s.student_id))?;
         let s: Sitting = sittings::table
@@ -533,4 +535,12 @@ pub fn move_sitting(
         audit::record_by(conn, caller, "sitting.move", "sitting", &moved.id)?;
         exams::load_out(conn, caller, &r.id)
     })
+}
+
+fn sitting_resource<'a>(s: &'a Sitting, r: &'a ExamRequest) -> Resource<'a> {
+    Resource::Sitting {
+        student: &s.student_id,
+        centre: &r.centre_id,
+        institution: &r.institution_id,
+    }
 }

@@ -140,7 +140,11 @@ pub fn create(
     caller: &Caller,
     input: InstitutionInput,
 ) -> Result<InstitutionOut, Error> {
-    caller.require_system_admin()?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ManageUsers,
+        crate::accounts::policy::Resource::Service,
+    )?;
     db::write_tx(conn, |conn| {
         let mut v = Validator::new();
         let slug = v.slug("slug", &input.slug);
@@ -198,10 +202,12 @@ fn find(conn: &mut DbConn, caller: &Caller, key: &str) -> Result<Institution, Er
         .first(conn)
         .optional()?
         .ok_or(Error::NotFound)?;
-    if caller.role == Role::Institution && caller.institution_id.as_deref() != Some(row.id.as_str())
-    {
-        return Err(Error::NotFound);
-    }
+    let id = &row.id;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::Read,
+        crate::accounts::policy::Resource::Institution { id },
+    )?;
     Ok(row)
 }
 
@@ -243,11 +249,12 @@ pub fn update(
 ) -> Result<InstitutionOut, Error> {
     db::write_tx(conn, |conn| {
         let mut row = find(conn, caller, key)?;
-        let own = caller.role == Role::Institution
-            && caller.institution_id.as_deref() == Some(row.id.as_str());
-        if !(caller.is_system_admin() || own) {
-            return Err(Error::Forbidden);
-        }
+        let id = &row.id;
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::ManageInstitution,
+            crate::accounts::policy::Resource::Institution { id },
+        )?;
         let mut v = Validator::new();
         if let Some(n) = &patch.name {
             row.name = v.required_text("name", n, 200);

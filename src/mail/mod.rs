@@ -301,7 +301,11 @@ pub fn list(
     caller: &crate::accounts::actor::Caller,
     q: &OutboxQuery,
 ) -> Result<crate::pagination::Page<OutboxOut>, Error> {
-    caller.require_system_admin()?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::RetryMail,
+        crate::accounts::policy::Resource::Service,
+    )?;
     let page = crate::pagination::PageQuery {
         limit: q.limit,
         cursor: q.cursor.clone(),
@@ -353,7 +357,11 @@ pub fn retry(
     caller: &crate::accounts::actor::Caller,
     id: &str,
 ) -> Result<(), Error> {
-    caller.require_system_admin()?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::RetryMail,
+        crate::accounts::policy::Resource::Service,
+    )?;
     db::write_tx(conn, |conn| {
         let status: MailStatus = mail_outbox::table
             .find(id)

@@ -1,55 +1,14 @@
-//! E-mail templates (minijinja), compiled into the binary from
-//! `templates/email/`.
+//! E-mail templates, `templates/email/` in the shared environment
+//! (`crate::templates`).
 //!
 //! Each message kind has a text template per language whose first line is the
 //! subject and the rest the body. The HTML part is the same text laid out by
 //! `layout.html` (paragraphs, escaped), so the two parts never say different
 //! things.
 
-use std::sync::OnceLock;
-
-use minijinja::{Environment, Value};
+use minijinja::Value;
 
 use crate::domain::Language;
-
-macro_rules! template {
-    ($name:literal) => {
-        (
-            $name,
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/templates/email/",
-                $name
-            )),
-        )
-    };
-}
-
-const TEMPLATES: &[(&str, &str)] = &[
-    template!("sign_in_link.sv.txt"),
-    template!("sign_in_link.en.txt"),
-    template!("password_reset.sv.txt"),
-    template!("password_reset.en.txt"),
-    template!("request_received.sv.txt"),
-    template!("request_received.en.txt"),
-    template!("request_approved.sv.txt"),
-    template!("request_approved.en.txt"),
-    template!("request_rejected.sv.txt"),
-    template!("request_rejected.en.txt"),
-    template!("sitting_requested.sv.txt"),
-    template!("sitting_requested.en.txt"),
-    template!("sitting_confirmed.sv.txt"),
-    template!("sitting_confirmed.en.txt"),
-    template!("sitting_cancelled.sv.txt"),
-    template!("sitting_cancelled.en.txt"),
-    template!("study_confirmed.sv.txt"),
-    template!("study_confirmed.en.txt"),
-    template!("study_cancelled.sv.txt"),
-    template!("study_cancelled.en.txt"),
-    template!("request_report.sv.txt"),
-    template!("request_report.en.txt"),
-    template!("layout.html"),
-];
 
 /// Every message kind with a template.
 pub const KINDS: [&str; 11] = [
@@ -66,24 +25,6 @@ pub const KINDS: [&str; 11] = [
     "study_cancelled",
 ];
 
-fn environment() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        // Keep the text exactly as written: a trailing newline is part of it.
-        env.set_keep_trailing_newline(true);
-        for (name, source) in TEMPLATES {
-            // The templates are part of the binary and a test renders every
-            // one, so a broken template cannot ship; skipping keeps start-up
-            // infallible.
-            if let Err(e) = env.add_template(name, source) {
-                tracing::error!(template = name, error = %e, "e-mail template does not compile");
-            }
-        }
-        env
-    })
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
     pub subject: String,
@@ -96,9 +37,9 @@ pub fn render(
     language: Language,
     context: Value,
 ) -> Result<Rendered, minijinja::Error> {
-    let env = environment();
+    let env = crate::templates::environment();
     let full = env
-        .get_template(&format!("{kind}.{}.txt", language.as_str()))?
+        .get_template(&format!("email/{kind}.{}.txt", language.as_str()))?
         .render(&context)?;
     let (subject, body) = full.split_once('\n').unwrap_or((full.as_str(), ""));
     let subject = subject.trim().to_string();
@@ -113,7 +54,7 @@ pub fn render(
         .filter(|p| !p.is_empty())
         .collect();
     let html = env
-        .get_template("layout.html")?
+        .get_template("email/layout.html")?
         .render(minijinja::context! {
             lang => language.as_str(),
             subject => &subject,

@@ -19,7 +19,6 @@ use crate::db::schema::{
     study_bookings,
 };
 use crate::db::{self, DbConn};
-use crate::domain::Role;
 use crate::error::Error;
 use crate::exams::booking::{self, refused, PLACED_STATES};
 use crate::exams::requests::{accommodations_of, Accommodations};
@@ -154,9 +153,11 @@ pub fn book(
     host: &str,
     input: StudyInput,
 ) -> Result<StudyBookingOut, Error> {
-    if caller.role != Role::Student {
-        return Err(Error::Forbidden);
-    }
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::Book,
+        crate::accounts::policy::Resource::Service,
+    )?;
     db::write_tx(conn, |conn| {
         let centre = match centres::find_visible(conn, caller, &input.centre) {
             Ok(c) if c.active => c,
@@ -318,13 +319,15 @@ pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Resul
             .first(conn)
             .optional()?
             .ok_or(Error::NotFound)?;
-        let own = b.student_id == caller.user_id;
-        if !own && !caller.works_at(&b.centre_id) {
-            return Err(Error::NotFound);
-        }
-        if !own {
-            caller.require_manages(&b.centre_id)?;
-        }
+        let booking = crate::accounts::policy::Resource::StudyBooking {
+            student: &b.student_id,
+            centre: &b.centre_id,
+        };
+        crate::accounts::policy::authorize(
+            caller,
+            crate::accounts::policy::Action::CancelBooking,
+            booking,
+        )?;
         crate::error::require_state(
             "study booking",
             b.status,
@@ -610,7 +613,11 @@ pub fn schedule(
     q: &DateQuery,
 ) -> Result<ScheduleOut, Error> {
     let centre = centres::find_visible(conn, caller, key)?;
-    caller.require_works_at(&centre.id)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
     let tz = centre.timezone.tz();
     let date = query_date(q, tz)?;
     let (day_start, day_end) = timefmt::day_bounds(tz, date);

@@ -236,7 +236,11 @@ async fn request_link_of(
         .await?;
     // The same answer whether or not the address has an account.
     if is_form(&req) {
-        Ok(page("Kolla din e-post", "<p>Om adressen hör till ett konto har vi skickat en länk. / If the address belongs to an account, a link is on its way.</p>"))
+        page(
+            "pages/link_sent.html",
+            "Kolla din e-post",
+            minijinja::context! {},
+        )
     } else {
         Ok(HttpResponse::Accepted().json(LinkSent {
             status: "sent if the account exists",
@@ -297,21 +301,15 @@ struct TokenQuery {
     token: String,
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-fn page(title: &str, body: &str) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(format!(
-        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · skrivsal</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head><body><main class=\"narrow\"><h1>{}</h1>{}</main></body></html>",
-        escape(title),
-        escape(title),
-        body
-    ))
+/// A page of `templates/pages/`, escaped by the shared environment.
+fn page(template: &str, title: &str, ctx: minijinja::Value) -> Reply {
+    let body = crate::templates::environment()
+        .get_template(template)
+        .and_then(|t| t.render(minijinja::context! { title => title, ..ctx }))
+        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("rendering {template}: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 /// The link in the e-mail opens a page with a button rather than signing in
@@ -328,13 +326,11 @@ fn page(title: &str, body: &str) -> HttpResponse {
     ),
 )]
 async fn link_page(query: web::Query<TokenQuery>) -> Reply {
-    Ok(page(
+    page(
+        "pages/link.html",
         "Logga in",
-        &format!(
-            "<form method=\"post\" action=\"/auth/link/consume\"><input type=\"hidden\" name=\"token\" value=\"{}\"><button type=\"submit\">Logga in / Sign in</button></form>",
-            escape(&query.token)
-        ),
-    ))
+        minijinja::context! { token => &query.token },
+    )
 }
 
 #[utoipa::path(
@@ -380,14 +376,11 @@ async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) ->
     ),
 )]
 async fn reset_page(query: web::Query<TokenQuery>) -> Reply {
-    Ok(page(
+    page(
+        "pages/password_reset.html",
         "Nytt lösenord",
-        &format!(
-            "<form method=\"post\" action=\"/auth/password-reset/confirm\"><input type=\"hidden\" name=\"token\" value=\"{}\"><label>Nytt lösenord / New password <input type=\"password\" name=\"password\" minlength=\"{}\" required autocomplete=\"new-password\"></label><button type=\"submit\">Spara / Save</button></form>",
-            escape(&query.token),
-            crate::accounts::users::MIN_PASSWORD_LEN
-        ),
-    ))
+        minijinja::context! { token => &query.token, min_password_len => crate::accounts::users::MIN_PASSWORD_LEN },
+    )
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -445,16 +438,5 @@ async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -
     ),
 )]
 async fn login_page() -> Reply {
-    Ok(page(
-        "Logga in",
-        "<section><h2>Personal och lärosäten / Staff and institutions</h2>\
-         <form method=\"post\" action=\"/auth/login\">\
-         <label>E-post / E-mail <input type=\"email\" name=\"email\" required autocomplete=\"username\"></label>\
-         <label>Lösenord / Password <input type=\"password\" name=\"password\" required autocomplete=\"current-password\"></label>\
-         <button type=\"submit\">Logga in / Sign in</button></form>\
-         <form method=\"post\" action=\"/auth/password-reset\"><label>Glömt lösenordet? / Forgot your password? <input type=\"email\" name=\"email\" required></label><button type=\"submit\">Skicka länk / Send link</button></form></section>\
-         <section><h2>Studenter / Students</h2>\
-         <form method=\"post\" action=\"/auth/link\"><label>E-post / E-mail <input type=\"email\" name=\"email\" required></label>\
-         <button type=\"submit\">Skicka inloggningslänk / Send sign-in link</button></form></section>",
-    ))
+    page("pages/login.html", "Logga in", minijinja::context! {})
 }
