@@ -17,9 +17,7 @@ impl From<DbError> for Error {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Unavailable(reason) => Error::Unavailable(reason),
-            DbError::Task(reason) => {
-                Error::Internal(anyhow::anyhow!("database task failed: {reason}"))
-            }
+            DbError::Task(reason) => Error::from(anyhow::anyhow!("database task failed: {reason}")),
         }
     }
 }
@@ -58,7 +56,8 @@ impl From<diesel::result::Error> for Error {
             DieselError::DatabaseError(Kind::SerializationFailure, _) => Error::Unavailable(
                 "the database was busy with a conflicting change; try again".into(),
             ),
-            other => Error::Internal(anyhow::Error::new(other)),
+            // Through `From<anyhow::Error>`, which logs it inside the current span.
+            other => Error::from(anyhow::Error::new(other)),
         }
     }
 }
