@@ -3,6 +3,9 @@
 //! cards.
 
 pub mod access_cards;
+pub mod calendar;
 pub mod centre;
+pub mod closures;
+pub mod hours;
 pub mod invigilators;
 pub mod rooms;
