@@ -6,7 +6,7 @@
 
 use diesel::prelude::*;
 
-use crate::accounts::users::token_hash;
+use crate::accounts::tokens::token_hash;
 use crate::db::schema::{api_tokens, user_centres, users};
 use crate::db::{self, DbConn};
 use crate::domain::Role;

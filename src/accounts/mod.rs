@@ -1,9 +1,10 @@
 //! Accounts: who is acting (`actor`), what they may do and see (`policy`),
-//! users and API tokens (`users`), sign-in sessions (`sessions`) and the audit
+//! users (`users`), API tokens (`tokens`), sign-in sessions (`sessions`) and the audit
 //! log (`audit`).
 
 pub mod actor;
 pub mod audit;
 pub mod policy;
 pub mod sessions;
+pub mod tokens;
 pub mod users;

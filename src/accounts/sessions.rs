@@ -12,7 +12,8 @@ use diesel::prelude::*;
 use rand::RngCore;
 
 use crate::accounts::audit;
-use crate::accounts::users::{hash_password, token_hash, MIN_PASSWORD_LEN};
+use crate::accounts::tokens::token_hash;
+use crate::accounts::users::{hash_password, MIN_PASSWORD_LEN};
 use crate::app::config::Settings;
 use crate::db::models::{LoginToken, Session, User};
 use crate::db::schema::{login_tokens, sessions, users};

@@ -319,7 +319,7 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             let email = Email::parse(&user).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
             let db = open_database(&settings)?;
             let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
-            let issued = accounts::create_token(&mut conn, &email, &name, "cli")?;
+            let issued = crate::accounts::tokens::create_token(&mut conn, &email, &name, "cli")?;
             // Only the token on stdout, so that scripts can capture it.
             println!("{}", issued.secret);
             Ok(())

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::actor::Caller;
-use crate::accounts::users::token_hash;
+use crate::accounts::tokens::token_hash;
 use crate::db::models::{
     CalendarFeed, Centre, ExamRequest, Invigilator, InvigilatorAssignment, Room, Sitting,
     StudyBooking,

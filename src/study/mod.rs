@@ -1,4 +1,11 @@
-//! Study places: booking, cancelling, availability, a student's own bookings
-//! and a centre's day schedule.
+//! Study places: booking and cancelling (`bookings`), what is free
+//! (`availability`), a student's own bookings and a centre's day schedule
+//! (`schedule`).
 
+pub mod availability;
 pub mod bookings;
+pub mod schedule;
+
+pub use availability::*;
+pub use bookings::*;
+pub use schedule::*;

@@ -323,7 +323,8 @@ impl TestApp {
         centres: &[&str],
         institution: Option<&str>,
     ) -> String {
-        use skrivsal::accounts::users::{create_token, create_user, AccountError, NewAccount};
+        use skrivsal::accounts::tokens::create_token;
+        use skrivsal::accounts::users::{create_user, AccountError, NewAccount};
         use skrivsal::domain::{Email, Language};
         let mut conn = self.db.get().unwrap();
         let email = Email::parse(email).unwrap();

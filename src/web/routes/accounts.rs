@@ -4,6 +4,7 @@ use actix_web::web;
 
 use super::{created, no_content, ok, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
+use crate::accounts::tokens;
 use crate::accounts::users as accounts;
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::Body;
@@ -45,7 +46,7 @@ async fn me(state: State, caller: Caller) -> Reply {
     summary = "API tokens",
     params(PageQuery),
     responses(
-        (status = 200, description = "The caller's tokens (a system admin's: everyone's), without their secrets", body = Page<accounts::TokenOut>),
+        (status = 200, description = "The caller's tokens (a system admin's: everyone's), without their secrets", body = Page<tokens::TokenOut>),
         (status = 401, response = p::Unauthorized),
     ),
     security(("bearer" = []), ("cookie" = [])),
@@ -55,7 +56,7 @@ async fn list_tokens(state: State, caller: Caller, page: web::Query<PageQuery>) 
     ok(state
         .db
         .run(move |c| {
-            Page::of_all(accounts::api_list_tokens(c, &caller)?, &page, |t| {
+            Page::of_all(tokens::api_list_tokens(c, &caller)?, &page, |t| {
                 t.id.clone()
             })
         })
@@ -68,9 +69,9 @@ async fn list_tokens(state: State, caller: Caller, page: web::Query<PageQuery>) 
     tag = "accounts",
     summary = "Create an API token",
     description = "Another user's token (`user`) is for system admins only.",
-    request_body = accounts::TokenInput,
+    request_body = tokens::TokenInput,
     responses(
-        (status = 201, description = "The token, with its secret in `token`: shown this once, stored only as its SHA-256", body = accounts::TokenOut),
+        (status = 201, description = "The token, with its secret in `token`: shown this once, stored only as its SHA-256", body = tokens::TokenOut),
         p::JsonBody,
         (status = 401, response = p::Unauthorized),
         (status = 403, response = p::Forbidden),
@@ -80,12 +81,12 @@ async fn list_tokens(state: State, caller: Caller, page: web::Query<PageQuery>) 
 async fn create_token(
     state: State,
     caller: Caller,
-    Body(input): Body<accounts::TokenInput>,
+    Body(input): Body<tokens::TokenInput>,
 ) -> Reply {
     created(
         state
             .db
-            .run(move |c| accounts::api_create_token(c, &caller, input))
+            .run(move |c| tokens::api_create_token(c, &caller, input))
             .await?,
     )
 }
@@ -109,7 +110,7 @@ async fn revoke_token(state: State, caller: Caller, path: web::Path<String>) -> 
     no_content(
         state
             .db
-            .run(move |c| accounts::api_revoke_token(c, &caller, &id))
+            .run(move |c| tokens::api_revoke_token(c, &caller, &id))
             .await?,
     )
 }

@@ -5,7 +5,7 @@ use actix_web::web;
 
 use super::{created, host, no_content, ok, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
-use crate::study::bookings as study;
+use crate::study;
 use crate::web::extract::Body;
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 

@@ -1,0 +1,239 @@
+//! Read views over the bookings: a student's own (`mine`) and a centre's
+//! day schedule for its staff.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::availability::*;
+use super::bookings::*;
+use crate::accounts::actor::Caller;
+use crate::centres::centre as centres;
+use crate::db::models::{
+    Centre, ExamRequest, Invigilator, InvigilatorAssignment, Room, Sitting, StudyBooking,
+};
+use crate::db::schema::{
+    centres as centres_t, exam_requests, invigilator_assignments, invigilators, rooms, sittings,
+    study_bookings,
+};
+use crate::db::DbConn;
+use crate::error::Error;
+use crate::exams::requests::{accommodations_of, Accommodations};
+use crate::timefmt;
+use crate::types::{SittingStatus, StudyBookingStatus};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyBookings {
+    pub study_bookings: Vec<StudyBookingOut>,
+    pub sittings: Vec<MySitting>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySitting {
+    pub id: String,
+    pub booking_code: String,
+    pub status: String,
+    pub exam_request: String,
+    pub course_code: String,
+    pub title: String,
+    pub centre: String,
+    pub room_name: Option<String>,
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    pub accommodations: Accommodations,
+}
+
+/// The caller's own study bookings and sittings, newest first.
+pub fn mine(conn: &mut DbConn, caller: &Caller) -> Result<MyBookings, Error> {
+    let rows: Vec<(StudyBooking, Centre, String)> = study_bookings::table
+        .inner_join(centres_t::table)
+        .inner_join(rooms::table)
+        .filter(study_bookings::student_id.eq(&caller.user_id))
+        .order(study_bookings::starts_at.desc())
+        .select((StudyBooking::as_select(), Centre::as_select(), rooms::name))
+        .load(conn)?;
+    let study = rows
+        .into_iter()
+        .map(|(b, c, name)| out(b, &c, name))
+        .collect();
+    let rows: Vec<(Sitting, ExamRequest, Centre, Option<String>)> = sittings::table
+        .inner_join(exam_requests::table)
+        .inner_join(centres_t::table)
+        .left_join(rooms::table)
+        .filter(sittings::student_id.eq(&caller.user_id))
+        .order(sittings::id.desc())
+        .select((
+            Sitting::as_select(),
+            ExamRequest::as_select(),
+            Centre::as_select(),
+            rooms::name.nullable(),
+        ))
+        .load(conn)?;
+    let sittings_out = rows
+        .into_iter()
+        .map(|(s, r, c, room_name)| {
+            let tz = c.timezone.tz();
+            MySitting {
+                accommodations: accommodations_of(&s),
+                id: s.id,
+                booking_code: s.booking_code,
+                status: s.status.as_str().into(),
+                exam_request: r.id,
+                course_code: r.course_code,
+                title: r.title,
+                centre: c.slug,
+                room_name,
+                starts_at: s.starts_at.map(|t| timefmt::local(t, tz)),
+                ends_at: s.ends_at.map(|t| timefmt::local(t, tz)),
+            }
+        })
+        .collect();
+    Ok(MyBookings {
+        study_bookings: study,
+        sittings: sittings_out,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleOut {
+    pub centre: String,
+    pub date: NaiveDate,
+    pub rooms: Vec<ScheduleRoom>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleRoom {
+    pub room: String,
+    pub name: String,
+    pub kind: String,
+    pub sittings: Vec<ScheduleSitting>,
+    pub study_bookings: Vec<ScheduleStudy>,
+    pub invigilators: Vec<ScheduleInvigilator>,
+}
+
+/// A sitting on the schedule: booking code, never a name or identity number.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleSitting {
+    pub id: String,
+    pub booking_code: String,
+    pub status: String,
+    pub course_code: String,
+    pub title: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub accommodations: Accommodations,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleStudy {
+    pub booking_code: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleInvigilator {
+    pub id: String,
+    pub name: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+}
+
+/// The day at a centre, room by room, for its staff.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
+pub fn schedule(
+    conn: &mut DbConn,
+    caller: &Caller,
+    key: &str,
+    q: &DateQuery,
+) -> Result<ScheduleOut, Error> {
+    let centre = centres::find_visible(conn, caller, key)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
+    let tz = centre.timezone.tz();
+    let date = query_date(q, tz)?;
+    let (day_start, day_end) = timefmt::day_bounds(tz, date);
+    let room_rows: Vec<Room> = rooms::table
+        .filter(rooms::centre_id.eq(&centre.id))
+        .order(rooms::name)
+        .select(Room::as_select())
+        .load(conn)?;
+    let mut out_rooms = Vec::new();
+    for room in room_rows {
+        let rows: Vec<(Sitting, ExamRequest)> = sittings::table
+            .inner_join(exam_requests::table)
+            .filter(sittings::room_id.eq(&room.id))
+            .filter(sittings::status.ne(SittingStatus::Cancelled))
+            .filter(sittings::starts_at.lt(day_end))
+            .filter(sittings::ends_at.gt(day_start))
+            .order(sittings::starts_at)
+            .select((Sitting::as_select(), ExamRequest::as_select()))
+            .load(conn)?;
+        let sittings_out: Vec<ScheduleSitting> = rows
+            .into_iter()
+            .filter_map(|(s, r)| {
+                Some(ScheduleSitting {
+                    accommodations: accommodations_of(&s),
+                    starts_at: timefmt::local(s.starts_at?, tz),
+                    ends_at: timefmt::local(s.ends_at?, tz),
+                    id: s.id,
+                    booking_code: s.booking_code,
+                    status: s.status.as_str().into(),
+                    course_code: r.course_code,
+                    title: r.title,
+                })
+            })
+            .collect();
+        let study: Vec<ScheduleStudy> = study_bookings::table
+            .filter(study_bookings::room_id.eq(&room.id))
+            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
+            .filter(study_bookings::starts_at.lt(day_end))
+            .filter(study_bookings::ends_at.gt(day_start))
+            .order(study_bookings::starts_at)
+            .select(StudyBooking::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|b| ScheduleStudy {
+                booking_code: b.booking_code,
+                starts_at: timefmt::local(b.starts_at, tz),
+                ends_at: timefmt::local(b.ends_at, tz),
+            })
+            .collect();
+        let invs: Vec<(InvigilatorAssignment, Invigilator)> = invigilator_assignments::table
+            .inner_join(invigilators::table)
+            .filter(invigilator_assignments::room_id.eq(&room.id))
+            .filter(invigilator_assignments::starts_at.lt(day_end))
+            .filter(invigilator_assignments::ends_at.gt(day_start))
+            .order(invigilator_assignments::starts_at)
+            .select((InvigilatorAssignment::as_select(), Invigilator::as_select()))
+            .load(conn)?;
+        if sittings_out.is_empty() && study.is_empty() && invs.is_empty() {
+            continue;
+        }
+        out_rooms.push(ScheduleRoom {
+            room: room.id,
+            name: room.name,
+            kind: room.kind.as_str().into(),
+            sittings: sittings_out,
+            study_bookings: study,
+            invigilators: invs
+                .into_iter()
+                .map(|(a, i)| ScheduleInvigilator {
+                    id: i.id,
+                    name: i.name,
+                    starts_at: timefmt::local(a.starts_at, tz),
+                    ends_at: timefmt::local(a.ends_at, tz),
+                })
+                .collect(),
+        });
+    }
+    Ok(ScheduleOut {
+        centre: centre.slug,
+        date,
+        rooms: out_rooms,
+    })
+}
