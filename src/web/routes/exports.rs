@@ -1,6 +1,7 @@
 //! CSV exports.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::content::Content;
@@ -29,8 +30,14 @@ type Export = fn(&mut DbConn, &Caller, &str, &RangeQuery) -> Result<(String, Vec
 
 /// Every export answers the same way and can fail the same ways, so the
 /// handlers differ only in which `Export` they run (and their description).
-async fn download((state, caller, path, q): ExportRequest, export: Export) -> Reply {
-    run(&state, csv, move |c| export(c, &caller, &path, &q)).await
+/// Not `async`, so that `#[track_caller]` reaches `Database::run` and the
+/// span names the export's handler.
+#[track_caller]
+fn download(
+    (state, caller, path, q): ExportRequest,
+    export: Export,
+) -> impl Future<Output = Reply> {
+    run(&state, csv, move |c| export(c, &caller, &path, &q))
 }
 
 /// The answers of every CSV export.

@@ -104,10 +104,10 @@ pub(crate) async fn serve(state: State, path: web::Path<String>) -> Reply {
         .ok_or(ApiError::NotFound)?
         .to_string();
     let host = host(&state);
-    let body = state
-        .db
-        .run(move |c| feeds::render(c, &host, &secret))
-        .await?;
+    run(&state, calendar, move |c| feeds::render(c, &host, &secret)).await
+}
+
+fn calendar(body: String) -> Reply {
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         // A calendar app polls; nothing in between should keep a stale copy.
