@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, Endpoint, Reply, State};
+use super::{created, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::access_cards;
 use crate::pagination::{Page, PageQuery};
@@ -33,15 +33,12 @@ async fn list_access_cards(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Reply {
-    let (key, page) = (path.into_inner(), page.into_inner());
-    ok(state
-        .db
-        .run(move |c| {
-            Page::of_all(access_cards::list(c, &caller, &key)?, &page, |x| {
-                x.id.clone()
-            })
+    run(&state, ok, move |c| {
+        Page::of_all(access_cards::list(c, &caller, &path)?, &page, |x| {
+            x.id.clone()
         })
-        .await?)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -67,13 +64,10 @@ async fn create_access_card(
     path: web::Path<String>,
     Body(input): Body<access_cards::AccessCardInput>,
 ) -> Reply {
-    let key = path.into_inner();
-    created(
-        state
-            .db
-            .run(move |c| access_cards::create(c, &caller, &key, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        access_cards::create(c, &caller, &path, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -91,11 +85,8 @@ async fn create_access_card(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn revoke_access_card(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    no_content(
-        state
-            .db
-            .run(move |c| access_cards::revoke(c, &caller, &id))
-            .await?,
-    )
+    run(&state, no_content, move |c| {
+        access_cards::revoke(c, &caller, &path)
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, Endpoint, Reply, State};
+use super::{created, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::accounts::tokens;
 use crate::accounts::users as accounts;
@@ -36,7 +36,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn me(state: State, caller: Caller) -> Reply {
-    ok(state.db.run(move |c| accounts::me(c, &caller)).await?)
+    run(&state, ok, move |c| accounts::me(c, &caller)).await
 }
 
 #[utoipa::path(
@@ -52,15 +52,12 @@ async fn me(state: State, caller: Caller) -> Reply {
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list_tokens(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
-    let page = page.into_inner();
-    ok(state
-        .db
-        .run(move |c| {
-            Page::of_all(tokens::api_list_tokens(c, &caller)?, &page, |t| {
-                t.id.clone()
-            })
+    run(&state, ok, move |c| {
+        Page::of_all(tokens::api_list_tokens(c, &caller)?, &page, |t| {
+            t.id.clone()
         })
-        .await?)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -83,12 +80,10 @@ async fn create_token(
     caller: Caller,
     Body(input): Body<tokens::TokenInput>,
 ) -> Reply {
-    created(
-        state
-            .db
-            .run(move |c| tokens::api_create_token(c, &caller, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        tokens::api_create_token(c, &caller, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -106,13 +101,10 @@ async fn create_token(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn revoke_token(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    no_content(
-        state
-            .db
-            .run(move |c| tokens::api_revoke_token(c, &caller, &id))
-            .await?,
-    )
+    run(&state, no_content, move |c| {
+        tokens::api_revoke_token(c, &caller, &path)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -131,11 +123,10 @@ async fn revoke_token(state: State, caller: Caller, path: web::Path<String>) -> 
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list_users(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
-    let page = page.into_inner();
-    ok(state
-        .db
-        .run(move |c| accounts::api_list_users(c, &caller, &page))
-        .await?)
+    run(&state, ok, move |c| {
+        accounts::api_list_users(c, &caller, &page)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -158,12 +149,10 @@ async fn create_user(
     caller: Caller,
     Body(input): Body<accounts::UserInput>,
 ) -> Reply {
-    created(
-        state
-            .db
-            .run(move |c| accounts::api_create_user(c, &caller, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        accounts::api_create_user(c, &caller, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -182,11 +171,7 @@ async fn create_user(
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn audit(state: State, caller: Caller, query: web::Query<accounts::AuditQuery>) -> Reply {
-    let query = query.into_inner();
-    ok(state
-        .db
-        .run(move |c| accounts::api_audit(c, &caller, &query))
-        .await?)
+    run(&state, ok, move |c| accounts::api_audit(c, &caller, &query)).await
 }
 
 #[utoipa::path(
@@ -206,11 +191,7 @@ async fn audit(state: State, caller: Caller, query: web::Query<accounts::AuditQu
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn outbox(state: State, caller: Caller, q: web::Query<crate::mail::OutboxQuery>) -> Reply {
-    let q = q.into_inner();
-    ok(state
-        .db
-        .run(move |c| crate::mail::list(c, &caller, &q))
-        .await?)
+    run(&state, ok, move |c| crate::mail::list(c, &caller, &q)).await
 }
 
 #[utoipa::path(
@@ -230,11 +211,8 @@ async fn outbox(state: State, caller: Caller, q: web::Query<crate::mail::OutboxQ
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn retry_mail(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    no_content(
-        state
-            .db
-            .run(move |c| crate::mail::retry(c, &caller, &id))
-            .await?,
-    )
+    run(&state, no_content, move |c| {
+        crate::mail::retry(c, &caller, &path)
+    })
+    .await
 }

@@ -2,6 +2,8 @@
 //! form post from the pages here (answering with a redirect), so the same
 //! flows serve a script and a person.
 
+use std::collections::BTreeMap;
+use std::future::Future;
 use std::net::IpAddr;
 
 use actix_web::cookie::{time, Cookie, SameSite};
@@ -9,10 +11,15 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::schema::Ref;
+use utoipa::openapi::{RefOr, Response};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use super::{Endpoint, Reply, State};
 use crate::accounts::sessions::{self, Client, LinkPurpose, NewSession};
+use crate::app::config::Settings;
+use crate::db::DbConn;
+use crate::error::Error;
 use crate::web::extract::RawBody;
 use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
@@ -126,6 +133,38 @@ pub struct LinkSent {
     status: &'static str,
 }
 
+/// What every sign-in post can answer besides its own outcomes: an
+/// unreadable body (400), a form from another origin (403), invalid fields
+/// (422) and throttling (429).
+struct SignInPost;
+
+impl IntoResponses for SignInPost {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        [
+            ("400", "BadRequest"),
+            ("403", "Forbidden"),
+            ("422", "ValidationFailed"),
+            ("429", "TooManyRequests"),
+        ]
+        .into_iter()
+        .map(|(status, name)| (status.to_string(), Ref::from_response_name(name).into()))
+        .collect()
+    }
+}
+
+/// Runs a sign-in `op` for the request's client and answers as `signed_in`.
+/// Not `async`, so that `#[track_caller]` reaches `Database::run` and the
+/// span names the sign-in's handler.
+#[track_caller]
+fn sign_in<F>(req: HttpRequest, state: State, op: F) -> impl Future<Output = Reply>
+where
+    F: FnOnce(&mut DbConn, &Settings, &Client) -> Result<NewSession, Error> + Send + 'static,
+{
+    let (client, st) = (client(&req), state.clone());
+    let work = state.db.run(move |c| op(c, &st.settings, &client));
+    async move { Ok(signed_in(&req, &state, work.await?)) }
+}
+
 /// JSON callers get the user and the CSRF token; form posts are sent home.
 fn signed_in(req: &HttpRequest, state: &State, session: NewSession) -> HttpResponse {
     let cookie = session_cookie(&session, state.settings.auth.session_hours);
@@ -169,26 +208,18 @@ A form post from another origin is refused (403).",
     responses(
         (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
         (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
-        (status = 400, response = p::BadRequest),
         (status = 401, description = "Wrong e-mail or password, or an inactive account", body = crate::web::problem::Problem, content_type = "application/problem+json"),
-        (status = 403, response = p::Forbidden),
-        (status = 422, response = p::ValidationFailed),
-        (status = 429, response = p::TooManyRequests),
+        SignInPost,
     ),
 )]
 async fn login(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
     let input: LoginInput = parse_body(&req, &body)?;
     state.throttle.sign_in(&input.email, client_ip(&req))?;
-    let client = client(&req);
-    let st = state.clone();
-    let session = state
-        .db
-        .run(move |c| {
-            sessions::sign_in_with_password(c, &st.settings, &input.email, &input.password, &client)
-        })
-        .await?;
-    Ok(signed_in(&req, &state, session))
+    sign_in(req, state, move |c, settings, client| {
+        sessions::sign_in_with_password(c, settings, &input.email, &input.password, client)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -261,10 +292,7 @@ async fn request_link_of(
     responses(
         (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
         (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
-        (status = 400, response = p::BadRequest),
-        (status = 403, response = p::Forbidden),
-        (status = 422, response = p::ValidationFailed),
-        (status = 429, response = p::TooManyRequests),
+        SignInPost,
     ),
 )]
 async fn request_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
@@ -284,10 +312,7 @@ async fn request_link(req: HttpRequest, state: State, RawBody(body): RawBody) ->
     responses(
         (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
         (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
-        (status = 400, response = p::BadRequest),
-        (status = 403, response = p::Forbidden),
-        (status = 422, response = p::ValidationFailed),
-        (status = 429, response = p::TooManyRequests),
+        SignInPost,
     ),
 )]
 async fn request_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
@@ -345,23 +370,17 @@ async fn link_page(query: web::Query<TokenQuery>) -> Reply {
     responses(
         (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
         (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 403, response = p::Forbidden),
-        (status = 422, response = p::ValidationFailed),
-        (status = 429, response = p::TooManyRequests),
+        SignInPost,
     ),
 )]
 async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
     state.throttle.by_ip(client_ip(&req))?;
     let input: TokenQuery = parse_body(&req, &body)?;
-    let client = client(&req);
-    let st = state.clone();
-    let session = state
-        .db
-        .run(move |c| sessions::sign_in_with_link(c, &st.settings, &input.token, &client))
-        .await?;
-    Ok(signed_in(&req, &state, session))
+    sign_in(req, state, move |c, settings, client| {
+        sessions::sign_in_with_link(c, settings, &input.token, client)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -404,10 +423,7 @@ struct ResetInput {
     responses(
         (status = 204, description = "Changed (JSON request)"),
         (status = 303, description = "Changed (form post): sent to `/login`", headers(("Location" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 403, response = p::Forbidden),
-        (status = 422, response = p::ValidationFailed),
-        (status = 429, response = p::TooManyRequests),
+        SignInPost,
     ),
 )]
 async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, Endpoint, Reply, State};
+use super::{created, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::centre as centres;
 use crate::pagination::{Page, PageQuery};
@@ -41,11 +41,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list_centres(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
-    let page = page.into_inner();
-    ok(state
-        .db
-        .run(move |c| centres::list(c, &caller, &page))
-        .await?)
+    run(&state, ok, move |c| centres::list(c, &caller, &page)).await
 }
 
 #[utoipa::path(
@@ -68,12 +64,7 @@ async fn create_centre(
     caller: Caller,
     Body(input): Body<centres::CentreInput>,
 ) -> Reply {
-    created(
-        state
-            .db
-            .run(move |c| centres::create(c, &caller, input))
-            .await?,
-    )
+    run(&state, created, move |c| centres::create(c, &caller, input)).await
 }
 
 #[utoipa::path(
@@ -90,11 +81,10 @@ async fn create_centre(
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_centre(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let key = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| centres::find_visible(c, &caller, &key).map(centres::CentreOut::from))
-        .await?)
+    run(&state, ok, move |c| {
+        centres::find_visible(c, &caller, &path).map(centres::CentreOut::from)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -120,11 +110,10 @@ async fn update_centre(
     path: web::Path<String>,
     Body(patch): Body<centres::CentrePatch>,
 ) -> Reply {
-    let key = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| centres::update(c, &caller, &key, patch))
-        .await?)
+    run(&state, ok, move |c| {
+        centres::update(c, &caller, &path, patch)
+    })
+    .await
 }
 
 /// Deactivates the centre (API: DELETE); refused while it has future bookings.
@@ -145,16 +134,14 @@ async fn update_centre(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let key = path.into_inner();
     let patch = centres::CentrePatch {
         active: Some(false),
         ..Default::default()
     };
-    state
-        .db
-        .run(move |c| centres::update(c, &caller, &key, patch))
-        .await?;
-    no_content(())
+    run(&state, no_content, move |c| {
+        centres::update(c, &caller, &path, patch).map(drop)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -171,11 +158,7 @@ async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) ->
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let key = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| centres::get_hours(c, &caller, &key))
-        .await?)
+    run(&state, ok, move |c| centres::get_hours(c, &caller, &path)).await
 }
 
 #[utoipa::path(
@@ -200,11 +183,10 @@ async fn put_hours(
     path: web::Path<String>,
     Body(input): Body<centres::HoursInput>,
 ) -> Reply {
-    let key = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| centres::put_hours(c, &caller, &key, input))
-        .await?)
+    run(&state, ok, move |c| {
+        centres::put_hours(c, &caller, &path, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -226,15 +208,12 @@ async fn list_closures(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Reply {
-    let (key, page) = (path.into_inner(), page.into_inner());
-    ok(state
-        .db
-        .run(move |c| {
-            Page::of_all(centres::list_closures(c, &caller, &key)?, &page, |x| {
-                x.id.clone()
-            })
+    run(&state, ok, move |c| {
+        Page::of_all(centres::list_closures(c, &caller, &path)?, &page, |x| {
+            x.id.clone()
         })
-        .await?)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -259,13 +238,10 @@ async fn create_closure(
     path: web::Path<String>,
     Body(input): Body<centres::ClosureInput>,
 ) -> Reply {
-    let key = path.into_inner();
-    created(
-        state
-            .db
-            .run(move |c| centres::create_closure(c, &caller, &key, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        centres::create_closure(c, &caller, &path, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -283,13 +259,10 @@ async fn create_closure(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    no_content(
-        state
-            .db
-            .run(move |c| centres::delete_closure(c, &caller, &id))
-            .await?,
-    )
+    run(&state, no_content, move |c| {
+        centres::delete_closure(c, &caller, &path)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -313,12 +286,10 @@ async fn calendar(
     path: web::Path<String>,
     query: web::Query<centres::CalendarQuery>,
 ) -> Reply {
-    let key = path.into_inner();
-    let query = query.into_inner();
-    ok(state
-        .db
-        .run(move |c| centres::calendar(c, &caller, &key, &query))
-        .await?)
+    run(&state, ok, move |c| {
+        centres::calendar(c, &caller, &path, &query)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -342,10 +313,5 @@ async fn calendar_at(
     path: web::Path<String>,
     query: web::Query<centres::AtQuery>,
 ) -> Reply {
-    let key = path.into_inner();
-    let query = query.into_inner();
-    ok(state
-        .db
-        .run(move |c| centres::at(c, &caller, &key, &query))
-        .await?)
+    run(&state, ok, move |c| centres::at(c, &caller, &path, &query)).await
 }

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{created, host, ok, Endpoint, Reply, State};
+use super::{created, host, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::pagination::Page;
 use crate::web::extract::Body;
@@ -31,12 +31,10 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
 )]
 async fn submit(state: State, caller: Caller, Body(input): Body<exams::ExamRequestInput>) -> Reply {
     let host = host(&state);
-    created(
-        state
-            .db
-            .run(move |c| exams::submit(c, &caller, &host, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        exams::submit(c, &caller, &host, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -55,8 +53,7 @@ async fn submit(state: State, caller: Caller, Body(input): Body<exams::ExamReque
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list(state: State, caller: Caller, q: web::Query<exams::ListQuery>) -> Reply {
-    let q = q.into_inner();
-    ok(state.db.run(move |c| exams::list(c, &caller, &q)).await?)
+    run(&state, ok, move |c| exams::list(c, &caller, &q)).await
 }
 
 #[utoipa::path(
@@ -74,11 +71,7 @@ async fn list(state: State, caller: Caller, q: web::Query<exams::ListQuery>) -> 
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| exams::load_out(c, &caller, &id))
-        .await?)
+    run(&state, ok, move |c| exams::load_out(c, &caller, &path)).await
 }
 
 #[utoipa::path(
@@ -99,11 +92,11 @@ async fn get(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn approve(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let (id, host) = (path.into_inner(), host(&state));
-    ok(state
-        .db
-        .run(move |c| sittings::approve(c, &caller, &host, &id))
-        .await?)
+    let host = host(&state);
+    run(&state, ok, move |c| {
+        sittings::approve(c, &caller, &host, &path)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -130,11 +123,11 @@ async fn reject(
     path: web::Path<String>,
     Body(input): Body<exams::ReasonInput>,
 ) -> Reply {
-    let (id, host) = (path.into_inner(), host(&state));
-    ok(state
-        .db
-        .run(move |c| exams::reject(c, &caller, &host, &id, input))
-        .await?)
+    let host = host(&state);
+    run(&state, ok, move |c| {
+        exams::reject(c, &caller, &host, &path, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -154,11 +147,8 @@ async fn reject(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn cancel(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let (id, host) = (path.into_inner(), host(&state));
-    ok(state
-        .db
-        .run(move |c| exams::cancel(c, &caller, &host, &id))
-        .await?)
+    let host = host(&state);
+    run(&state, ok, move |c| exams::cancel(c, &caller, &host, &path)).await
 }
 
 #[utoipa::path(
@@ -187,9 +177,9 @@ async fn plan(
     path: web::Path<String>,
     Body(input): Body<replan::PlanInput>,
 ) -> Reply {
-    let (key, host) = (path.into_inner(), host(&state));
-    ok(state
-        .db
-        .run(move |c| replan::run(c, &caller, &host, &key, &input, &mut |_| {}))
-        .await?)
+    let host = host(&state);
+    run(&state, ok, move |c| {
+        replan::run(c, &caller, &host, &path, &input, &mut |_| {})
+    })
+    .await
 }

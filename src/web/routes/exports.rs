@@ -1,14 +1,69 @@
 //! CSV exports.
 
-use actix_web::{web, HttpResponse};
+use std::collections::BTreeMap;
+use std::future::Future;
 
-use super::{Endpoint, Reply, State};
+use actix_web::{web, HttpResponse};
+use utoipa::openapi::content::Content;
+use utoipa::openapi::schema::{Object, Ref, Type};
+use utoipa::openapi::{RefOr, Response, ResponseBuilder};
+use utoipa::IntoResponses;
+
+use super::{run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
+use crate::db::DbConn;
 use crate::documents::exports::{self, RangeQuery};
-use crate::web::openapi::{problems as p, CentreKey, InstitutionKey};
+use crate::error::Error;
+use crate::web::openapi::{CentreKey, InstitutionKey};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![centre_sittings, centre_study_bookings, institution_sittings]
+}
+
+/// What every export reads: the caller, the centre or institution named in the
+/// path, and the date range.
+type ExportRequest = (State, Caller, web::Path<String>, web::Query<RangeQuery>);
+
+/// One of `exports`' functions: the file's name and bytes for the caller, the
+/// key and the range.
+type Export = fn(&mut DbConn, &Caller, &str, &RangeQuery) -> Result<(String, Vec<u8>), Error>;
+
+/// Every export answers the same way and can fail the same ways, so the
+/// handlers differ only in which `Export` they run (and their description).
+/// Not `async`, so that `#[track_caller]` reaches `Database::run` and the
+/// span names the export's handler.
+#[track_caller]
+fn download(
+    (state, caller, path, q): ExportRequest,
+    export: Export,
+) -> impl Future<Output = Reply> {
+    run(&state, csv, move |c| export(c, &caller, &path, &q))
+}
+
+/// The answers of every CSV export.
+struct CsvFile;
+
+impl IntoResponses for CsvFile {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let file = ResponseBuilder::new()
+            .description("The CSV file")
+            .content(
+                "text/csv",
+                Content::new(Some(Object::with_type(Type::String))),
+            )
+            .build();
+        let mut responses = BTreeMap::from([("200".to_string(), file.into())]);
+        for (status, name) in [
+            ("400", "BadRequest"),
+            ("401", "Unauthorized"),
+            ("403", "Forbidden"),
+            ("404", "NotFound"),
+            ("422", "ValidationFailed"),
+        ] {
+            responses.insert(status.to_string(), Ref::from_response_name(name).into());
+        }
+        responses
+    }
 }
 
 fn csv((name, bytes): (String, Vec<u8>)) -> Reply {
@@ -28,27 +83,11 @@ fn csv((name, bytes): (String, Vec<u8>)) -> Reply {
     summary = "A centre's sittings as CSV (centre staff)",
     description = "UTF-8 with BOM, semicolon-separated, CRLF, local dates and times; booking codes, never identity numbers; protected identities without name.",
     params(CentreKey, RangeQuery),
-    responses(
-        (status = 200, description = "The CSV file", body = String, content_type = "text/csv"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
-    ),
+    responses(CsvFile),
     security(("bearer" = []), ("cookie" = [])),
 )]
-pub(crate) async fn centre_sittings(
-    state: State,
-    caller: Caller,
-    path: web::Path<String>,
-    q: web::Query<RangeQuery>,
-) -> Reply {
-    let (key, q) = (path.into_inner(), q.into_inner());
-    csv(state
-        .db
-        .run(move |c| exports::centre_sittings(c, &caller, &key, &q))
-        .await?)
+pub(crate) async fn centre_sittings(request: ExportRequest) -> Reply {
+    download(request, exports::centre_sittings).await
 }
 
 #[utoipa::path(
@@ -57,27 +96,11 @@ pub(crate) async fn centre_sittings(
     tag = "exports",
     summary = "A centre's study bookings as CSV (centre staff)",
     params(CentreKey, RangeQuery),
-    responses(
-        (status = 200, description = "The CSV file", body = String, content_type = "text/csv"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
-    ),
+    responses(CsvFile),
     security(("bearer" = []), ("cookie" = [])),
 )]
-pub(crate) async fn centre_study_bookings(
-    state: State,
-    caller: Caller,
-    path: web::Path<String>,
-    q: web::Query<RangeQuery>,
-) -> Reply {
-    let (key, q) = (path.into_inner(), q.into_inner());
-    csv(state
-        .db
-        .run(move |c| exports::centre_study_bookings(c, &caller, &key, &q))
-        .await?)
+pub(crate) async fn centre_study_bookings(request: ExportRequest) -> Reply {
+    download(request, exports::centre_study_bookings).await
 }
 
 #[utoipa::path(
@@ -86,25 +109,9 @@ pub(crate) async fn centre_study_bookings(
     tag = "exports",
     summary = "An institution's sittings at every centre as CSV (the institution, system admins)",
     params(InstitutionKey, RangeQuery),
-    responses(
-        (status = 200, description = "The CSV file", body = String, content_type = "text/csv"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
-    ),
+    responses(CsvFile),
     security(("bearer" = []), ("cookie" = [])),
 )]
-pub(crate) async fn institution_sittings(
-    state: State,
-    caller: Caller,
-    path: web::Path<String>,
-    q: web::Query<RangeQuery>,
-) -> Reply {
-    let (key, q) = (path.into_inner(), q.into_inner());
-    csv(state
-        .db
-        .run(move |c| exports::institution_sittings(c, &caller, &key, &q))
-        .await?)
+pub(crate) async fn institution_sittings(request: ExportRequest) -> Reply {
+    download(request, exports::institution_sittings).await
 }

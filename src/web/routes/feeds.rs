@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::{created, host, no_content, ok, Endpoint, Reply, State};
+use super::{created, host, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::documents::feeds;
 use crate::pagination::{Page, PageQuery};
@@ -30,11 +30,10 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     security(("bearer" = []), ("cookie" = [])),
 )]
 pub(crate) async fn list(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
-    let page = page.into_inner();
-    ok(state
-        .db
-        .run(move |c| Page::of_all(feeds::list(c, &caller)?, &page, |f| f.id.clone()))
-        .await?)
+    run(&state, ok, move |c| {
+        Page::of_all(feeds::list(c, &caller)?, &page, |f| f.id.clone())
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -60,12 +59,10 @@ pub(crate) async fn create(
     Body(input): Body<feeds::FeedInput>,
 ) -> Reply {
     let base = state.settings.server.public_url.to_string();
-    created(
-        state
-            .db
-            .run(move |c| feeds::create(c, &caller, &base, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        feeds::create(c, &caller, &base, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -82,13 +79,10 @@ pub(crate) async fn create(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 pub(crate) async fn revoke(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    no_content(
-        state
-            .db
-            .run(move |c| feeds::revoke(c, &caller, &id))
-            .await?,
-    )
+    run(&state, no_content, move |c| {
+        feeds::revoke(c, &caller, &path)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -110,10 +104,10 @@ pub(crate) async fn serve(state: State, path: web::Path<String>) -> Reply {
         .ok_or(ApiError::NotFound)?
         .to_string();
     let host = host(&state);
-    let body = state
-        .db
-        .run(move |c| feeds::render(c, &host, &secret))
-        .await?;
+    run(&state, calendar, move |c| feeds::render(c, &host, &secret)).await
+}
+
+fn calendar(body: String) -> Reply {
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         // A calendar app polls; nothing in between should keep a stale copy.

@@ -33,10 +33,7 @@ const SITE_CSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static
     responses((status = 200, description = "CSS, cacheable for an hour", body = String, content_type = "text/css")),
 )]
 pub async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(SITE_CSS)
+    css(SITE_CSS)
 }
 
 const PRINT_CSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/print.css"));
@@ -49,8 +46,13 @@ const PRINT_CSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/stati
     responses((status = 200, description = "CSS, cacheable for an hour", body = String, content_type = "text/css")),
 )]
 pub async fn print_stylesheet() -> HttpResponse {
+    css(PRINT_CSS)
+}
+
+/// Both stylesheets change only with a release: an hour in caches is safe.
+fn css(text: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(PRINT_CSS)
+        .body(text)
 }

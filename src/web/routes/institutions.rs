@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{created, ok, Endpoint, Reply, State};
+use super::{created, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::institutions::registry as institutions;
 use crate::pagination::{Page, PageQuery};
@@ -33,11 +33,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list_institutions(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
-    let page = page.into_inner();
-    ok(state
-        .db
-        .run(move |c| institutions::list(c, &caller, &page))
-        .await?)
+    run(&state, ok, move |c| institutions::list(c, &caller, &page)).await
 }
 
 #[utoipa::path(
@@ -60,12 +56,10 @@ async fn create_institution(
     caller: Caller,
     Body(input): Body<institutions::InstitutionInput>,
 ) -> Reply {
-    created(
-        state
-            .db
-            .run(move |c| institutions::create(c, &caller, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        institutions::create(c, &caller, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -82,11 +76,7 @@ async fn create_institution(
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_institution(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let key = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| institutions::get(c, &caller, &key))
-        .await?)
+    run(&state, ok, move |c| institutions::get(c, &caller, &path)).await
 }
 
 #[utoipa::path(
@@ -111,9 +101,8 @@ async fn update_institution(
     path: web::Path<String>,
     Body(patch): Body<institutions::InstitutionPatch>,
 ) -> Reply {
-    let key = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| institutions::update(c, &caller, &key, patch))
-        .await?)
+    run(&state, ok, move |c| {
+        institutions::update(c, &caller, &path, patch)
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, Endpoint, Reply, State};
+use super::{created, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::invigilators;
 use crate::pagination::{Page, PageQuery};
@@ -41,15 +41,12 @@ async fn list_invigilators(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Reply {
-    let (key, page) = (path.into_inner(), page.into_inner());
-    ok(state
-        .db
-        .run(move |c| {
-            Page::of_all(invigilators::list(c, &caller, &key)?, &page, |x| {
-                x.id.clone()
-            })
+    run(&state, ok, move |c| {
+        Page::of_all(invigilators::list(c, &caller, &path)?, &page, |x| {
+            x.id.clone()
         })
-        .await?)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -75,13 +72,10 @@ async fn create_invigilator(
     path: web::Path<String>,
     Body(input): Body<invigilators::InvigilatorInput>,
 ) -> Reply {
-    let key = path.into_inner();
-    created(
-        state
-            .db
-            .run(move |c| invigilators::create(c, &caller, &key, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        invigilators::create(c, &caller, &path, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -98,11 +92,7 @@ async fn create_invigilator(
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| invigilators::get(c, &caller, &id))
-        .await?)
+    run(&state, ok, move |c| invigilators::get(c, &caller, &path)).await
 }
 
 #[utoipa::path(
@@ -128,11 +118,10 @@ async fn update_invigilator(
     path: web::Path<String>,
     Body(patch): Body<invigilators::InvigilatorPatch>,
 ) -> Reply {
-    let id = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| invigilators::update(c, &caller, &id, patch))
-        .await?)
+    run(&state, ok, move |c| {
+        invigilators::update(c, &caller, &path, patch)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -152,13 +141,10 @@ async fn update_invigilator(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn delete_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    no_content(
-        state
-            .db
-            .run(move |c| invigilators::delete(c, &caller, &id))
-            .await?,
-    )
+    run(&state, no_content, move |c| {
+        invigilators::delete(c, &caller, &path)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -182,12 +168,10 @@ async fn get_availability(
     path: web::Path<String>,
     q: web::Query<invigilators::AvailabilityQuery>,
 ) -> Reply {
-    let id = path.into_inner();
-    let q = q.into_inner();
-    ok(state
-        .db
-        .run(move |c| invigilators::get_availability(c, &caller, &id, &q))
-        .await?)
+    run(&state, ok, move |c| {
+        invigilators::get_availability(c, &caller, &path, &q)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -212,9 +196,8 @@ async fn put_availability(
     path: web::Path<String>,
     Body(input): Body<invigilators::AvailabilityInput>,
 ) -> Reply {
-    let id = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| invigilators::put_availability(c, &caller, &id, input))
-        .await?)
+    run(&state, ok, move |c| {
+        invigilators::put_availability(c, &caller, &path, input)
+    })
+    .await
 }

@@ -38,6 +38,8 @@ mod rooms;
 mod sittings;
 mod study;
 
+use std::future::Future;
+
 use actix_web::http::Method;
 use actix_web::{web, FromRequest, Handler, HttpResponse, Responder, Route};
 use serde::Serialize;
@@ -47,6 +49,8 @@ use utoipa::__dev::{SchemaReferences, Tags};
 use utoipa::openapi::path::HttpMethod;
 use utoipa::openapi::OpenApi;
 
+use crate::db::DbConn;
+use crate::error::Error;
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 
@@ -63,6 +67,23 @@ fn created<T: Serialize>(value: T) -> Reply {
 
 fn no_content(_: ()) -> Reply {
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Runs `op` in one blocking task and answers with `render` (`ok`, `created`,
+/// `no_content`, a file…) of its result: the whole body of most handlers,
+/// which have nothing to do but call their area's module. The extractors move
+/// into `op` as they are (`&path` reads as `&str`, `&query` as the query).
+///
+/// `#[track_caller]` passes on to `Database::run`, so the span of the work
+/// still names the handler's line, not this one.
+#[track_caller]
+fn run<T, F>(state: &State, render: fn(T) -> Reply, op: F) -> impl Future<Output = Reply>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
+    T: Send + 'static,
+{
+    let work = state.db.run(op);
+    async move { render(work.await?) }
 }
 
 /// The host part of the public address, which names the service in mail and

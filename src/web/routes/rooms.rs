@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, Endpoint, Reply, State};
+use super::{created, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::rooms;
 use crate::pagination::{Page, PageQuery};
@@ -42,12 +42,14 @@ async fn list_rooms(
     q: web::Query<RoomListQuery>,
     page: web::Query<PageQuery>,
 ) -> Reply {
-    let (key, page) = (path.into_inner(), page.into_inner());
-    let all = q.include_inactive;
-    ok(state
-        .db
-        .run(move |c| Page::of_all(rooms::list(c, &caller, &key, all)?, &page, |x| x.id.clone()))
-        .await?)
+    run(&state, ok, move |c| {
+        Page::of_all(
+            rooms::list(c, &caller, &path, q.include_inactive)?,
+            &page,
+            |x| x.id.clone(),
+        )
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -73,13 +75,10 @@ async fn create_room(
     path: web::Path<String>,
     Body(input): Body<rooms::RoomInput>,
 ) -> Reply {
-    let key = path.into_inner();
-    created(
-        state
-            .db
-            .run(move |c| rooms::create(c, &caller, &key, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        rooms::create(c, &caller, &path, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -96,8 +95,7 @@ async fn create_room(
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_room(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    ok(state.db.run(move |c| rooms::get(c, &caller, &id)).await?)
+    run(&state, ok, move |c| rooms::get(c, &caller, &path)).await
 }
 
 #[utoipa::path(
@@ -123,11 +121,7 @@ async fn update_room(
     path: web::Path<String>,
     Body(patch): Body<rooms::RoomPatch>,
 ) -> Reply {
-    let id = path.into_inner();
-    ok(state
-        .db
-        .run(move |c| rooms::update(c, &caller, &id, patch))
-        .await?)
+    run(&state, ok, move |c| rooms::update(c, &caller, &path, patch)).await
 }
 
 #[utoipa::path(
@@ -147,11 +141,8 @@ async fn update_room(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn delete_room(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let id = path.into_inner();
-    no_content(
-        state
-            .db
-            .run(move |c| rooms::delete(c, &caller, &id))
-            .await?,
-    )
+    run(&state, no_content, move |c| {
+        rooms::delete(c, &caller, &path)
+    })
+    .await
 }

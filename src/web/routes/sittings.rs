@@ -3,7 +3,7 @@
 
 use actix_web::web;
 
-use super::{created, host, ok, Endpoint, Reply, State};
+use super::{created, host, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::exams::requests as exams;
 use crate::exams::sittings::{self, Transition};
@@ -44,12 +44,10 @@ async fn register(
     Body(input): Body<sittings::RegisterInput>,
 ) -> Reply {
     let host = host(&state);
-    created(
-        state
-            .db
-            .run(move |c| sittings::register(c, &caller, &host, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        sittings::register(c, &caller, &host, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -68,19 +66,19 @@ async fn register(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn approve_sitting(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let (id, host) = (path.into_inner(), host(&state));
-    ok(state
-        .db
-        .run(move |c| sittings::approve_sitting(c, &caller, &host, &id))
-        .await?)
+    let host = host(&state);
+    run(&state, ok, move |c| {
+        sittings::approve_sitting(c, &caller, &host, &path)
+    })
+    .await
 }
 
 async fn transition(state: State, caller: Caller, id: String, t: Transition) -> Reply {
     let host = host(&state);
-    ok(state
-        .db
-        .run(move |c| sittings::transition(c, &caller, &host, &id, t))
-        .await?)
+    run(&state, ok, move |c| {
+        sittings::transition(c, &caller, &host, &id, t)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -189,9 +187,9 @@ async fn move_sitting(
     path: web::Path<String>,
     Body(input): Body<sittings::MoveInput>,
 ) -> Reply {
-    let (id, host) = (path.into_inner(), host(&state));
-    ok(state
-        .db
-        .run(move |c| sittings::move_sitting(c, &caller, &host, &id, input))
-        .await?)
+    let host = host(&state);
+    run(&state, ok, move |c| {
+        sittings::move_sitting(c, &caller, &host, &path, input)
+    })
+    .await
 }

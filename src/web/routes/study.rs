@@ -3,7 +3,7 @@
 
 use actix_web::web;
 
-use super::{created, host, no_content, ok, Endpoint, Reply, State};
+use super::{created, host, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::study;
 use crate::web::extract::Body;
@@ -35,11 +35,10 @@ async fn availability(
     path: web::Path<String>,
     q: web::Query<study::DateQuery>,
 ) -> Reply {
-    let (key, q) = (path.into_inner(), q.into_inner());
-    ok(state
-        .db
-        .run(move |c| study::availability(c, &caller, &key, &q))
-        .await?)
+    run(&state, ok, move |c| {
+        study::availability(c, &caller, &path, &q)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -61,12 +60,10 @@ async fn availability(
 )]
 async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>) -> Reply {
     let host = host(&state);
-    created(
-        state
-            .db
-            .run(move |c| study::book(c, &caller, &host, input))
-            .await?,
-    )
+    run(&state, created, move |c| {
+        study::book(c, &caller, &host, input)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -86,13 +83,11 @@ async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    let (id, host) = (path.into_inner(), host(&state));
-    no_content(
-        state
-            .db
-            .run(move |c| study::cancel(c, &caller, &host, &id))
-            .await?,
-    )
+    let host = host(&state);
+    run(&state, no_content, move |c| {
+        study::cancel(c, &caller, &host, &path)
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -107,7 +102,7 @@ async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn my_bookings(state: State, caller: Caller) -> Reply {
-    ok(state.db.run(move |c| study::mine(c, &caller)).await?)
+    run(&state, ok, move |c| study::mine(c, &caller)).await
 }
 
 #[utoipa::path(
@@ -132,9 +127,5 @@ async fn schedule(
     path: web::Path<String>,
     q: web::Query<study::DateQuery>,
 ) -> Reply {
-    let (key, q) = (path.into_inner(), q.into_inner());
-    ok(state
-        .db
-        .run(move |c| study::schedule(c, &caller, &key, &q))
-        .await?)
+    run(&state, ok, move |c| study::schedule(c, &caller, &path, &q)).await
 }
