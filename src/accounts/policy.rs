@@ -245,6 +245,55 @@ fn own_student(c: &Caller, student: &str) -> bool {
     c.role == Role::Student && student == c.user_id
 }
 
+/// A listing whose rows depend on who asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Centres,
+    Institutions,
+    ExamRequests,
+    /// API tokens and calendar feeds: things a user owns.
+    Owned,
+}
+
+/// Which rows of a [`Listing`] an actor sees. The list queries filter by this,
+/// so a list never shows an item that [`authorize`] with `Read` would answer
+/// 404 for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    All,
+    /// The centres the caller works at, or what belongs to them.
+    Centres(&'a [String]),
+    /// What belongs to this institution.
+    Institution(&'a str),
+    /// What this user owns.
+    Owner(&'a str),
+    /// Active centres: what students and institutions choose among.
+    ActiveCentres,
+    /// Open exam requests: what a student may register for.
+    OpenRequests,
+}
+
+pub fn scope<'a>(actor: impl Into<Actor<'a>>, listing: Listing) -> Scope<'a> {
+    let Actor::User(c) = actor.into() else {
+        return Scope::All;
+    };
+    if c.is_system_admin() {
+        return Scope::All;
+    }
+    let staff = matches!(c.role, Role::CentreAdmin | Role::Invigilator);
+    match listing {
+        Listing::Centres if staff => Scope::Centres(&c.centre_ids),
+        Listing::Centres => Scope::ActiveCentres,
+        Listing::Institutions | Listing::ExamRequests if c.role == Role::Institution => {
+            Scope::Institution(c.institution_id.as_deref().unwrap_or_default())
+        }
+        Listing::Institutions => Scope::All,
+        Listing::ExamRequests if staff => Scope::Centres(&c.centre_ids),
+        Listing::ExamRequests => Scope::OpenRequests,
+        Listing::Owned => Scope::Owner(&c.user_id),
+    }
+}
+
 /// What of a person (a student) a viewer is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonView {
@@ -321,6 +370,95 @@ impl Caller {
             Role::SystemAdmin => true,
             Role::CentreAdmin | Role::Invigilator => self.centre_ids.iter().any(|c| c == centre_id),
             Role::Institution | Role::Student => active,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role) -> Caller {
+        Caller {
+            user_id: "u1".into(),
+            email: "u1@example.se".into(),
+            name: "U".into(),
+            role,
+            centre_ids: vec!["c1".into()],
+            institution_id: (role == Role::Institution).then(|| "i1".into()),
+            session_id: None,
+        }
+    }
+
+    #[test]
+    fn a_listing_shows_each_role_what_reading_one_item_allows() {
+        let ids = vec!["c1".to_string()];
+        let cases = [
+            (Role::SystemAdmin, Listing::ExamRequests, Scope::All),
+            (
+                Role::CentreAdmin,
+                Listing::ExamRequests,
+                Scope::Centres(&ids),
+            ),
+            (Role::Invigilator, Listing::Centres, Scope::Centres(&ids)),
+            (
+                Role::Institution,
+                Listing::ExamRequests,
+                Scope::Institution("i1"),
+            ),
+            (
+                Role::Institution,
+                Listing::Institutions,
+                Scope::Institution("i1"),
+            ),
+            (Role::Institution, Listing::Centres, Scope::ActiveCentres),
+            (Role::Student, Listing::ExamRequests, Scope::OpenRequests),
+            (Role::Student, Listing::Institutions, Scope::All),
+            (Role::Student, Listing::Owned, Scope::Owner("u1")),
+            (Role::SystemAdmin, Listing::Owned, Scope::All),
+        ];
+        for (role, listing, want) in cases {
+            let c = caller(role);
+            assert_eq!(scope(&c, listing), want, "{role:?} listing {listing:?}");
+        }
+        assert_eq!(scope(Actor::Operator, Listing::Centres), Scope::All);
+    }
+
+    #[test]
+    fn every_row_a_list_shows_is_one_the_caller_may_read() {
+        for role in [Role::CentreAdmin, Role::Institution, Role::Student] {
+            let c = caller(role);
+            let request = |centre: &'static str, institution: &'static str, open: bool| {
+                Resource::ExamRequest {
+                    institution,
+                    centre,
+                    open,
+                    own_sitting: false,
+                }
+            };
+            let listed = |centre: &str, institution: &str, open: bool| match scope(
+                &c,
+                Listing::ExamRequests,
+            ) {
+                Scope::All => true,
+                Scope::Centres(ids) => ids.iter().any(|i| i == centre),
+                Scope::Institution(id) => id == institution,
+                Scope::OpenRequests => open,
+                _ => false,
+            };
+            for (centre, institution, open) in [
+                ("c1", "i1", false),
+                ("c1", "i2", true),
+                ("c2", "i1", true),
+                ("c2", "i2", false),
+            ] {
+                if listed(centre, institution, open) {
+                    assert!(
+                        permits(&c, Action::Read, request(centre, institution, open)),
+                        "{role:?} lists a request at {centre} of {institution} it may not read"
+                    );
+                }
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::accounts::actor::Caller;
 use crate::accounts::audit;
+use crate::accounts::policy::{self, Listing, Scope};
 use crate::accounts::users::AccountError;
 use crate::db::models::ApiToken;
 use crate::db::schema::users;
@@ -163,8 +164,8 @@ pub fn api_list_tokens(conn: &mut DbConn, caller: &Caller) -> Result<Vec<TokenOu
         .select(ApiToken::as_select())
         .order(api_tokens::id)
         .into_boxed();
-    if !caller.is_system_admin() {
-        q = q.filter(api_tokens::user_id.eq(&caller.user_id));
+    if let Scope::Owner(owner) = policy::scope(caller, Listing::Owned) {
+        q = q.filter(api_tokens::user_id.eq(owner));
     }
     Ok(q.load(conn)?
         .into_iter()

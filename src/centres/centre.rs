@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::accounts::actor::{Actor, Caller};
 use crate::accounts::audit;
-use crate::accounts::policy::{self, Action, Resource};
+use crate::accounts::policy::{self, Action, Listing, Resource, Scope};
 use crate::db::models::Centre;
 use crate::db::schema::{centres, invigilator_assignments, rooms, sittings, study_bookings};
 use crate::db::{self, DbConn};
@@ -243,12 +243,10 @@ pub fn list(
     if let Some(cursor) = page.cursor()? {
         query = query.filter(centres::id.gt(cursor));
     }
-    query = match caller.role {
-        crate::domain::Role::SystemAdmin => query,
-        crate::domain::Role::CentreAdmin | crate::domain::Role::Invigilator => {
-            query.filter(centres::id.eq_any(caller.centre_ids.clone()))
-        }
-        _ => query.filter(centres::active.eq(true)),
+    query = match policy::scope(caller, Listing::Centres) {
+        Scope::Centres(ids) => query.filter(centres::id.eq_any(ids)),
+        Scope::ActiveCentres => query.filter(centres::active.eq(true)),
+        _ => query,
     };
     let rows = query.limit(limit + 1).load(conn)?;
     Ok(Page::from_rows(

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::actor::Caller;
+use crate::accounts::policy::{self, Listing, Scope};
 use crate::accounts::tokens::token_hash;
 use crate::db::models::{
     CalendarFeed, Centre, ExamRequest, Invigilator, InvigilatorAssignment, Room, Sitting,
@@ -162,8 +163,8 @@ pub fn list(conn: &mut DbConn, caller: &Caller) -> Result<Vec<FeedOut>, Error> {
         .select(CalendarFeed::as_select())
         .order(calendar_feeds::id)
         .into_boxed();
-    if !caller.is_system_admin() {
-        q = q.filter(calendar_feeds::created_by.eq(caller.user_id.clone()));
+    if let Scope::Owner(owner) = policy::scope(caller, Listing::Owned) {
+        q = q.filter(calendar_feeds::created_by.eq(owner));
     }
     Ok(q.load(conn)?.into_iter().map(|f| out(f, None)).collect())
 }

@@ -6,10 +6,10 @@ use utoipa::ToSchema;
 
 use crate::accounts::actor::Caller;
 use crate::accounts::audit;
+use crate::accounts::policy::{self, Listing, Scope};
 use crate::db::models::Institution;
 use crate::db::schema::institutions;
 use crate::db::{self, DbConn};
-use crate::domain::Role;
 use crate::error::Error;
 use crate::pagination::{Page, PageQuery};
 use crate::types::InstitutionKind;
@@ -228,8 +228,8 @@ pub fn list(
     if let Some(c) = page.cursor()? {
         q = q.filter(institutions::id.gt(c));
     }
-    if caller.role == Role::Institution {
-        q = q.filter(institutions::id.eq(caller.institution_id.clone().unwrap_or_default()));
+    if let Scope::Institution(id) = policy::scope(caller, Listing::Institutions) {
+        q = q.filter(institutions::id.eq(id));
     }
     let rows = q.limit(limit + 1).load(conn)?;
     Ok(Page::from_rows(

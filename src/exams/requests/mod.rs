@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::actor::Caller;
-use crate::accounts::policy::{self, Action, Resource, Shown};
+use crate::accounts::policy::{self, Action, Listing, Resource, Scope, Shown};
 use crate::centres::centre as centres;
 use crate::db::models::{Centre, ExamRequest, Sitting, User};
 use crate::db::schema::{exam_requests, institutions, rooms, sittings, users};
@@ -203,16 +203,11 @@ pub fn list(
         let centre = centres::find_visible(conn, caller, c)?;
         q = q.filter(exam_requests::centre_id.eq(centre.id));
     }
-    q = match caller.role {
-        Role::SystemAdmin => q,
-        Role::CentreAdmin | Role::Invigilator => {
-            q.filter(exam_requests::centre_id.eq_any(caller.centre_ids.clone()))
-        }
-        Role::Institution => q.filter(
-            exam_requests::institution_id.eq(caller.institution_id.clone().unwrap_or_default()),
-        ),
-        // Students browse the open requests they may register for.
-        Role::Student => q.filter(exam_requests::open.eq(true)),
+    q = match policy::scope(caller, Listing::ExamRequests) {
+        Scope::Centres(ids) => q.filter(exam_requests::centre_id.eq_any(ids)),
+        Scope::Institution(id) => q.filter(exam_requests::institution_id.eq(id)),
+        Scope::OpenRequests => q.filter(exam_requests::open.eq(true)),
+        _ => q,
     };
     let rows = q.limit(limit + 1).load(conn)?;
     let more = rows.len() as i64 > limit;
