@@ -11,15 +11,16 @@ use crate::db::schema::{api_tokens, user_centres, users};
 use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::Error;
+use crate::types::{CentreId, UserId};
 
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
     /// Centres a centre admin manages or an invigilator works at.
-    pub centre_ids: Vec<String>,
+    pub centre_ids: Vec<CentreId>,
     pub institution_id: Option<String>,
     /// Set when the caller came with a session cookie.
     pub session_id: Option<String>,
@@ -89,7 +90,7 @@ pub(crate) fn caller_for_user(
         .select(user_centres::centre_id)
         .load(conn)?;
     Ok(Caller {
-        user_id,
+        user_id: user_id.into(),
         email,
         name,
         role,

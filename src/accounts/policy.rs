@@ -10,6 +10,7 @@
 use crate::accounts::actor::{Actor, Caller};
 use crate::domain::Role;
 use crate::error::Error;
+use crate::types::CentreId;
 
 /// What an actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,7 +263,7 @@ pub enum Listing {
 pub enum Scope<'a> {
     All,
     /// The centres the caller works at, or what belongs to them.
-    Centres(&'a [String]),
+    Centres(&'a [CentreId]),
     /// What belongs to this institution.
     Institution(&'a str),
     /// What this user owns.
@@ -392,7 +393,7 @@ mod tests {
 
     #[test]
     fn a_listing_shows_each_role_what_reading_one_item_allows() {
-        let ids = vec!["c1".to_string()];
+        let ids = vec![CentreId::from("c1")];
         let cases = [
             (Role::SystemAdmin, Listing::ExamRequests, Scope::All),
             (

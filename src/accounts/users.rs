@@ -212,7 +212,7 @@ pub fn me(conn: &mut DbConn, caller: &Caller) -> Result<MeOut, Error> {
         None => None,
     };
     Ok(MeOut {
-        id: caller.user_id.clone(),
+        id: caller.user_id.to_string(),
         email: caller.email.clone(),
         name: caller.name.clone(),
         role: caller.role,

@@ -81,7 +81,7 @@ fn check_subject(
                     "student feeds are for students",
                 ));
             }
-            Ok(caller.user_id.clone())
+            Ok(caller.user_id.to_string())
         }
         "invigilator" => {
             let id = id.ok_or_else(|| Error::invalid("id", "required", "name the invigilator"))?;
@@ -145,7 +145,7 @@ pub fn create(
             token_hash: token_hash(&secret),
             kind: input.kind.clone(),
             subject_id,
-            created_by: caller.user_id.clone(),
+            created_by: caller.user_id.to_string(),
             created_at: db::now(),
             revoked_at: None,
         };

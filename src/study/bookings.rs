@@ -216,7 +216,7 @@ pub fn book(
             return Err(anyhow::anyhow!("validated times missing").into());
         };
         booking::lock_centre(conn, &centre.id)?;
-        booking::lock_students(conn, std::slice::from_ref(&caller.user_id))?;
+        booking::lock_students(conn, &[caller.user_id.to_string()])?;
         let over = limits(conn, &centre, &caller.user_id, start, end)?;
         if !over.is_empty() {
             return Err(limit_conflicts(over));
@@ -246,7 +246,7 @@ pub fn book(
         for room in &candidates {
             let change = Change::BookStudy(conflicts::StudyBooking {
                 id: id.clone(),
-                student_id: caller.user_id.clone(),
+                student_id: caller.user_id.to_string(),
                 room_id: room.id.clone(),
                 start,
                 end,
@@ -280,7 +280,7 @@ pub fn book(
             id,
             centre_id: centre.id.clone(),
             room_id: room.id.clone(),
-            student_id: caller.user_id.clone(),
+            student_id: caller.user_id.to_string(),
             booking_code: crate::exams::requests::fresh_booking_code(conn, &centre.id)?,
             starts_at: start.naive_utc(),
             ends_at: end.naive_utc(),

@@ -106,7 +106,7 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
         .first(c)
         .unwrap();
     let admin = skrivsal::accounts::actor::Caller {
-        user_id: admin_id,
+        user_id: admin_id.into(),
         email: skrivsal::app::demo::DEMO_ADMIN.into(),
         name: "test".into(),
         role: skrivsal::domain::Role::SystemAdmin,

@@ -110,7 +110,7 @@ fn render(
         ))
         .into_boxed();
     if !full {
-        q = q.filter(sittings::student_id.eq(caller.user_id.clone()));
+        q = q.filter(sittings::student_id.eq(caller.user_id.to_string()));
     }
     let rows: Vec<(Sitting, User, Option<String>)> = q.load(conn)?;
     let sittings = rows

@@ -182,7 +182,7 @@ impl Fields {
             registration_deadline: deadline,
             status: RequestStatus::Submitted,
             status_reason: None,
-            created_by: Some(caller.user_id.clone()),
+            created_by: Some(caller.user_id.to_string()),
             created_at: now,
             updated_at: now,
         }
