@@ -380,7 +380,7 @@ impl<'a> Auditor<'a> {
             .collect();
         for (i, a) in items.iter().enumerate() {
             for b in &items[i + 1..] {
-                if student_double_booked::clash(a.1, b.1, overlaps((a.2, a.3), (b.2, b.3))) {
+                if student_double_booked::clash(a.1, b.1, || overlaps((a.2, a.3), (b.2, b.3))) {
                     let message = student_double_booked::message(
                         b.0.kind,
                         &b.0.id,
@@ -410,7 +410,7 @@ impl<'a> Auditor<'a> {
                     &a.room_id,
                     &b.invigilator_id,
                     &b.room_id,
-                    overlaps((a.start, a.end), (b.start, b.end)),
+                    || overlaps((a.start, a.end), (b.start, b.end)),
                 ) {
                     let room = self
                         .room(&b.room_id)

@@ -188,12 +188,12 @@ impl<'a> Ctx<'a> {
         let mut hits: Vec<(ItemKind, &'a str, Option<Span>)> = Vec::new();
         // The indexes only return items overlapping `sp`.
         for s in self.student_sittings(student, sp) {
-            if student_double_booked::clash(student, &s.student_id, true) {
+            if student_double_booked::clash(student, &s.student_id, || true) {
                 hits.push((ItemKind::Sitting, &s.id, s.span()));
             }
         }
         for b in self.student_bookings(student, sp) {
-            if student_double_booked::clash(student, &b.student_id, true) {
+            if student_double_booked::clash(student, &b.student_id, || true) {
                 hits.push((ItemKind::StudyBooking, &b.id, b.span()));
             }
         }

@@ -220,7 +220,7 @@ impl<'a> Ctx<'a> {
                         &a.room_id,
                         &o.invigilator_id,
                         &o.room_id,
-                        true,
+                        || true,
                     )
             })
             .collect();

@@ -3,15 +3,16 @@
 //! a double booking.
 
 /// Two assignments clash when they are the same invigilator's, in different rooms,
-/// at overlapping times.
+/// at overlapping times. `overlap` is asked last, as in `student_double_booked`.
+#[inline]
 pub fn clash(
     a_invigilator: &str,
     a_room: &str,
     b_invigilator: &str,
     b_room: &str,
-    overlap: bool,
+    overlap: impl FnOnce() -> bool,
 ) -> bool {
-    a_invigilator == b_invigilator && a_room != b_room && overlap
+    a_invigilator == b_invigilator && a_room != b_room && overlap()
 }
 
 /// `room` as the message shows it (`'Name'`, or the bare id of an unknown room).

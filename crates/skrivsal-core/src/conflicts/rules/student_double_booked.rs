@@ -4,8 +4,11 @@
 use super::ItemKind;
 
 /// Two items clash when they are the same student's and their spans overlap.
-pub fn clash(a_student: &str, b_student: &str, overlap: bool) -> bool {
-    a_student == b_student && overlap
+/// `overlap` is asked only for the same student's items: the audit tries every
+/// pair of a day, and testing the spans first cost it a third of its time.
+#[inline]
+pub fn clash(a_student: &str, b_student: &str, overlap: impl FnOnce() -> bool) -> bool {
+    a_student == b_student && overlap()
 }
 
 /// Told to one item about the student's `other` item.
