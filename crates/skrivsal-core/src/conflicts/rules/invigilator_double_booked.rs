@@ -4,7 +4,6 @@
 
 /// Two assignments clash when they are the same invigilator's, in different rooms,
 /// at overlapping times. `overlap` is asked last, as in `student_double_booked`.
-#[inline]
 pub fn clash(
     a_invigilator: &str,
     a_room: &str,
