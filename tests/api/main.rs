@@ -14,6 +14,7 @@ mod demo;
 mod exports;
 mod feeds;
 mod health;
+mod input_bounds;
 mod mail;
 mod openapi;
 mod plan;
