@@ -33,6 +33,12 @@ impl Validator {
         !self.errors.is_empty()
     }
 
+    /// How many errors so far: compare before and after to know whether one
+    /// field passed.
+    pub fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
     pub fn finish(self) -> Result<(), Error> {
         if self.errors.is_empty() {
             Ok(())

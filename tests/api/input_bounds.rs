@@ -271,6 +271,10 @@ app_test!(
         ] {
             refused(&r, field, "control_character");
         }
+        // A NUL in the centre's key once reached PostgreSQL, which refused it: a 500.
+        let mut body = request_body(w.day, students(1));
+        body["centre"] = json!("sundsvall\u{0}");
+        refused(&submit(&app, &w, body).await, "centre", "exists");
         let r = app
             .post_as(
                 &w.admin,

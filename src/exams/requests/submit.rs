@@ -357,7 +357,10 @@ fn parse_students<'a>(
     let mut students = Vec::new();
     for (i, s) in input.students.iter().enumerate() {
         let p = format!("students[{i}].");
+        let errors = v.error_count();
         let name = v.required_text(&format!("{p}name"), &s.name, 200);
+        // A refused name never reaches the database (PostgreSQL refuses a NUL).
+        let name_ok = v.error_count() == errors;
         let email = v.email(&format!("{p}email"), &s.email);
         if let Some(e) = &email {
             v.check(
@@ -381,7 +384,7 @@ fn parse_students<'a>(
             s.language.as_deref().unwrap_or("sv"),
         );
         check_accommodations(v, &format!("{p}accommodations."), &s.accommodations);
-        if let (Some(email), Some(language)) = (email, language) {
+        if let (Some(email), Some(language), true) = (email, language, name_ok) {
             students.push(Listed {
                 index: i,
                 name,
