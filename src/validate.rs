@@ -190,7 +190,9 @@ impl Validator {
         };
         let b = match to.1 {
             Some(t) => self.date(to.0, t),
-            None => a.and_then(|a| a.checked_add_days(chrono::Days::new(default_days.max(0) as u64))),
+            None => {
+                a.and_then(|a| a.checked_add_days(chrono::Days::new(default_days.max(0) as u64)))
+            }
         };
         let (a, b) = a.zip(b)?;
         if !self.check(

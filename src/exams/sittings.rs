@@ -58,7 +58,10 @@ fn place_and_write(
     // rule is searched over its first MAX_WINDOW_DAYS only, so that approval
     // never loads (and the scheduler never walks) centuries of dates.
     let reach = chrono::Duration::days(crate::domain::bounds::MAX_WINDOW_DAYS);
-    let last = r.window_end.unwrap_or(first).min(first.checked_add_signed(reach).unwrap_or(first))
+    let last = r
+        .window_end
+        .unwrap_or(first)
+        .min(first.checked_add_signed(reach).unwrap_or(first))
         + chrono::Duration::hours(24);
     let snapshot = booking::snapshot(
         conn,

@@ -142,7 +142,11 @@ mod tests {
         )
         .unwrap();
         assert!(!r.subject.contains(['\r', '\n']), "{:?}", r.subject);
-        assert!(r.subject.contains("Bcc: alla@example.se"), "{:?}", r.subject);
+        assert!(
+            r.subject.contains("Bcc: alla@example.se"),
+            "{:?}",
+            r.subject
+        );
         // The body starts where the template's body starts.
         assert!(
             r.text.starts_with("Lärcentrum Sundsvall har tagit emot"),

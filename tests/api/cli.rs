@@ -411,7 +411,10 @@ fn itc2007_solve_without_a_feasible_solution_fails_and_says_so() {
         .output()
         .unwrap();
     let stderr = text(&out.stderr);
-    assert!(!out.status.success(), "an infeasible result exits 0: {stderr}");
+    assert!(
+        !out.status.success(),
+        "an infeasible result exits 0: {stderr}"
+    );
     assert!(stderr.contains("no feasible solution"), "{stderr}");
     assert!(!text(&out.stdout).contains("Distance to feasibility: 0"));
 }
@@ -425,7 +428,9 @@ fn itc2007_score_skips_text_lines_around_the_assignments() {
     let dir = tempfile::tempdir().unwrap();
     let bare = dir.path().join("bare.sln");
     let wrapped = dir.path().join("wrapped.sln");
-    let body: String = (0..40).map(|e| format!("{}, {}\r\n", e % 12, e % 3)).collect();
+    let body: String = (0..40)
+        .map(|e| format!("{}, {}\r\n", e % 12, e % 3))
+        .collect();
     std::fs::write(&bare, &body).unwrap();
     std::fs::write(
         &wrapped,
@@ -446,7 +451,10 @@ fn itc2007_score_skips_text_lines_around_the_assignments() {
     assert_eq!(text(&a.stdout), text(&b.stdout));
     let warnings = text(&b.stderr);
     assert_eq!(warnings.matches("warning:").count(), 2, "{warnings}");
-    assert!(warnings.contains("line 1") && warnings.contains("line 42"), "{warnings}");
+    assert!(
+        warnings.contains("line 1") && warnings.contains("line 42"),
+        "{warnings}"
+    );
     assert!(!text(&a.stderr).contains("warning:"));
 }
 

@@ -112,68 +112,69 @@ app_test!(
     }
 );
 
-app_test!(
-    body_dates_and_ranges_are_bounded,
-    |app| async move {
-        let w = world(&app).await;
-        let plan = "/api/v1/centres/sundsvall/plan";
-        // The plan once panicked on the far date (a 500).
-        let r = app
-            .post_as(
-                &w.admin,
-                plan,
-                json!({"from": "-262143-01-01", "to": "2027-03-09"}),
-            )
-            .await;
-        refused(&r, "from", "date");
-        let r = app
-            .post_as(
-                &w.admin,
-                "/api/v1/centres/sundsvall/closures",
-                json!({"from": "-262143-01-01", "to": "2027-01-01", "reason": "x"}),
-            )
-            .await;
-        refused(&r, "from", "date");
-        let r = app
-            .post_as(
-                &w.admin,
-                "/api/v1/centres/sundsvall/closures",
-                json!({"from": "2027-01-01", "to": "2029-01-01", "reason": "x"}),
-            )
-            .await;
-        refused(&r, "to", "range");
-        let r = app
+app_test!(body_dates_and_ranges_are_bounded, |app| async move {
+    let w = world(&app).await;
+    let plan = "/api/v1/centres/sundsvall/plan";
+    // The plan once panicked on the far date (a 500).
+    let r = app
+        .post_as(
+            &w.admin,
+            plan,
+            json!({"from": "-262143-01-01", "to": "2027-03-09"}),
+        )
+        .await;
+    refused(&r, "from", "date");
+    let r = app
+        .post_as(
+            &w.admin,
+            "/api/v1/centres/sundsvall/closures",
+            json!({"from": "-262143-01-01", "to": "2027-01-01", "reason": "x"}),
+        )
+        .await;
+    refused(&r, "from", "date");
+    let r = app
+        .post_as(
+            &w.admin,
+            "/api/v1/centres/sundsvall/closures",
+            json!({"from": "2027-01-01", "to": "2029-01-01", "reason": "x"}),
+        )
+        .await;
+    refused(&r, "to", "range");
+    let r = app
             .post_as(
                 &w.admin,
                 "/api/v1/centres/sundsvall/access-cards",
                 json!({"student_email": "kort@example.se", "valid_from": "-262143-01-01", "valid_to": "2027-06-01"}),
             )
             .await;
-        refused(&r, "valid_from", "date");
-        let r = app
+    refused(&r, "valid_from", "date");
+    let r = app
             .post_as(
                 &w.admin,
                 "/api/v1/centres/sundsvall/access-cards",
                 json!({"student_email": "kort@example.se", "valid_from": "2027-01-01", "valid_to": "2099-12-31"}),
             )
             .await;
-        refused(&r, "valid_to", "range");
-        let mut body = request_body(w.day, students(1));
-        body["starts_at"] = json!("-2027-01-01T09:00");
-        refused(&submit(&app, &w, body).await, "starts_at", "datetime_format");
-        let mut body = request_body(w.day, students(1));
-        body["starts_at"] = json!("3027-01-05T09:00");
-        refused(&submit(&app, &w, body).await, "starts_at", "date_range");
-        let r = app
-            .post_as(
-                &w.admin,
-                "/api/v1/centres/sundsvall/closures",
-                json!({"from": "2027-07-01", "to": "2027-08-08", "reason": "Sommarstängt"}),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{:?}", r.body);
-    }
-);
+    refused(&r, "valid_to", "range");
+    let mut body = request_body(w.day, students(1));
+    body["starts_at"] = json!("-2027-01-01T09:00");
+    refused(
+        &submit(&app, &w, body).await,
+        "starts_at",
+        "datetime_format",
+    );
+    let mut body = request_body(w.day, students(1));
+    body["starts_at"] = json!("3027-01-05T09:00");
+    refused(&submit(&app, &w, body).await, "starts_at", "date_range");
+    let r = app
+        .post_as(
+            &w.admin,
+            "/api/v1/centres/sundsvall/closures",
+            json!({"from": "2027-07-01", "to": "2027-08-08", "reason": "Sommarstängt"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+});
 
 app_test!(
     an_exam_window_is_at_most_a_month_and_approves_quickly,

@@ -486,7 +486,11 @@ fn a_window_reaching_a_thousand_years_costs_only_the_loaded_dates() {
     );
     let starts = candidate_starts(&exam, Duration::minutes(120), (data.from, data.to));
     // Three loaded days plus a day's margin either side, every 15 minutes.
-    assert!(!starts.is_empty() && starts.len() <= 6 * 24 * 4, "{}", starts.len());
+    assert!(
+        !starts.is_empty() && starts.len() <= 6 * 24 * 4,
+        "{}",
+        starts.len()
+    );
     assert!(starts.iter().all(|s| (*s - opens).num_minutes() % 15 == 0));
     let snap = Snapshot::new(data);
     let started = std::time::Instant::now();

@@ -218,8 +218,12 @@ pub fn candidate_starts(
     dates: (NaiveDate, NaiveDate),
 ) -> Vec<DateTime<Utc>> {
     const STEP: i64 = 15;
-    let horizon_start = (dates.0 - Duration::days(1)).and_time(NaiveTime::MIN).and_utc();
-    let horizon_end = (dates.1 + Duration::days(2)).and_time(NaiveTime::MIN).and_utc();
+    let horizon_start = (dates.0 - Duration::days(1))
+        .and_time(NaiveTime::MIN)
+        .and_utc();
+    let horizon_end = (dates.1 + Duration::days(2))
+        .and_time(NaiveTime::MIN)
+        .and_utc();
     match exam.timing {
         ExamTiming::Fixed { starts_at } => {
             let mut out = vec![starts_at];
