@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::app_test;
 use crate::booking::{approve, request_body, students, submit, world};
+use crate::exports::{csv_of, parse};
 use crate::helpers::{Reply, TestApp};
 
 /// The problem names `field` with `rule`.
@@ -114,62 +115,66 @@ app_test!(
 
 app_test!(body_dates_and_ranges_are_bounded, |app| async move {
     let w = world(&app).await;
-    let plan = "/api/v1/centres/sundsvall/plan";
-    // The plan once panicked on the far date (a 500).
-    let r = app
-        .post_as(
-            &w.admin,
-            plan,
+    let closures = "/api/v1/centres/sundsvall/closures";
+    let cards = "/api/v1/centres/sundsvall/access-cards";
+    let card = |from: &str, to: &str| json!({"student_email": "kort@example.se", "valid_from": from, "valid_to": to});
+    let request_at = |start: &str| {
+        let mut body = request_body(w.day, students(1));
+        body["starts_at"] = json!(start);
+        body
+    };
+    // (path, body, field, rule); the plan once panicked on the far date (a 500).
+    let cases = [
+        (
+            "/api/v1/centres/sundsvall/plan",
             json!({"from": "-262143-01-01", "to": "2027-03-09"}),
-        )
-        .await;
-    refused(&r, "from", "date");
-    let r = app
-        .post_as(
-            &w.admin,
-            "/api/v1/centres/sundsvall/closures",
+            "from",
+            "date",
+        ),
+        (
+            closures,
             json!({"from": "-262143-01-01", "to": "2027-01-01", "reason": "x"}),
-        )
-        .await;
-    refused(&r, "from", "date");
-    let r = app
-        .post_as(
-            &w.admin,
-            "/api/v1/centres/sundsvall/closures",
+            "from",
+            "date",
+        ),
+        (
+            closures,
             json!({"from": "2027-01-01", "to": "2029-01-01", "reason": "x"}),
-        )
-        .await;
-    refused(&r, "to", "range");
-    let r = app
-            .post_as(
-                &w.admin,
-                "/api/v1/centres/sundsvall/access-cards",
-                json!({"student_email": "kort@example.se", "valid_from": "-262143-01-01", "valid_to": "2027-06-01"}),
-            )
-            .await;
-    refused(&r, "valid_from", "date");
-    let r = app
-            .post_as(
-                &w.admin,
-                "/api/v1/centres/sundsvall/access-cards",
-                json!({"student_email": "kort@example.se", "valid_from": "2027-01-01", "valid_to": "2099-12-31"}),
-            )
-            .await;
-    refused(&r, "valid_to", "range");
-    let mut body = request_body(w.day, students(1));
-    body["starts_at"] = json!("-2027-01-01T09:00");
-    refused(
-        &submit(&app, &w, body).await,
-        "starts_at",
-        "datetime_format",
-    );
-    let mut body = request_body(w.day, students(1));
-    body["starts_at"] = json!("3027-01-05T09:00");
-    refused(&submit(&app, &w, body).await, "starts_at", "date_range");
+            "to",
+            "range",
+        ),
+        (
+            cards,
+            card("-262143-01-01", "2027-06-01"),
+            "valid_from",
+            "date",
+        ),
+        (cards, card("2027-01-01", "2099-12-31"), "valid_to", "range"),
+        (
+            "/api/v1/exam-requests",
+            request_at("-2027-01-01T09:00"),
+            "starts_at",
+            "datetime_format",
+        ),
+        (
+            "/api/v1/exam-requests",
+            request_at("3027-01-05T09:00"),
+            "starts_at",
+            "date_range",
+        ),
+    ];
+    for (path, body, field, rule) in cases {
+        let token = if path.contains("exam-requests") {
+            &w.institution
+        } else {
+            &w.admin
+        };
+        refused(&app.post_as(token, path, body).await, field, rule);
+    }
     let r = app
         .post_as(
             &w.admin,
-            "/api/v1/centres/sundsvall/closures",
+            closures,
             json!({"from": "2027-07-01", "to": "2027-08-08", "reason": "Sommarstängt"}),
         )
         .await;
@@ -317,25 +322,15 @@ app_test!(
         let id = r.body["id"].as_str().unwrap().to_string();
         assert_eq!(approve(&app, &w, &id).await.status, 200);
         let day = w.day;
-        let res = app
-            .client
-            .get(app.url(&format!(
-                "/api/v1/centres/sundsvall/exports/sittings.csv?from={day}&to={day}"
-            )))
-            .bearer_auth(&w.admin)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status().as_u16(), 200);
-        let bytes = res.bytes().await.unwrap();
-        let text = std::str::from_utf8(&bytes).unwrap();
-        let text = text.strip_prefix('\u{feff}').unwrap();
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(b';')
-            .from_reader(text.as_bytes());
-        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let (status, bytes, _) = csv_of(
+            &app,
+            &w.admin,
+            &format!("/api/v1/centres/sundsvall/exports/sittings.csv?from={day}&to={day}"),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let (header, rows) = parse(&bytes);
         let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 2);
         for row in &rows {
             assert_eq!(&row[col("kurskod")], "'=1+2");
@@ -343,7 +338,7 @@ app_test!(
             assert_eq!(&row[col("prov")], "'-2+3");
             assert!(row[col("student")].starts_with('\''), "{row:?}");
         }
-        let mut names: Vec<&str> = rows.iter().map(|r| &r[col("student")]).collect();
+        let mut names: Vec<&str> = rows.iter().map(|r| r[col("student")].as_str()).collect();
         names.sort();
         assert_eq!(
             names,
