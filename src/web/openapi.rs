@@ -29,7 +29,7 @@ cookie `skrivsal_session` from `POST /auth/login`; with the cookie, requests tha
 state must also send the session's CSRF token in `X-CSRF-Token`."
     ),
     components(
-        schemas(Problem, FieldError, Conflict, ItemRef),
+        schemas(Problem, FieldError, Conflict, ItemRef, crate::web::routes::LinkSent),
         responses(
             problems::BadRequest,
             problems::Unauthorized,

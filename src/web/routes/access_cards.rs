@@ -2,9 +2,10 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::access_cards;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
@@ -28,14 +29,10 @@ async fn list_access_cards(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    page: Query<PageQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(access_cards::list(c, &caller, &path)?, &page, |x| {
-            x.id.clone()
-        })
-    })
-    .await
+    let load = move |c: &mut DbConn| access_cards::list(c, &caller, &path);
+    paged(&state, page, load, |x| x.id.clone()).await
 }
 
 #[utoipa::path(

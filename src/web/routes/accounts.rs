@@ -2,10 +2,11 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, ok, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::accounts::tokens;
 use crate::accounts::users as accounts;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, ItemId};
@@ -48,13 +49,9 @@ async fn me(state: State, caller: Caller) -> Reply {
         p::QueryErrors,
     ),
 )]
-async fn list_tokens(state: State, caller: Caller, page: Query<PageQuery>) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(tokens::api_list_tokens(c, &caller)?, &page, |t| {
-            t.id.clone()
-        })
-    })
-    .await
+async fn list_tokens(state: State, caller: Caller, Query(page): Query<PageQuery>) -> Reply {
+    let load = move |c: &mut DbConn| tokens::api_list_tokens(c, &caller);
+    paged(&state, page, load, |t| t.id.clone()).await
 }
 
 #[utoipa::path(

@@ -229,6 +229,19 @@ struct EmailInput {
     email: String,
 }
 
+/// The answers of a request for an e-mailed link: the same whether or not the
+/// address has an account.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum LinkRequested {
+    /// Sent if the account exists (JSON request)
+    #[response(status = 202)]
+    Sent(LinkSent),
+    /// A page saying so (form post)
+    #[response(status = 200, content_type = "text/html")]
+    Page(String),
+}
+
 async fn request_link_of(
     req: HttpRequest,
     state: State,
@@ -263,15 +276,8 @@ async fn request_link_of(
     tag = "auth",
     summary = "E-mail a one-time sign-in link (students)",
     description = "The link is valid 15 minutes. The answer does not reveal whether the address has an account.",
-    request_body(content(
-        (EmailInput = "application/json"),
-        (EmailInput = "application/x-www-form-urlencoded"),
-    )),
-    responses(
-        (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
-        (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
-        p::SignInErrors,
-    ),
+    request_body(content((EmailInput = "application/json"), (EmailInput = "application/x-www-form-urlencoded"))),
+    responses(LinkRequested, p::SignInErrors),
 )]
 async fn request_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     request_link_of(req, state, body, LinkPurpose::SignIn).await
@@ -283,15 +289,8 @@ async fn request_link(req: HttpRequest, state: State, RawBody(body): RawBody) ->
     tag = "auth",
     summary = "E-mail a one-time password-reset link",
     description = "The answer does not reveal whether the address has an account.",
-    request_body(content(
-        (EmailInput = "application/json"),
-        (EmailInput = "application/x-www-form-urlencoded"),
-    )),
-    responses(
-        (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
-        (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
-        p::SignInErrors,
-    ),
+    request_body(content((EmailInput = "application/json"), (EmailInput = "application/x-www-form-urlencoded"))),
+    responses(LinkRequested, p::SignInErrors),
 )]
 async fn request_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     request_link_of(req, state, body, LinkPurpose::PasswordReset).await

@@ -3,8 +3,9 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::{created, host, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, host, no_content, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
+use crate::db::DbConn;
 use crate::documents::feeds;
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::{Body, Query};
@@ -26,11 +27,9 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         p::QueryErrors,
     ),
 )]
-pub(crate) async fn list(state: State, caller: Caller, page: Query<PageQuery>) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(feeds::list(c, &caller)?, &page, |f| f.id.clone())
-    })
-    .await
+pub(crate) async fn list(state: State, caller: Caller, Query(page): Query<PageQuery>) -> Reply {
+    let load = move |c: &mut DbConn| feeds::list(c, &caller);
+    paged(&state, page, load, |f| f.id.clone()).await
 }
 
 #[utoipa::path(

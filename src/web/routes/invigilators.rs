@@ -2,9 +2,10 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, ok, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::invigilators;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
@@ -36,14 +37,10 @@ async fn list_invigilators(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    page: Query<PageQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(invigilators::list(c, &caller, &path)?, &page, |x| {
-            x.id.clone()
-        })
-    })
-    .await
+    let load = move |c: &mut DbConn| invigilators::list(c, &caller, &path);
+    paged(&state, page, load, |x| x.id.clone()).await
 }
 
 #[utoipa::path(

@@ -44,6 +44,11 @@ mod rooms;
 mod sittings;
 mod study;
 
+// Referred to by `auth::LinkRequested`, whose derived `IntoResponses` does not
+// add the schemas it names to the document as `#[utoipa::path]` does: the
+// OpenAPI document lists it among its components.
+pub(crate) use auth::LinkSent;
+
 use std::future::Future;
 
 use actix_web::http::{header, Method};
@@ -58,6 +63,7 @@ use utoipa::openapi::OpenApi;
 
 use crate::db::DbConn;
 use crate::error::Error;
+use crate::pagination::{Page, PageQuery};
 use crate::web::openapi::{problems, BEARER, COOKIE, CSRF};
 use crate::web::problem::ApiError;
 use crate::web::AppState;
@@ -92,6 +98,19 @@ where
 {
     let work = state.db.run(op);
     async move { render(work.await?) }
+}
+
+/// Answers a page (`?limit=&cursor=`) of a small list that `load` reads whole
+/// (a centre's rooms, a user's tokens), in id order like the lists the
+/// database pages. `#[track_caller]` as for `run`.
+#[track_caller]
+fn paged<T, F, I>(state: &State, page: PageQuery, load: F, id: I) -> impl Future<Output = Reply>
+where
+    F: FnOnce(&mut DbConn) -> Result<Vec<T>, Error> + Send + 'static,
+    I: Fn(&T) -> String + Send + 'static,
+    T: Serialize + Send + 'static,
+{
+    run(state, ok, move |c| Page::of_all(load(c)?, &page, id))
 }
 
 /// The host part of the public address, which names the service in mail and

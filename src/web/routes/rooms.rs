@@ -2,9 +2,10 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, ok, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::rooms;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
@@ -49,14 +50,8 @@ async fn list_rooms(
         limit: q.limit,
         cursor: q.cursor,
     };
-    run(&state, ok, move |c| {
-        Page::of_all(
-            rooms::list(c, &caller, &path, q.include_inactive)?,
-            &page,
-            |x| x.id.clone(),
-        )
-    })
-    .await
+    let load = move |c: &mut DbConn| rooms::list(c, &caller, &path, q.include_inactive);
+    paged(&state, page, load, |x| x.id.clone()).await
 }
 
 #[utoipa::path(
