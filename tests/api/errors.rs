@@ -5,34 +5,41 @@
 
 use std::collections::BTreeSet;
 
+use reqwest::Method;
 use serde_json::json;
 
 use crate::app_test;
+use crate::helpers::TestApp;
+
+/// GETs `path` as `token`, which must be refused with 422: the fields and
+/// rules its `errors` name.
+async fn refused(app: &TestApp, token: &str, path: &str) -> (Vec<String>, Vec<String>) {
+    let r = app.get_as(token, path).await;
+    assert_eq!(r.status, 422, "{path}: {r:?}");
+    (r.error_fields(), r.error_rules())
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
 
 app_test!(
     a_badly_typed_query_parameter_is_named_with_its_rule,
     |app| async move {
         let admin = app.admin_with_centre("sundsvall").await;
         // Before: 400 "Query deserialize error: invalid digit found in string".
-        let r = app.get_as(&admin, "/api/v1/centres?limit=ten").await;
-        assert_eq!(r.status, 422, "{r:?}");
-        assert_eq!(r.error_fields(), ["limit"]);
-        assert_eq!(r.error_rules(), ["type"]);
-        let r = app
-            .get_as(
-                &admin,
-                "/api/v1/centres/sundsvall/rooms?include_inactive=maybe",
-            )
-            .await;
-        assert_eq!(r.status, 422, "{r:?}");
-        assert_eq!(r.error_fields(), ["include_inactive"]);
+        let (fields, rules) = refused(&app, &admin, "/api/v1/centres?limit=ten").await;
+        assert_eq!((fields, rules), (strings(&["limit"]), strings(&["type"])));
+        let path = "/api/v1/centres/sundsvall/rooms?include_inactive=maybe";
+        let (fields, _) = refused(&app, &admin, path).await;
+        assert_eq!(fields, ["include_inactive"]);
         // A required parameter left out is named too.
-        let r = app
-            .get_as(&admin, "/api/v1/centres/sundsvall/calendar/at")
-            .await;
-        assert_eq!(r.status, 422, "{r:?}");
-        assert_eq!(r.error_fields(), ["time"]);
-        assert_eq!(r.error_rules(), ["required"]);
+        let path = "/api/v1/centres/sundsvall/calendar/at";
+        let (fields, rules) = refused(&app, &admin, path).await;
+        assert_eq!(
+            (fields, rules),
+            (strings(&["time"]), strings(&["required"]))
+        );
     }
 );
 
@@ -41,71 +48,57 @@ app_test!(
     |app| async move {
         let admin = app.admin_with_centre("sundsvall").await;
         // Before: ignored, and the whole list came back.
-        let r = app
-            .get_as(&admin, "/api/v1/exam-requests?stauts=approved")
-            .await;
-        assert_eq!(r.status, 422, "{r:?}");
-        assert_eq!(r.error_fields(), ["stauts"]);
-        assert_eq!(r.error_rules(), ["unknown_field"]);
+        let path = "/api/v1/exam-requests?stauts=approved";
+        let r = app.get_as(&admin, path).await;
+        let (fields, rules) = refused(&app, &admin, path).await;
+        assert_eq!(
+            (fields, rules),
+            (strings(&["stauts"]), strings(&["unknown_field"]))
+        );
         let message = r.body["errors"][0]["message"].as_str().unwrap();
         assert!(message.contains("status"), "{message}");
-        let r = app
-            .get_as(&admin, "/api/v1/exam-requests?status=approved&limit=5")
-            .await;
-        assert_eq!(r.status, 200, "{r:?}");
+        let path = "/api/v1/exam-requests?status=approved&limit=5";
+        assert_eq!(app.get_as(&admin, path).await.status, 200);
         // The page parameters of a list that has its own filters too.
-        let r = app
-            .get_as(
-                &admin,
-                "/api/v1/centres/sundsvall/rooms?include_inactive=true&limit=1&colour=red",
-            )
-            .await;
-        assert_eq!(r.status, 422, "{r:?}");
-        assert_eq!(r.error_fields(), ["colour"]);
+        let path = "/api/v1/centres/sundsvall/rooms?include_inactive=true&limit=1&colour=red";
+        let (fields, _) = refused(&app, &admin, path).await;
+        assert_eq!(fields, ["colour"]);
         // Where an operation takes no query parameters, a cache buster is harmless.
         let css = app.get("/static/site.css?v=2").await;
         assert_eq!(css.status(), 200);
     }
 );
 
-fn allowed(res: &reqwest::Response) -> BTreeSet<String> {
-    res.headers()
-        .get("allow")
-        .expect("a 405 carries Allow")
-        .to_str()
-        .unwrap()
-        .split(',')
-        .map(|m| m.trim().to_string())
-        .collect()
+/// `method path`, with `token` if given.
+async fn send(app: &TestApp, method: Method, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut request = app.client.request(method, app.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("request failed")
+}
+
+/// `method path` must be 405: the methods its `Allow` names.
+async fn allowed(app: &TestApp, method: Method, path: &str) -> BTreeSet<String> {
+    let res = send(app, method, path, None).await;
+    assert_eq!(res.status(), 405, "{path}");
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let allow = res.headers().get("allow").expect("a 405 carries Allow");
+    let allow = allow.to_str().unwrap().split(',');
+    allow.map(|m| m.trim().to_string()).collect()
+}
+
+fn set(methods: &[&str]) -> BTreeSet<String> {
+    methods.iter().map(|m| m.to_string()).collect()
 }
 
 app_test!(a_405_names_the_methods_of_the_path, |app| async move {
-    let res = app
-        .client
-        .put(app.url("/api/v1/centres"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 405);
-    assert_eq!(
-        allowed(&res),
-        BTreeSet::from(["GET", "HEAD", "POST"].map(String::from))
-    );
-    assert_eq!(res.headers()["content-type"], "application/problem+json");
-    let res = app.client.delete(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(res.status(), 405);
-    assert_eq!(
-        allowed(&res),
-        BTreeSet::from(["GET", "HEAD"].map(String::from))
-    );
-    let res = app
-        .client
-        .get(app.url("/api/v1/exam-sittings/x/approve"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 405);
-    assert_eq!(allowed(&res), BTreeSet::from(["POST".to_string()]));
+    let centres = allowed(&app, Method::PUT, "/api/v1/centres").await;
+    assert_eq!(centres, set(&["GET", "HEAD", "POST"]));
+    let health = allowed(&app, Method::DELETE, "/healthz").await;
+    assert_eq!(health, set(&["GET", "HEAD"]));
+    let approve = allowed(&app, Method::GET, "/api/v1/exam-sittings/x/approve").await;
+    assert_eq!(approve, set(&["POST"]));
 });
 
 /// `path` with every `{placeholder}` filled in.
@@ -118,20 +111,8 @@ fn concrete(path: &str) -> String {
 
 app_test!(head_answers_wherever_get_does, |app| async move {
     let admin = app.admin_with_centre("sundsvall").await;
-    let get = app
-        .client
-        .get(app.url("/api/v1/centres"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    let head = app
-        .client
-        .head(app.url("/api/v1/centres"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+    let get = send(&app, Method::GET, "/api/v1/centres", Some(&admin)).await;
+    let head = send(&app, Method::HEAD, "/api/v1/centres", Some(&admin)).await;
     assert_eq!(head.status(), 200);
     assert_eq!(
         head.headers()["content-type"],
@@ -146,27 +127,11 @@ app_test!(head_answers_wherever_get_does, |app| async move {
         if method != actix_web::http::Method::GET {
             continue;
         }
-        let url = app.url(&concrete(&path));
-        let get = app
-            .client
-            .get(&url)
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
-        let head = app
-            .client
-            .head(&url)
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
-        if head.status() != get.status() {
-            wrong.push(format!(
-                "{path}: GET {} HEAD {}",
-                get.status(),
-                head.status()
-            ));
+        let url = concrete(&path);
+        let get = send(&app, Method::GET, &url, Some(&admin)).await.status();
+        let head = send(&app, Method::HEAD, &url, Some(&admin)).await.status();
+        if head != get {
+            wrong.push(format!("{path}: GET {get} HEAD {head}"));
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
@@ -244,13 +209,7 @@ app_test!(
             ("/api/docs/{file}", "/api/docs/favicon-32x32.png"),
         ];
         for (template, path) in cases {
-            let res = app
-                .client
-                .get(app.url(path))
-                .bearer_auth(&admin)
-                .send()
-                .await
-                .unwrap();
+            let res = send(&app, Method::GET, path, Some(&admin)).await;
             let status = res.status().as_u16();
             assert!(status != 200 || !path.contains('?'), "{path}: {status}");
             let op = &doc["paths"][template]["get"];
