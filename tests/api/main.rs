@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod constraints;
 mod demo;
+mod errors;
 mod exports;
 mod feeds;
 mod health;

@@ -3,7 +3,7 @@ use actix_web::HttpResponse;
 use super::Endpoint;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![index, stylesheet, print_stylesheet]
+    endpoints![public: index, stylesheet, print_stylesheet]
 }
 
 const INDEX_HTML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/index.html"));
