@@ -56,16 +56,24 @@ app_test!(thirty_two_accounts_created_at_once, |app| async move {
 
 app_test!(thirty_two_tokens_created_at_once, |app| async move {
     let root = app.token("root@example.se", "system_admin", &[], None);
-    let calls = (0..WRITERS).map(|i| {
-        app.post_as(
-            &root,
-            "/api/v1/tokens",
-            json!({"name": format!("script {i}"), "expires_in_days": 30}),
-        )
+    // Between accounts being created, so that other writers hold the lock
+    // while tokens are written.
+    let calls = (0..WRITERS).flat_map(|i| {
+        [
+            app.post_as(
+                &root,
+                "/api/v1/tokens",
+                json!({"name": format!("script {i}"), "expires_in_days": 30}),
+            ),
+            app.post_as(
+                &root,
+                "/api/v1/users",
+                json!({"email": format!("bystander{i}@example.se"), "role": "student"}),
+            ),
+        ]
     });
     let replies = join_all(calls).await;
-    let ok = successes(&replies, 201);
-    assert_eq!(ok, WRITERS, "{replies:?}");
+    assert_eq!(successes(&replies, 201), 2 * WRITERS, "{replies:?}");
     let mut conn = app.db.get().unwrap();
     // The expiry is written with the token, in its one transaction.
     let expiring: i64 = api_tokens::table
@@ -74,7 +82,7 @@ app_test!(thirty_two_tokens_created_at_once, |app| async move {
         .count()
         .get_result(&mut *conn)
         .unwrap();
-    assert_eq!(expiring, ok as i64);
+    assert_eq!(expiring, WRITERS as i64);
 });
 
 /// A server on a fresh SQLite file whose writers wait at most 200 ms.
