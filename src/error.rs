@@ -78,6 +78,11 @@ pub enum Error {
     TooManyRequests { retry_after_secs: u64 },
     #[error("{0}")]
     Unavailable(String),
+    /// Other writers kept the database locked past its busy timeout (SQLite),
+    /// or it refused a transaction that raced another (PostgreSQL): nothing
+    /// was written, and the same request may well succeed in a moment.
+    #[error("the database is busy with other changes; nothing was changed, try again shortly")]
+    Busy,
     #[error(transparent)]
     Internal(anyhow::Error),
 }

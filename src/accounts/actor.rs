@@ -67,9 +67,11 @@ pub fn caller_for_token(conn: &mut DbConn, token: &str) -> Result<Caller, Error>
         return Err(Error::Unauthorized);
     }
     if last_used_at.is_none_or(|t| (now - t).num_seconds() >= LAST_USED_RESOLUTION_SECS) {
-        diesel::update(api_tokens::table.find(&token_id))
-            .set(api_tokens::last_used_at.eq(now))
-            .execute(conn)?;
+        db::write_tx(conn, |conn| {
+            diesel::update(api_tokens::table.find(&token_id))
+                .set(api_tokens::last_used_at.eq(now))
+                .execute(conn)
+        })?;
     }
     caller_for_user(conn, user_id, email, name, &role, institution_id)
 }

@@ -159,8 +159,10 @@ pub fn sign_in_with_password(
 }
 
 pub fn sign_out(conn: &mut DbConn, session_secret: &str) -> Result<(), Error> {
-    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(session_secret))))
-        .execute(conn)?;
+    db::write_tx(conn, |conn| {
+        diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(session_secret))))
+            .execute(conn)
+    })?;
     Ok(())
 }
 
@@ -361,9 +363,11 @@ pub fn lookup(conn: &mut DbConn, secret: &str) -> QueryResult<Option<(Session, U
         .optional()?;
     if let Some((s, _)) = &found {
         if (now - s.last_seen_at).num_seconds() >= 60 {
-            diesel::update(sessions::table.find(&s.id))
-                .set(sessions::last_seen_at.eq(now))
-                .execute(conn)?;
+            db::write_tx(conn, |conn| {
+                diesel::update(sessions::table.find(&s.id))
+                    .set(sessions::last_seen_at.eq(now))
+                    .execute(conn)
+            })?;
         }
     }
     Ok(found)

@@ -34,10 +34,23 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Issues a token that is valid until revoked.
 pub fn create_token(
     conn: &mut DbConn,
     user_email: &Email,
     name: &str,
+    actor: &str,
+) -> Result<IssuedToken, AccountError> {
+    issue_token(conn, user_email, name, None, actor)
+}
+
+/// Issues a token, valid for `expires_in_days` if given, else until revoked;
+/// the expiry is written with the token, in its transaction.
+pub fn issue_token(
+    conn: &mut DbConn,
+    user_email: &Email,
+    name: &str,
+    expires_in_days: Option<i64>,
     actor: &str,
 ) -> Result<IssuedToken, AccountError> {
     let mut raw = [0u8; 32];
@@ -46,22 +59,23 @@ pub fn create_token(
         "{TOKEN_PREFIX}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
     );
-    conn.transaction(|conn| {
+    db::write_tx(conn, |conn| {
         let user_id = users::table
             .filter(users::email.eq(user_email.as_str()))
             .select(users::id)
             .first::<String>(conn)
             .optional()?
             .ok_or_else(|| AccountError::UnknownUser(user_email.to_string()))?;
+        let created_at = db::now();
         let row = ApiToken {
             id: db::new_id(),
             user_id: user_id.clone(),
             name: name.to_string(),
             token_hash: token_hash(&secret),
             prefix: secret.chars().take(TOKEN_PREFIX.len() + 6).collect(),
-            created_at: db::now(),
+            created_at,
             last_used_at: None,
-            expires_at: None,
+            expires_at: expires_in_days.map(|days| created_at + chrono::Duration::days(days)),
             revoked_at: None,
         };
         diesel::insert_into(crate::db::schema::api_tokens::table)
@@ -141,21 +155,16 @@ pub fn api_create_token(
             email: email.as_str(),
         },
     )?;
-    let issued = create_token(conn, &email, &name, &caller.email).map_err(|e| match e {
-        AccountError::UnknownUser(u) => {
-            Error::invalid("user", "exists", format!("no user with e-mail {u}"))
-        }
-        other => Error::Internal(anyhow::anyhow!("{other}")),
-    })?;
-    let mut row = issued.row;
-    if let Some(days) = input.expires_in_days {
-        let expires = row.created_at + chrono::Duration::days(days);
-        diesel::update(crate::db::schema::api_tokens::table.find(&row.id))
-            .set(crate::db::schema::api_tokens::expires_at.eq(Some(expires)))
-            .execute(conn)?;
-        row.expires_at = Some(expires);
-    }
-    Ok(token_out(row, Some(issued.secret)))
+    let issued = issue_token(conn, &email, &name, input.expires_in_days, &caller.email).map_err(
+        |e| match e {
+            AccountError::UnknownUser(u) => {
+                Error::invalid("user", "exists", format!("no user with e-mail {u}"))
+            }
+            AccountError::Database(d) => d.into(),
+            other => Error::Internal(anyhow::anyhow!("{other}")),
+        },
+    )?;
+    Ok(token_out(issued.row, Some(issued.secret)))
 }
 
 pub fn api_list_tokens(conn: &mut DbConn, caller: &Caller) -> Result<Vec<TokenOut>, Error> {

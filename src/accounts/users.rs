@@ -111,7 +111,7 @@ pub fn create_user(conn: &mut DbConn, new: NewAccount, actor: &str) -> Result<Us
         }
     }
     let password_hash = new.password.as_deref().map(hash_password).transpose()?;
-    conn.transaction(|conn| {
+    db::write_tx(conn, |conn| {
         let taken: i64 = users::table
             .filter(users::email.eq(new.email.as_str()))
             .count()

@@ -53,12 +53,37 @@ impl From<diesel::result::Error> for Error {
                     }],
                 )
             }
-            DieselError::DatabaseError(Kind::SerializationFailure, _) => Error::Unavailable(
-                "the database was busy with a conflicting change; try again".into(),
-            ),
+            ref busy if is_busy(busy) => {
+                tracing::warn!(error = %busy, "database busy; answering 503");
+                Error::Busy
+            }
             // Through `From<anyhow::Error>`, which logs it inside the current span.
             other => Error::from(anyhow::Error::new(other)),
         }
+    }
+}
+
+/// The message SQLite gives for SQLITE_BUSY (diesel keeps only the message):
+/// another connection held the lock for the whole busy timeout. `write_tx`
+/// answers the same when this process's own writers kept it waiting as long.
+pub(crate) const SQLITE_BUSY: &str = "database is locked";
+
+/// Whether the statement failed only because other writers were in the way,
+/// so that the same request may succeed when tried again. On SQLite: the
+/// busy timeout ran out (`database is locked`), or a shared-cache table lock
+/// (`database table is locked`). On PostgreSQL: a serialization failure, or
+/// a deadlock it broke by failing this transaction.
+pub fn is_busy(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error as DieselError};
+    match e {
+        DieselError::DatabaseError(Kind::SerializationFailure, _) => true,
+        DieselError::DatabaseError(_, info) => {
+            let m = info.message();
+            m.starts_with(SQLITE_BUSY)
+                || m.starts_with("database table is locked")
+                || m.starts_with("deadlock detected")
+        }
+        _ => false,
     }
 }
 

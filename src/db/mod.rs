@@ -8,6 +8,7 @@ pub mod backend;
 pub mod error;
 pub mod models;
 pub mod schema;
+pub mod write_gate;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +20,8 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use crate::app::config::{DatabaseSettings, DatabaseUrl};
 use crate::clock::{self, Clock, SystemClock};
 use crate::error::Error;
-pub use error::DbError;
+pub use error::{is_busy, DbError};
+use write_gate::WriteGate;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -152,6 +154,7 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Conn {
     inner: r2d2::PooledConnection<Manager>,
     _clock: clock::Scope,
+    _gate: write_gate::Scope,
 }
 
 impl std::ops::Deref for Conn {
@@ -174,6 +177,8 @@ pub struct Database {
     backend: Backend,
     url: DatabaseUrl,
     clock: Arc<dyn Clock>,
+    /// SQLite only: this process's writers take turns here (see `write_gate`).
+    gate: Option<Arc<WriteGate>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -201,11 +206,17 @@ impl Database {
                 url: settings.url.clone(),
                 busy_timeout_ms: settings.sqlite_busy_timeout_ms,
             });
+        let gate = (backend == Backend::Sqlite).then(|| {
+            WriteGate::new(Duration::from_millis(
+                settings.sqlite_busy_timeout_ms.into(),
+            ))
+        });
         Ok(Database {
             pool,
             backend,
             url: settings.url.clone(),
             clock: Arc::new(SystemClock),
+            gate,
         })
     }
 
@@ -228,7 +239,8 @@ impl Database {
     }
 
     /// A pooled connection, for blocking code (CLI, workers, tests). While it
-    /// is held, this database's clock is the current one on this thread.
+    /// is held, this database's clock and write gate are the current ones on
+    /// this thread.
     pub fn get(&self) -> Result<Conn, DbError> {
         let inner = self
             .pool
@@ -237,6 +249,7 @@ impl Database {
         Ok(Conn {
             inner,
             _clock: clock::Scope::enter(self.clock.clone()),
+            _gate: write_gate::Scope::enter(self.gate.clone()),
         })
     }
 
@@ -316,18 +329,50 @@ pub fn now() -> chrono::NaiveDateTime {
         .naive_utc()
 }
 
-/// A transaction for work that writes. On SQLite it starts with `BEGIN
-/// IMMEDIATE`, taking the write lock up front: a deferred transaction that
-/// reads first and then writes can fail at once with SQLITE_BUSY when another
-/// writer got there in between (no busy-wait applies), while an immediate one
-/// waits its turn under `busy_timeout`. On PostgreSQL it is an ordinary
-/// transaction; code that must serialise with other writers locks rows.
+/// The one way to write: every write of the service, a single statement
+/// included, runs in this transaction.
+///
+/// On SQLite it first waits for this process's turn to write (`write_gate`),
+/// then starts with `BEGIN IMMEDIATE`, taking the write lock up front: a
+/// deferred transaction that reads first and then writes can fail at once
+/// with SQLITE_BUSY when another writer got there in between (no busy-wait
+/// applies), while an immediate one waits under `busy_timeout` for writers of
+/// other processes. On PostgreSQL it is an ordinary transaction; code that
+/// must serialise with other writers locks rows. When the wait runs out the
+/// error is the busy one (`is_busy`), which the web edge answers with 503 and
+/// `Retry-After`. Keep slow work that needs no database (password hashing,
+/// the scheduler's search, network calls) outside: the lock is held
+/// throughout.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let gate = match conn {
+        // Already in a transaction, this thread has its turn (and SQLite
+        // refuses the nested BEGIN below).
+        DbConn::Sqlite(inner) => {
+            match AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth()
+            {
+                Ok(None) => write_gate::current(),
+                _ => None,
+            }
+        }
+        DbConn::Postgres(_) => None,
+    };
+    let _turn = match &gate {
+        Some(gate) => Some(gate.turn().ok_or_else(|| {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::Unknown,
+                Box::new(format!(
+                    "{} (waited for this process's other writers)",
+                    error::SQLITE_BUSY
+                )),
+            )
+        })?),
+        None => None,
+    };
     match conn {
         DbConn::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?

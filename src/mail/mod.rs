@@ -172,18 +172,16 @@ fn record(
     let now = db::now();
     let attempts = row.attempts + 1;
     let update = mail_outbox::table.filter(mail_outbox::id.eq(&row.id));
-    match outcome {
-        Ok(()) => {
-            diesel::update(update)
-                .set((
-                    mail_outbox::status.eq(MailStatus::Sent),
-                    mail_outbox::sent_at.eq(Some(now)),
-                    mail_outbox::attempts.eq(attempts),
-                    mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
-                    mail_outbox::last_error.eq(None::<String>),
-                ))
-                .execute(conn)?;
-        }
+    db::write_tx(conn, |conn| match outcome {
+        Ok(()) => diesel::update(update)
+            .set((
+                mail_outbox::status.eq(MailStatus::Sent),
+                mail_outbox::sent_at.eq(Some(now)),
+                mail_outbox::attempts.eq(attempts),
+                mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
+                mail_outbox::last_error.eq(None::<String>),
+            ))
+            .execute(conn),
         Err(error) => {
             let give_up = attempts >= settings.max_attempts || error.starts_with("permanent:");
             let wait = backoff_secs(settings, attempts, &mut rand::thread_rng());
@@ -200,9 +198,9 @@ fn record(
                     mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
                     mail_outbox::last_error.eq(Some(error.chars().take(1000).collect::<String>())),
                 ))
-                .execute(conn)?;
+                .execute(conn)
         }
-    }
+    })?;
     Ok(())
 }
 

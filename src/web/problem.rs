@@ -40,6 +40,10 @@ pub struct Problem {
     pub more_errors: Option<usize>,
 }
 
+/// A busy database frees up as soon as the writers ahead finish, which
+/// takes milliseconds, not minutes: a client may try again after a second.
+const BUSY_RETRY_AFTER_SECS: u64 = 1;
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -53,7 +57,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -95,6 +99,9 @@ impl ResponseError for ApiError {
         if let ApiError::TooManyRequests { retry_after_secs } = self {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if let ApiError::Busy = self {
+            response.insert_header((header::RETRY_AFTER, BUSY_RETRY_AFTER_SECS.to_string()));
+        }
         if let ApiError::Unauthorized = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
@@ -116,6 +123,7 @@ fn slug_and_title(error: &ApiError) -> (&'static str, &'static str) {
         ApiError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
         ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
         ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+        ApiError::Busy => ("busy", "Database busy"),
         ApiError::Internal(_) => ("internal", "Internal error"),
     }
 }

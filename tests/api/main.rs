@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod authz;
 mod booking;
+mod busy;
 mod cli;
 mod concurrency;
 mod constraints;

@@ -77,7 +77,7 @@ pub fn load(conn: &mut DbConn) -> anyhow::Result<Option<Summary>> {
 pub fn load_for_week(conn: &mut DbConn, monday: NaiveDate) -> anyhow::Result<Option<Summary>> {
     // Hash once: argon2 is deliberately slow and every demo account shares it.
     let password_hash = accounts::hash_password(DEMO_PASSWORD)?;
-    let result = conn.transaction::<_, anyhow::Error, _>(|conn| {
+    let result = db::write_tx::<_, anyhow::Error, _>(conn, |conn| {
         if !is_empty(conn)? {
             return Ok(None);
         }
