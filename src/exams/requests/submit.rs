@@ -20,7 +20,7 @@ use crate::db::schema::{exam_requests, institutions, sittings};
 use crate::db::{self, DbConn};
 use crate::domain::personnummer::Personnummer;
 use crate::domain::{Email, Language, Role};
-use crate::error::Error;
+use crate::error::{Conflict, Error};
 use crate::institutions::registry::ANSWER_RETURNS;
 use crate::policy::registration_deadline::Deadline;
 use crate::types::RequestStatus;
@@ -52,8 +52,9 @@ pub fn submit(
             None => None,
         };
         let students = parse_students(&mut v, &input, today);
-        let accounts = student_accounts(conn, &mut v, students)?;
+        let accounts = student_accounts(conn, students)?;
         v.finish()?;
+        let accounts = accounts?;
         let centre = centre.ok_or_else(|| anyhow::anyhow!("validated centre missing"))?;
         let request = fields.into_row(caller, &institution, &centre, &input, deadline);
         write(
@@ -374,14 +375,17 @@ fn parse_students<'a>(
     students
 }
 
-/// Each listed student's account, found or created; an address that belongs
-/// to staff is the institution's mistake, reported on that row.
+/// Each listed student's account, found or created. A row whose name or
+/// personnummer differ from the existing account of its address (or whose
+/// address is not a student's) refuses the whole request with 409, naming
+/// the row's field and never the stored value; the caller's transaction then
+/// writes nothing. Field errors (422) are reported first.
 fn student_accounts<'a>(
     conn: &mut DbConn,
-    v: &mut Validator,
     students: Vec<Listed<'a>>,
-) -> Result<Vec<(User, &'a Accommodations)>, Error> {
+) -> Result<Result<Vec<(User, &'a Accommodations)>, Error>, Error> {
     let mut accounts = Vec::new();
+    let mut conflicts = Vec::new();
     for s in students {
         match student_account(
             conn,
@@ -392,10 +396,26 @@ fn student_accounts<'a>(
             s.protected_identity,
         )? {
             Ok(u) => accounts.push((u, s.accommodations)),
-            Err(m) => v.error(&format!("students[{}].email", s.index), "student", m),
+            Err(mismatches) => conflicts.extend(mismatches.into_iter().map(|m| Conflict {
+                rule: "identity_mismatch".into(),
+                message: format!(
+                    "students[{}].{} differs from the account of this e-mail address; \
+                     a request can list an existing student but not change who they are",
+                    s.index,
+                    m.field()
+                ),
+                with: None,
+            })),
         }
     }
-    Ok(accounts)
+    if conflicts.is_empty() {
+        Ok(Ok(accounts))
+    } else {
+        Ok(Err(Error::conflict(
+            "a listed student's details differ from their existing account",
+            conflicts,
+        )))
+    }
 }
 
 fn write(

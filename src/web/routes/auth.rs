@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::net::IpAddr;
 
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::header;
@@ -38,9 +37,9 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-fn client(req: &HttpRequest) -> Client {
+fn client(req: &HttpRequest, state: &State) -> Client {
     Client {
-        ip: client_ip(req).map(|ip| ip.to_string()),
+        ip: state.throttle.client_ip(req).map(|ip| ip.to_string()),
         user_agent: req
             .headers()
             .get(header::USER_AGENT)
@@ -49,9 +48,9 @@ fn client(req: &HttpRequest) -> Client {
     }
 }
 
-/// The TCP peer. Forwarded-for headers are not trusted: anyone can send one.
-fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|a| a.ip())
+/// Now on the app's clock, for the throttle.
+fn now_ms(state: &State) -> i64 {
+    state.clock.now().timestamp_millis()
 }
 
 fn is_form(req: &HttpRequest) -> bool {
@@ -72,28 +71,52 @@ fn parse_body<T: DeserializeOwned>(req: &HttpRequest, body: &web::Bytes) -> Resu
 }
 
 /// Sign-in forms may only be posted from our own pages: a form on another
-/// site could otherwise sign a visitor into an account of the attacker's.
+/// site could otherwise sign a visitor into an account of the attacker's
+/// (login CSRF), and these posts carry no session whose CSRF token could
+/// prove where they come from.
+///
+/// The `Origin` header decides when present (every current browser sends it
+/// on a POST); without it the `Referer`'s origin does. A post with neither is
+/// accepted only as `application/json`: a page on another site cannot send
+/// that content type without a CORS preflight we never grant, while a form
+/// (urlencoded, multipart, text/plain) from an old or privacy-stripping
+/// browser could come from anywhere and is refused. Scripts and the API
+/// clients post JSON and need neither header.
 fn check_origin(req: &HttpRequest, state: &State) -> Result<(), ApiError> {
-    let Some(origin) = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Ok(());
+    let header_text = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let claimed = match (header_text(header::ORIGIN), header_text(header::REFERER)) {
+        (Some(origin), _) => url::Url::parse(origin).ok().map(|u| u.origin()),
+        (None, Some(referer)) => url::Url::parse(referer).ok().map(|u| u.origin()),
+        (None, None) if is_json(req) => return Ok(()),
+        (None, None) => None,
     };
-    let public = state
-        .settings
-        .server
-        .public_url
-        .origin()
-        .ascii_serialization();
-    let info = req.connection_info();
-    let own = format!("{}://{}", info.scheme(), info.host());
-    if origin == public || origin == own {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
+    let ours = |origin: &url::Origin| {
+        if !origin.is_tuple() {
+            // `Origin: null` (sandboxed frames, some redirects): not ours.
+            return false;
+        }
+        let text = origin.ascii_serialization();
+        let info = req.connection_info();
+        text == state
+            .settings
+            .server
+            .public_url
+            .origin()
+            .ascii_serialization()
+            || text == format!("{}://{}", info.scheme(), info.host())
+    };
+    match claimed {
+        Some(origin) if ours(&origin) => Ok(()),
+        _ => Err(ApiError::Forbidden),
     }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
 fn session_cookie(session: &NewSession, hours: u32) -> Cookie<'static> {
@@ -160,7 +183,7 @@ fn sign_in<F>(req: HttpRequest, state: State, op: F) -> impl Future<Output = Rep
 where
     F: FnOnce(&mut DbConn, &Settings, &Client) -> Result<NewSession, Error> + Send + 'static,
 {
-    let (client, st) = (client(&req), state.clone());
+    let (client, st) = (client(&req, &state), state.clone());
     let work = state.db.run(move |c| op(c, &st.settings, &client));
     async move { Ok(signed_in(&req, &state, work.await?)) }
 }
@@ -215,7 +238,15 @@ A form post from another origin is refused (403).",
 async fn login(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
     let input: LoginInput = parse_body(&req, &body)?;
-    state.throttle.sign_in(&input.email, client_ip(&req))?;
+    state
+        .throttle
+        .sign_in(
+            &state.db,
+            now_ms(&state),
+            &input.email,
+            state.throttle.client_ip(&req),
+        )
+        .await?;
     sign_in(req, state, move |c, settings, client| {
         sessions::sign_in_with_password(c, settings, &input.email, &input.password, client)
     })
@@ -259,7 +290,15 @@ async fn request_link_of(
 ) -> Reply {
     check_origin(&req, &state)?;
     let input: EmailInput = parse_body(&req, &body)?;
-    state.throttle.link(&input.email, client_ip(&req))?;
+    state
+        .throttle
+        .link(
+            &state.db,
+            now_ms(&state),
+            &input.email,
+            state.throttle.client_ip(&req),
+        )
+        .await?;
     let st = state.clone();
     state
         .db
@@ -375,7 +414,10 @@ async fn link_page(query: web::Query<TokenQuery>) -> Reply {
 )]
 async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
-    state.throttle.by_ip(client_ip(&req))?;
+    state
+        .throttle
+        .by_ip(&state.db, now_ms(&state), state.throttle.client_ip(&req))
+        .await?;
     let input: TokenQuery = parse_body(&req, &body)?;
     sign_in(req, state, move |c, settings, client| {
         sessions::sign_in_with_link(c, settings, &input.token, client)
@@ -428,9 +470,12 @@ struct ResetInput {
 )]
 async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
-    state.throttle.by_ip(client_ip(&req))?;
+    state
+        .throttle
+        .by_ip(&state.db, now_ms(&state), state.throttle.client_ip(&req))
+        .await?;
     let input: ResetInput = parse_body(&req, &body)?;
-    let client = client(&req);
+    let client = client(&req, &state);
     state
         .db
         .run(move |c| sessions::reset_password(c, &input.token, &input.password, &client))
