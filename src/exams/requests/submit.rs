@@ -52,9 +52,14 @@ pub fn submit(
             None => None,
         };
         let students = parse_students(&mut v, &input, today);
-        let accounts = student_accounts(conn, students)?;
+        let (accounts, mismatches) = student_accounts(conn, students)?;
         v.finish()?;
-        let accounts = accounts?;
+        if !mismatches.is_empty() {
+            return Err(Error::conflict(
+                "a listed student's details differ from their existing account",
+                mismatches,
+            ));
+        }
         let centre = centre.ok_or_else(|| anyhow::anyhow!("validated centre missing"))?;
         let request = fields.into_row(caller, &institution, &centre, &input, deadline);
         write(
@@ -375,17 +380,18 @@ fn parse_students<'a>(
     students
 }
 
-/// Each listed student's account, found or created. A row whose name or
-/// personnummer differ from the existing account of its address (or whose
-/// address is not a student's) refuses the whole request with 409, naming
-/// the row's field and never the stored value; the caller's transaction then
-/// writes nothing. Field errors (422) are reported first.
+/// Each listed student's account, found or created, with the rows that
+/// cannot be attached: a row whose name or personnummer differ from the
+/// existing account of its address (or whose address is not a student's)
+/// refuses the whole request with 409, naming the row's field and never the
+/// stored value, and the caller's transaction then writes nothing. Field
+/// errors (422) are reported first.
 fn student_accounts<'a>(
     conn: &mut DbConn,
     students: Vec<Listed<'a>>,
-) -> Result<Result<Vec<(User, &'a Accommodations)>, Error>, Error> {
+) -> Result<(Accounts<'a>, Vec<Conflict>), Error> {
     let mut accounts = Vec::new();
-    let mut conflicts = Vec::new();
+    let mut mismatches = Vec::new();
     for s in students {
         match student_account(
             conn,
@@ -396,7 +402,7 @@ fn student_accounts<'a>(
             s.protected_identity,
         )? {
             Ok(u) => accounts.push((u, s.accommodations)),
-            Err(mismatches) => conflicts.extend(mismatches.into_iter().map(|m| Conflict {
+            Err(fields) => mismatches.extend(fields.into_iter().map(|m| Conflict {
                 rule: "identity_mismatch".into(),
                 message: format!(
                     "students[{}].{} differs from the account of this e-mail address; \
@@ -408,15 +414,11 @@ fn student_accounts<'a>(
             })),
         }
     }
-    if conflicts.is_empty() {
-        Ok(Ok(accounts))
-    } else {
-        Ok(Err(Error::conflict(
-            "a listed student's details differ from their existing account",
-            conflicts,
-        )))
-    }
+    Ok((accounts, mismatches))
 }
+
+/// The listed students' accounts, each with the accommodations listed for them.
+type Accounts<'a> = Vec<(User, &'a Accommodations)>;
 
 fn write(
     conn: &mut DbConn,

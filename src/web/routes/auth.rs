@@ -77,17 +77,17 @@ fn parse_body<T: DeserializeOwned>(req: &HttpRequest, body: &web::Bytes) -> Resu
 ///
 /// The `Origin` header decides when present (every current browser sends it
 /// on a POST); without it the `Referer`'s origin does. A post with neither is
-/// accepted only as `application/json`: a page on another site cannot send
-/// that content type without a CORS preflight we never grant, while a form
-/// (urlencoded, multipart, text/plain) from an old or privacy-stripping
-/// browser could come from anywhere and is refused. Scripts and the API
-/// clients post JSON and need neither header.
+/// refused when its body is one an HTML form can send (urlencoded, multipart,
+/// text/plain): it could come from a page anywhere, in a browser that strips
+/// both headers. Scripts and API clients post JSON (which a page on another
+/// site cannot send without a CORS preflight, never granted here) or nothing,
+/// and need neither header.
 fn check_origin(req: &HttpRequest, state: &State) -> Result<(), ApiError> {
     let header_text = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
     let claimed = match (header_text(header::ORIGIN), header_text(header::REFERER)) {
         (Some(origin), _) => url::Url::parse(origin).ok().map(|u| u.origin()),
         (None, Some(referer)) => url::Url::parse(referer).ok().map(|u| u.origin()),
-        (None, None) if is_json(req) => return Ok(()),
+        (None, None) if !is_form_encoded(req) => return Ok(()),
         (None, None) => None,
     };
     let ours = |origin: &url::Origin| {
@@ -111,12 +111,23 @@ fn check_origin(req: &HttpRequest, state: &State) -> Result<(), ApiError> {
     }
 }
 
-fn is_json(req: &HttpRequest) -> bool {
-    req.headers()
+/// A body an HTML form could have sent, from any site.
+fn is_form_encoded(req: &HttpRequest) -> bool {
+    let Some(value) = req
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "text/plain",
+    ]
+    .iter()
+    .any(|form| essence.eq_ignore_ascii_case(form))
 }
 
 fn session_cookie(session: &NewSession, hours: u32) -> Cookie<'static> {

@@ -61,6 +61,16 @@ app_test!(
             .await
             .unwrap();
         assert_eq!(res.status(), 403);
+        // A text/plain form can carry a JSON-looking body from anywhere.
+        let res = app
+            .client
+            .post(app.url("/auth/login"))
+            .header("content-type", "text/plain")
+            .body(json!({"email": "ops@example.se", "password": PASSWORD}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
         // The other sign-in forms follow the same rule.
         for path in ["/auth/link", "/auth/password-reset"] {
             let res = no_redirect
