@@ -23,6 +23,15 @@ use crate::web::problem::ApiError;
 
 const MINUTE_MS: i64 = 60_000;
 
+/// What an account's request spends.
+#[derive(Debug, Clone, Copy)]
+pub enum Account<'a> {
+    /// A password attempt, for this address.
+    SignIn(&'a str),
+    /// An e-mailed link (sign-in or password reset), to this address.
+    Link(&'a str),
+}
+
 pub struct Throttle {
     /// A burst, then one attempt a minute.
     sign_in_per_account: Rate,
@@ -68,60 +77,34 @@ impl Throttle {
         )
     }
 
-    /// Every password attempt counts, so the 11th within a minute is refused
-    /// whether or not earlier ones succeeded.
-    pub async fn sign_in(
-        &self,
-        db: &Database,
-        now_ms: i64,
-        email: &str,
-        ip: Option<IpAddr>,
-    ) -> Result<(), ApiError> {
-        let account = (
-            format!("account:{}", account_key(email)),
-            self.sign_in_per_account,
-        );
-        self.take(db, now_ms, ip, Some(account)).await
-    }
-
-    pub async fn link(
-        &self,
-        db: &Database,
-        now_ms: i64,
-        email: &str,
-        ip: Option<IpAddr>,
-    ) -> Result<(), ApiError> {
-        let account = (
-            format!("link:{}", account_key(email)),
-            self.links_per_account,
-        );
-        self.take(db, now_ms, ip, Some(account)).await
-    }
-
-    /// Consuming a link is guessing a 256-bit secret: only the IP limit applies.
-    pub async fn by_ip(
+    /// Counts one request from `ip` and, if it names one, for an account:
+    /// `Ok` or 429 with how long to wait. Every password attempt counts, so
+    /// the 11th within a minute is refused whether or not earlier ones
+    /// succeeded. Consuming a link is guessing a 256-bit secret: there only
+    /// the IP limit applies (`account` is `None`).
+    pub async fn check(
         &self,
         db: &Database,
         now_ms: i64,
         ip: Option<IpAddr>,
+        account: Option<Account<'_>>,
     ) -> Result<(), ApiError> {
-        self.take(db, now_ms, ip, None).await
-    }
-
-    /// Takes from the IP's bucket, then the account's; the first refusal is
-    /// the answer.
-    async fn take(
-        &self,
-        db: &Database,
-        now_ms: i64,
-        ip: Option<IpAddr>,
-        account: Option<(String, Rate)>,
-    ) -> Result<(), ApiError> {
+        // The IP's bucket first, then the account's; the first refusal is the
+        // answer.
         let mut buckets: Vec<(String, Rate)> = Vec::with_capacity(2);
         if let Some(ip) = ip {
             buckets.push((format!("ip:{ip}"), self.per_ip));
         }
-        buckets.extend(account);
+        buckets.extend(account.map(|a| match a {
+            Account::SignIn(email) => (
+                format!("account:{}", account_key(email)),
+                self.sign_in_per_account,
+            ),
+            Account::Link(email) => (
+                format!("link:{}", account_key(email)),
+                self.links_per_account,
+            ),
+        }));
         // At most once a minute per process, whoever happens to come by.
         let last = self.pruned_at_ms.load(Ordering::Relaxed);
         let prune = now_ms - last >= MINUTE_MS

@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::web::extract::RawBody;
 use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
+use crate::web::throttle::Account;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![
@@ -48,9 +49,16 @@ fn client(req: &HttpRequest, state: &State) -> Client {
     }
 }
 
-/// Now on the app's clock, for the throttle.
-fn now_ms(state: &State) -> i64 {
-    state.clock.now().timestamp_millis()
+/// Counts the request against the client's and, if named, the account's
+/// limits (429 when spent), at the app's clock.
+async fn throttle(
+    req: &HttpRequest,
+    state: &State,
+    account: Option<Account<'_>>,
+) -> Result<(), ApiError> {
+    let ip = state.throttle.client_ip(req);
+    let now_ms = state.clock.now().timestamp_millis();
+    state.throttle.check(&state.db, now_ms, ip, account).await
 }
 
 fn is_form(req: &HttpRequest) -> bool {
@@ -249,15 +257,7 @@ A form post from another origin is refused (403).",
 async fn login(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
     let input: LoginInput = parse_body(&req, &body)?;
-    state
-        .throttle
-        .sign_in(
-            &state.db,
-            now_ms(&state),
-            &input.email,
-            state.throttle.client_ip(&req),
-        )
-        .await?;
+    throttle(&req, &state, Some(Account::SignIn(&input.email))).await?;
     sign_in(req, state, move |c, settings, client| {
         sessions::sign_in_with_password(c, settings, &input.email, &input.password, client)
     })
@@ -301,15 +301,7 @@ async fn request_link_of(
 ) -> Reply {
     check_origin(&req, &state)?;
     let input: EmailInput = parse_body(&req, &body)?;
-    state
-        .throttle
-        .link(
-            &state.db,
-            now_ms(&state),
-            &input.email,
-            state.throttle.client_ip(&req),
-        )
-        .await?;
+    throttle(&req, &state, Some(Account::Link(&input.email))).await?;
     let st = state.clone();
     state
         .db
@@ -425,10 +417,7 @@ async fn link_page(query: web::Query<TokenQuery>) -> Reply {
 )]
 async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
-    state
-        .throttle
-        .by_ip(&state.db, now_ms(&state), state.throttle.client_ip(&req))
-        .await?;
+    throttle(&req, &state, None).await?;
     let input: TokenQuery = parse_body(&req, &body)?;
     sign_in(req, state, move |c, settings, client| {
         sessions::sign_in_with_link(c, settings, &input.token, client)
@@ -481,10 +470,7 @@ struct ResetInput {
 )]
 async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
-    state
-        .throttle
-        .by_ip(&state.db, now_ms(&state), state.throttle.client_ip(&req))
-        .await?;
+    throttle(&req, &state, None).await?;
     let input: ResetInput = parse_body(&req, &body)?;
     let client = client(&req, &state);
     state

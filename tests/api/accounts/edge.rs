@@ -2,7 +2,7 @@
 //! sign-in forms only from our own pages, no caching of personal answers,
 //! no secret of an address in the request log.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::json;
 
@@ -175,8 +175,30 @@ impl std::io::Write for Captured {
     }
 }
 
+/// The request log of every server in this test binary, as the servers
+/// write it: one global subscriber, installed by the first test that asks,
+/// keeps the request lines (a test's own subscriber would not see the
+/// servers' worker threads).
+fn request_log() -> &'static Captured {
+    static LOG: OnceLock<Captured> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Captured::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "skrivsal::app::startup=info",
+            ))
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("the request log is the test binary's only global subscriber");
+        log
+    })
+}
+
 app_test!(secrets_in_addresses_never_reach_the_log, |app| async move {
-    use actix_web::test::{call_service, init_service, TestRequest};
+    let log = request_log();
     // A real feed, to ask for by its secret address.
     let student = app.token("s@example.se", "student", &[], None);
     let r = app
@@ -189,39 +211,35 @@ app_test!(secrets_in_addresses_never_reach_the_log, |app| async move {
         .trim_start_matches("/feeds/")
         .trim_end_matches(".ics")
         .to_string();
-
-    // The same app in this thread, so that a subscriber set here sees its log.
-    let settings = Arc::new(crate::helpers::settings_for(app.database_url()));
-    let state = actix_web::web::Data::new(skrivsal::web::AppState {
-        clock: app.db.clock().clone(),
-        db: app.db.clone(),
-        throttle: skrivsal::web::throttle::Throttle::new(&settings.server, &settings.auth),
-        settings,
-    });
-    let service = init_service(skrivsal::app::startup::app(state)).await;
-    let log = Captured::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _log = tracing::subscriber::set_default(subscriber);
-    let res = call_service(&service, TestRequest::get().uri(&feed_path).to_request()).await;
-    assert_eq!(res.status(), 200);
-    for uri in [
-        "/coordinator/SECRETcoordinator1",
-        "/api/v1/coordinator/SECRETcoordinator2",
-        "/auth/link?token=SECRETlink3",
-        "/auth/password-reset?token=SECRETreset4",
+    let mut asked = Vec::new();
+    for (uri, logged) in [
+        (feed_path.as_str(), "path=/feeds/[redacted].ics "),
+        (
+            "/coordinator/SECRETcoordinator1",
+            "path=/coordinator/[redacted] ",
+        ),
+        (
+            "/api/v1/coordinator/SECRETcoordinator2/paper",
+            "path=/api/v1/coordinator/[redacted]/paper ",
+        ),
+        ("/auth/link?token=SECRETlink3", "path=/auth/link "),
+        (
+            "/auth/password-reset?token=SECRETreset4",
+            "path=/auth/password-reset ",
+        ),
     ] {
-        call_service(&service, TestRequest::get().uri(uri).to_request()).await;
+        let res = app.client.get(app.url(uri)).send().await.unwrap();
+        let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+        asked.push((id, logged));
     }
-    let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("path=/feeds/[redacted].ics"), "{log}");
-    assert!(log.contains("path=/coordinator/[redacted]"), "{log}");
-    assert!(
-        !log.contains(&secret),
-        "the feed's secret is in the log:\n{log}"
-    );
-    assert!(!log.contains("SECRET"), "a secret is in the log:\n{log}");
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    for (id, logged) in asked {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&id))
+            .unwrap_or_else(|| panic!("request {id} is not in the log"));
+        assert!(line.contains(logged), "{line}");
+    }
+    assert!(!text.contains(&secret), "the feed's secret is in the log");
+    assert!(!text.contains("SECRET"), "a secret is in the log");
 });
