@@ -26,7 +26,6 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         p::JsonBody,
         (status = 401, response = p::Unauthorized),
         (status = 403, response = p::Forbidden),
-        (status = 409, response = p::Conflict),
     ),
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
