@@ -36,6 +36,7 @@ pub fn app(
         .app_data(query_config())
         .app_data(path_config())
         .wrap(security_headers())
+        .wrap(from_fn(no_store))
         .wrap(from_fn(log_request))
         .configure(routes::configure)
         .default_service(web::to(not_found))
@@ -53,6 +54,30 @@ fn security_headers() -> actix_web::middleware::DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "same-origin"))
         .add(("X-Frame-Options", "DENY"))
+}
+
+/// Answers that carry someone's data or a credential must not be kept by
+/// the browser or any cache on the way: everything asked with an API token
+/// or a session cookie, everything under `/auth/` (sign-in answers, the
+/// pages that hold an e-mailed link's token) and every answer that sets a
+/// cookie. A handler that chose its own `Cache-Control` (the stylesheets,
+/// which a browser sends the cookie for too; a calendar feed) keeps it.
+async fn no_store(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use actix_web::http::header;
+    let personal = req.headers().contains_key(header::AUTHORIZATION)
+        || req.cookie(crate::accounts::sessions::COOKIE).is_some()
+        || req.path().starts_with("/auth/");
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    if (personal || headers.contains_key(header::SET_COOKIE))
+        && !headers.contains_key(header::CACHE_CONTROL)
+    {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, Error> {
@@ -102,7 +127,9 @@ async fn log_request(
     let id = uuid::Uuid::now_v7();
     req.extensions_mut().insert(RequestId(id));
     let method = req.method().to_string();
-    let path = req.path().to_string();
+    // The path only (a query may hold a link's token), and even then with
+    // the secret of a feed or coordinator address taken out.
+    let path = crate::app::telemetry::redact_secrets(req.path()).into_owned();
     let started = Instant::now();
     let span = tracing::info_span!("request", request_id = %id);
     let result = next.call(req).instrument(span.clone()).await;
@@ -143,7 +170,7 @@ pub fn run(
     let state = web::Data::new(AppState {
         clock: db.clock().clone(),
         db,
-        throttle: crate::web::throttle::Throttle::new(&settings.auth),
+        throttle: crate::web::throttle::Throttle::new(&settings.server, &settings.auth),
         settings,
     });
     let mut server = HttpServer::new(move || app(state.clone()))

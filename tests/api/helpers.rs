@@ -123,13 +123,20 @@ pub fn fresh_database(backend: Backend) -> Option<DbGuard> {
 }
 
 pub fn settings_for(url: &str) -> Settings {
+    settings_with(url, &[])
+}
+
+/// The test settings with some keys changed (`SKRIVSAL__SECTION__KEY`, value).
+pub fn settings_with(url: &str, changes: &[(&str, &str)]) -> Settings {
+    let mut env = vec![
+        ("DATABASE_URL".to_string(), url.to_string()),
+        ("SKRIVSAL__DATABASE__POOL_SIZE".to_string(), "8".to_string()),
+        ("SKRIVSAL__LOG__FILTER".to_string(), "warn".to_string()),
+    ];
+    env.extend(changes.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Settings::load_from(Sources {
         local_file: None,
-        env: vec![
-            ("DATABASE_URL".to_string(), url.to_string()),
-            ("SKRIVSAL__DATABASE__POOL_SIZE".to_string(), "8".to_string()),
-            ("SKRIVSAL__LOG__FILTER".to_string(), "warn".to_string()),
-        ],
+        env,
     })
     .expect("test settings")
 }
@@ -180,6 +187,23 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         clock,
         _guard: guard,
     })
+}
+
+/// Another server over the app's database and clock, with its own state as a
+/// second process would have, and settings changed by `changes`. Returns its
+/// handle (stop it before the test ends) and address.
+pub fn another_server(
+    app: &TestApp,
+    changes: &[(&str, &str)],
+) -> (actix_web::dev::ServerHandle, String) {
+    let settings = settings_with(app.database_url(), changes);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
+    let port = listener.local_addr().expect("local addr").port();
+    let server = skrivsal::app::startup::run(listener, app.db.clone(), Arc::new(settings))
+        .expect("start server");
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    (handle, format!("http://127.0.0.1:{port}"))
 }
 
 pub fn skipped(test: &str, backend: Backend) {

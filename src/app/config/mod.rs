@@ -41,6 +41,9 @@ pub struct ServerSettings {
     pub public_url: url::Url,
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; nobody
+    /// else's is believed, since anyone can send the header.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +130,45 @@ struct RawServer {
     public_url: String,
     workers: i64,
     shutdown_timeout_secs: i64,
+    trusted_proxies: OneOrMany,
+}
+
+/// A list in TOML; in an environment variable, one string separated by commas.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    Many(Vec<String>),
+    One(String),
+}
+
+impl OneOrMany {
+    fn items(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect::<Vec<_>>(),
+            OneOrMany::One(s) => s.split(',').collect(),
+        }
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+    }
+}
+
+/// `10.0.0.0/8` or a single address such as `127.0.0.1`.
+fn trusted_proxies(raw: &OneOrMany) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    raw.items()
+        .into_iter()
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    ConfigError::new(
+                        "server.trusted_proxies",
+                        format!("`{item}` is neither an IP address nor a network like 10.0.0.0/8"),
+                    )
+                })
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -327,6 +369,7 @@ impl Settings {
                 public_url,
                 workers,
                 shutdown_timeout_secs,
+                trusted_proxies: trusted_proxies(&raw.server.trusted_proxies)?,
             },
             database: DatabaseSettings {
                 url,

@@ -136,3 +136,19 @@ fn database_url_schemes() {
         "postgres"
     );
 }
+
+#[test]
+fn trusted_proxies_are_addresses_or_networks() {
+    assert!(load(&[]).unwrap().server.trusted_proxies.is_empty());
+    let s = load(&[("SKRIVSAL__SERVER__TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]).unwrap();
+    let nets: Vec<String> = s
+        .server
+        .trusted_proxies
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32"]);
+    let err = load(&[("SKRIVSAL__SERVER__TRUSTED_PROXIES", "10.0.0.0/8,proxy")]).unwrap_err();
+    assert_eq!(err.key, "server.trusted_proxies");
+    assert!(err.message.contains("`proxy`"), "{err}");
+}

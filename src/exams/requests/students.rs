@@ -12,7 +12,38 @@ use crate::domain::{booking_code, Language, Role};
 use crate::error::Error;
 use crate::types::SittingStatus;
 
+/// A listed field that differs from the account its e-mail address belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    Name,
+    Personnummer,
+}
+
+impl Mismatch {
+    /// The request's field, without the row prefix.
+    pub fn field(self) -> &'static str {
+        match self {
+            Mismatch::Name => "name",
+            Mismatch::Personnummer => "personnummer",
+        }
+    }
+}
+
 /// A student account for the address: found, or created for this request.
+///
+/// An existing account is attached only as it is: an institution may list a
+/// student who already has an account, but it can neither change who they
+/// are nor learn it. The listed name must be the account's (ignoring case and
+/// spacing) and, when both have one, so must the personnummer; otherwise the
+/// mismatching fields come back and nothing is written. An existing account's
+/// personnummer is never filled in or changed by a request (a wrong one would
+/// stick and lock the real student out of the next institution's request);
+/// only a new account takes the listed one. The one change a request may make
+/// is to ask for protected identity, which only hides more.
+///
+/// An address that belongs to staff answers as a student of another name
+/// would, so the answer does not tell staff from students: a staff member is,
+/// to the request, someone else than the student it names.
 pub fn student_account(
     conn: &mut DbConn,
     email: &crate::domain::Email,
@@ -20,45 +51,47 @@ pub fn student_account(
     language: Language,
     personnummer: Option<&Personnummer>,
     protected_identity: bool,
-) -> Result<Result<User, String>, Error> {
+) -> Result<Result<User, Vec<Mismatch>>, Error> {
     let existing = users::table
         .filter(users::email.eq(email.as_str()))
         .select(User::as_select())
         .first(conn)
         .optional()?;
-    match existing {
-        Some(u) if u.role != Role::Student.as_str() => Ok(Err(
-            "that address belongs to an account that is not a student".into(),
-        )),
-        Some(mut u) => {
-            // What the institution knows now is the best we have.
-            let mut changed = false;
-            if let Some(p) = personnummer {
-                if u.personnummer.as_deref() != Some(p.as_str()) {
-                    u.personnummer = Some(p.as_str().to_string());
-                    changed = true;
-                }
-            }
-            if protected_identity && !u.protected_identity {
-                u.protected_identity = true;
-                changed = true;
-            }
-            if changed {
-                u.updated_at = db::now();
-                diesel::update(users::table.find(&u.id))
-                    .set(&u)
-                    .execute(conn)?;
-            }
-            Ok(Ok(u))
-        }
-        None => {
-            let mut u = crate::accounts::users::user_row(email, name, Role::Student, language);
-            u.personnummer = personnummer.map(|p| p.as_str().to_string());
-            u.protected_identity = protected_identity;
-            diesel::insert_into(users::table).values(&u).execute(conn)?;
-            Ok(Ok(u))
+    let Some(mut u) = existing else {
+        let mut u = crate::accounts::users::user_row(email, name, Role::Student, language);
+        u.personnummer = personnummer.map(|p| p.as_str().to_string());
+        u.protected_identity = protected_identity;
+        diesel::insert_into(users::table).values(&u).execute(conn)?;
+        return Ok(Ok(u));
+    };
+    let mut mismatches = Vec::new();
+    if u.role != Role::Student.as_str() || comparable(&u.name) != comparable(name) {
+        mismatches.push(Mismatch::Name);
+    }
+    if let (Some(stored), Some(listed)) = (u.personnummer.as_deref(), personnummer) {
+        if stored != listed.as_str() {
+            mismatches.push(Mismatch::Personnummer);
         }
     }
+    if !mismatches.is_empty() {
+        return Ok(Err(mismatches));
+    }
+    if protected_identity && !u.protected_identity {
+        u.protected_identity = true;
+        u.updated_at = db::now();
+        diesel::update(users::table.find(&u.id))
+            .set(&u)
+            .execute(conn)?;
+    }
+    Ok(Ok(u))
+}
+
+/// A name as people would compare it: case and runs of spaces do not matter.
+fn comparable(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// A booking code not yet used at the centre. Codes are random over 729

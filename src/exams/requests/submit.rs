@@ -21,7 +21,7 @@ use crate::db::{self, DbConn};
 use crate::domain::bounds::MAX_WINDOW_DAYS;
 use crate::domain::personnummer::Personnummer;
 use crate::domain::{Email, Language, Role};
-use crate::error::Error;
+use crate::error::{Conflict, Error};
 use crate::institutions::registry::ANSWER_RETURNS;
 use crate::policy::registration_deadline::Deadline;
 use crate::types::RequestStatus;
@@ -53,8 +53,14 @@ pub fn submit(
             None => None,
         };
         let students = parse_students(&mut v, &input, today);
-        let accounts = student_accounts(conn, &mut v, students)?;
+        let (accounts, mismatches) = student_accounts(conn, students)?;
         v.finish()?;
+        if !mismatches.is_empty() {
+            return Err(Error::conflict(
+                "a listed student's details differ from their existing account",
+                mismatches,
+            ));
+        }
         let centre = centre.ok_or_else(|| anyhow::anyhow!("validated centre missing"))?;
         let request = fields.into_row(caller, &institution, &centre, &input, deadline);
         write(
@@ -399,14 +405,18 @@ fn parse_students<'a>(
     students
 }
 
-/// Each listed student's account, found or created; an address that belongs
-/// to staff is the institution's mistake, reported on that row.
+/// Each listed student's account, found or created, with the rows that
+/// cannot be attached: a row whose name or personnummer differ from the
+/// existing account of its address (or whose address is not a student's)
+/// refuses the whole request with 409, naming the row's field and never the
+/// stored value, and the caller's transaction then writes nothing. Field
+/// errors (422) are reported first.
 fn student_accounts<'a>(
     conn: &mut DbConn,
-    v: &mut Validator,
     students: Vec<Listed<'a>>,
-) -> Result<Vec<(User, &'a Accommodations)>, Error> {
+) -> Result<(Accounts<'a>, Vec<Conflict>), Error> {
     let mut accounts = Vec::new();
+    let mut mismatches = Vec::new();
     for s in students {
         match student_account(
             conn,
@@ -417,11 +427,23 @@ fn student_accounts<'a>(
             s.protected_identity,
         )? {
             Ok(u) => accounts.push((u, s.accommodations)),
-            Err(m) => v.error(&format!("students[{}].email", s.index), "student", m),
+            Err(fields) => mismatches.extend(fields.into_iter().map(|m| Conflict {
+                rule: "identity_mismatch".into(),
+                message: format!(
+                    "students[{}].{} differs from the account of this e-mail address; \
+                     a request can list an existing student but not change who they are",
+                    s.index,
+                    m.field()
+                ),
+                with: None,
+            })),
         }
     }
-    Ok(accounts)
+    Ok((accounts, mismatches))
 }
+
+/// The listed students' accounts, each with the accommodations listed for them.
+type Accounts<'a> = Vec<(User, &'a Accommodations)>;
 
 fn write(
     conn: &mut DbConn,

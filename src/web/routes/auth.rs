@@ -3,7 +3,6 @@
 //! flows serve a script and a person.
 
 use std::future::Future;
-use std::net::IpAddr;
 
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::header;
@@ -20,6 +19,7 @@ use crate::error::Error;
 use crate::web::extract::{Query, RawBody};
 use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
+use crate::web::throttle::Account;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![
@@ -35,9 +35,9 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-fn client(req: &HttpRequest) -> Client {
+fn client(req: &HttpRequest, state: &State) -> Client {
     Client {
-        ip: client_ip(req).map(|ip| ip.to_string()),
+        ip: state.throttle.client_ip(req).map(|ip| ip.to_string()),
         user_agent: req
             .headers()
             .get(header::USER_AGENT)
@@ -46,9 +46,16 @@ fn client(req: &HttpRequest) -> Client {
     }
 }
 
-/// The TCP peer. Forwarded-for headers are not trusted: anyone can send one.
-fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|a| a.ip())
+/// Counts the request against the client's and, if named, the account's
+/// limits (429 when spent), at the app's clock.
+async fn throttle(
+    req: &HttpRequest,
+    state: &State,
+    account: Option<Account<'_>>,
+) -> Result<(), ApiError> {
+    let ip = state.throttle.client_ip(req);
+    let now_ms = state.clock.now().timestamp_millis();
+    state.throttle.check(&state.db, now_ms, ip, account).await
 }
 
 fn is_form(req: &HttpRequest) -> bool {
@@ -69,28 +76,63 @@ fn parse_body<T: DeserializeOwned>(req: &HttpRequest, body: &web::Bytes) -> Resu
 }
 
 /// Sign-in forms may only be posted from our own pages: a form on another
-/// site could otherwise sign a visitor into an account of the attacker's.
+/// site could otherwise sign a visitor into an account of the attacker's
+/// (login CSRF), and these posts carry no session whose CSRF token could
+/// prove where they come from.
+///
+/// The `Origin` header decides when present (every current browser sends it
+/// on a POST); without it the `Referer`'s origin does. A post with neither is
+/// refused when its body is one an HTML form can send (urlencoded, multipart,
+/// text/plain): it could come from a page anywhere, in a browser that strips
+/// both headers. Scripts and API clients post JSON (which a page on another
+/// site cannot send without a CORS preflight, never granted here) or nothing,
+/// and need neither header.
 fn check_origin(req: &HttpRequest, state: &State) -> Result<(), ApiError> {
-    let Some(origin) = req
+    let header_text = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let claimed = match (header_text(header::ORIGIN), header_text(header::REFERER)) {
+        (Some(origin), _) => url::Url::parse(origin).ok().map(|u| u.origin()),
+        (None, Some(referer)) => url::Url::parse(referer).ok().map(|u| u.origin()),
+        (None, None) if !is_form_encoded(req) => return Ok(()),
+        (None, None) => None,
+    };
+    let ours = |origin: &url::Origin| {
+        if !origin.is_tuple() {
+            // `Origin: null` (sandboxed frames, some redirects): not ours.
+            return false;
+        }
+        let text = origin.ascii_serialization();
+        let info = req.connection_info();
+        text == state
+            .settings
+            .server
+            .public_url
+            .origin()
+            .ascii_serialization()
+            || text == format!("{}://{}", info.scheme(), info.host())
+    };
+    match claimed {
+        Some(origin) if ours(&origin) => Ok(()),
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+/// A body an HTML form could have sent, from any site.
+fn is_form_encoded(req: &HttpRequest) -> bool {
+    let Some(value) = req
         .headers()
-        .get(header::ORIGIN)
+        .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
     else {
-        return Ok(());
+        return false;
     };
-    let public = state
-        .settings
-        .server
-        .public_url
-        .origin()
-        .ascii_serialization();
-    let info = req.connection_info();
-    let own = format!("{}://{}", info.scheme(), info.host());
-    if origin == public || origin == own {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "text/plain",
+    ]
+    .iter()
+    .any(|form| essence.eq_ignore_ascii_case(form))
 }
 
 fn session_cookie(session: &NewSession, hours: u32) -> Cookie<'static> {
@@ -138,7 +180,7 @@ fn sign_in<F>(req: HttpRequest, state: State, op: F) -> impl Future<Output = Rep
 where
     F: FnOnce(&mut DbConn, &Settings, &Client) -> Result<NewSession, Error> + Send + 'static,
 {
-    let (client, st) = (client(&req), state.clone());
+    let (client, st) = (client(&req, &state), state.clone());
     let work = state.db.run(move |c| op(c, &st.settings, &client));
     async move { Ok(signed_in(&req, &state, work.await?)) }
 }
@@ -193,7 +235,7 @@ A form post from another origin is refused (403).",
 async fn login(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
     let input: LoginInput = parse_body(&req, &body)?;
-    state.throttle.sign_in(&input.email, client_ip(&req))?;
+    throttle(&req, &state, Some(Account::SignIn(&input.email))).await?;
     sign_in(req, state, move |c, settings, client| {
         sessions::sign_in_with_password(c, settings, &input.email, &input.password, client)
     })
@@ -250,7 +292,7 @@ async fn request_link_of(
 ) -> Reply {
     check_origin(&req, &state)?;
     let input: EmailInput = parse_body(&req, &body)?;
-    state.throttle.link(&input.email, client_ip(&req))?;
+    throttle(&req, &state, Some(Account::Link(&input.email))).await?;
     let st = state.clone();
     state
         .db
@@ -352,7 +394,7 @@ async fn link_page(query: Query<TokenQuery>) -> Reply {
 )]
 async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
-    state.throttle.by_ip(client_ip(&req))?;
+    throttle(&req, &state, None).await?;
     let input: TokenQuery = parse_body(&req, &body)?;
     sign_in(req, state, move |c, settings, client| {
         sessions::sign_in_with_link(c, settings, &input.token, client)
@@ -405,9 +447,9 @@ struct ResetInput {
 )]
 async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     check_origin(&req, &state)?;
-    state.throttle.by_ip(client_ip(&req))?;
+    throttle(&req, &state, None).await?;
     let input: ResetInput = parse_body(&req, &body)?;
-    let client = client(&req);
+    let client = client(&req, &state);
     state
         .db
         .run(move |c| sessions::reset_password(c, &input.token, &input.password, &client))

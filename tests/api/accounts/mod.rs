@@ -5,8 +5,10 @@ use serde_json::{json, Value};
 
 use crate::helpers::{Reply, TestApp};
 
+mod edge;
 mod links;
 mod sign_in;
+mod throttle;
 mod tokens;
 
 const PASSWORD: &str = "korrekt hästbatteri";

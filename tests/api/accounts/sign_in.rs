@@ -114,8 +114,10 @@ app_test!(
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
+        // As a browser posts our own form: with our Origin.
         let res = no_redirect
             .post(app.url("/auth/login"))
+            .header("origin", &app.address)
             .form(&[("email", "ops@example.se"), ("password", PASSWORD)])
             .send()
             .await

@@ -364,3 +364,94 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    a_request_attaches_an_existing_student_but_never_changes_or_reveals_them,
+    |app| async move {
+        use skrivsal::db::schema::users;
+        let w = world(&app).await;
+        let alva = json!([{"name": "Alva Berg", "email": "alva@example.se", "personnummer": "19811218-9876"}]);
+        let r = submit(&app, &w, request_body(w.day, alva)).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let mut conn = app.db.get().unwrap();
+        let stored = |conn: &mut skrivsal::db::DbConn| {
+            users::table
+                .filter(users::email.eq("alva@example.se"))
+                .select((users::name, users::personnummer, users::updated_at))
+                .first::<(String, Option<String>, chrono::NaiveDateTime)>(conn)
+                .unwrap()
+        };
+        let before = stored(&mut conn);
+        let sittings_before: i64 = sittings::table.count().get_result(&mut *conn).unwrap();
+
+        // Another institution lists her address with another name and personnummer.
+        let root = app.token("root@example.se", "system_admin", &[], None);
+        let r = app.post_as(&root, "/api/v1/institutions", json!({"slug": "lnu", "name": "Linnéuniversitetet", "email": "tentamen@lnu.se", "rules": {"start_offset_minutes": 60, "registration_deadline_days": 10}})).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let other = app.token("eva@lnu.se", "institution", &[], Some("lnu"));
+        let attempt = |students: Value| {
+            app.post_as(
+                &other,
+                "/api/v1/exam-requests",
+                request_body(w.day, students),
+            )
+        };
+        let messages = |r: &Reply| -> Vec<String> {
+            r.body["conflicts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    assert_eq!(c["rule"], "identity_mismatch", "{c}");
+                    c["message"].as_str().unwrap().to_string()
+                })
+                .collect()
+        };
+        let r = attempt(json!([{"name": "Mallory", "email": "alva@example.se", "personnummer": "19900101-0017"}])).await;
+        assert_eq!(r.status, 409, "{r:?}");
+        let m = messages(&r);
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(m[0].starts_with("students[0].name "), "{m:?}");
+        assert!(m[1].starts_with("students[0].personnummer "), "{m:?}");
+        let text = r.body.to_string();
+        for secret in ["Alva", "Berg", "9876", "811218"] {
+            assert!(!text.contains(secret), "{secret} revealed: {text}");
+        }
+        // Her own name with another personnummer: the personnummer alone.
+        let r = attempt(json!([{"name": "Alva Berg", "email": "alva@example.se", "personnummer": "19900101-0017"}])).await;
+        assert_eq!(r.status, 409, "{r:?}");
+        assert_eq!(messages(&r).len(), 1);
+        assert!(messages(&r)[0].starts_with("students[0].personnummer "));
+        // Nothing was written by the refusals.
+        assert_eq!(stored(&mut conn), before);
+        let n: i64 = sittings::table.count().get_result(&mut *conn).unwrap();
+        assert_eq!(n, sittings_before);
+
+        // A staff address answers exactly as a student of another name does:
+        // the answer does not tell who has which kind of account.
+        app.token("staff@sundsvall.se", "centre_admin", &["sundsvall"], None);
+        let staff = attempt(json!([{"name": "Sara", "email": "staff@sundsvall.se"}])).await;
+        let student = attempt(json!([{"name": "Sara", "email": "alva@example.se"}])).await;
+        assert_eq!(staff.status, 409, "{staff:?}");
+        assert_eq!(
+            (
+                staff.status,
+                &staff.body["detail"],
+                &staff.body["conflicts"]
+            ),
+            (
+                student.status,
+                &student.body["detail"],
+                &student.body["conflicts"]
+            )
+        );
+
+        // The same student, however the name is spaced or cased, is attached
+        // as she is.
+        let r = attempt(json!([{"name": "alva  BERG", "email": "alva@example.se", "personnummer": "19811218-9876"}])).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let r = attempt(json!([{"name": "Alva Berg", "email": "alva@example.se"}])).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        assert_eq!(stored(&mut conn), before);
+    }
+);
