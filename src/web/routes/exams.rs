@@ -23,7 +23,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     request_body = exams::ExamRequestInput,
     responses(
         (status = 201, description = "The request, `submitted`, with a sitting per student", body = exams::ExamRequestOut),
-        p::CreateErrors,
+        p::CreateConflictErrors,
     ),
 )]
 async fn submit(state: State, caller: Caller, Body(input): Body<exams::ExamRequestInput>) -> Reply {
