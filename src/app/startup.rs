@@ -35,6 +35,7 @@ pub fn app(
         .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
         .app_data(query_config())
         .app_data(path_config())
+        .wrap(from_fn(refuse_nul))
         .wrap(security_headers())
         .wrap(from_fn(no_store))
         .wrap(from_fn(log_request))
@@ -78,6 +79,32 @@ async fn no_store(
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     Ok(res)
+}
+
+/// No id, slug or filter holds a NUL, and PostgreSQL cannot even compare
+/// text with one (it answers with an error, which was a 500), so an address
+/// with `%00` is refused before any handler: in the path it names nothing
+/// (404), in the query it is a parameter to fix (422 naming it). Bodies are
+/// checked where they are parsed (`web::extract`).
+async fn refuse_nul(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
+    let refusal = if req.path().contains("%00") {
+        Some(Error::NotFound)
+    } else if req.query_string().contains("%00") {
+        let fields = crate::web::extract::nul_parameters(req.query_string());
+        (!fields.is_empty()).then_some(Error::Invalid(fields))
+    } else {
+        None
+    };
+    match refusal {
+        Some(e) => {
+            let res = actix_web::ResponseError::error_response(&e);
+            Ok(req.into_response(res).map_into_right_body())
+        }
+        None => Ok(next.call(req).await?.map_into_left_body()),
+    }
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, Error> {

@@ -93,6 +93,7 @@ fn read_error(e: actix_web::Error) -> ApiError {
 }
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    refuse_nul_strings(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -106,6 +107,88 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     de.end()
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     Ok(value)
+}
+
+/// What no stored text may hold: NUL, which PostgreSQL can neither store nor
+/// compare (and so answered with an error, a 500). Single-line fields refuse
+/// every control character in their own validation; this is the floor for
+/// the fields that are looked up rather than stored (ids, keys).
+const NUL_RULE: &str = "control_character";
+const NUL_MESSAGE: &str = "must not contain a NUL character";
+
+/// A JSON body whose strings hold a NUL (only ever written `\u0000`, as JSON
+/// allows no raw control character) is refused naming each such field. The
+/// scan of the bytes is cheap; the body is read as a value only when it hits.
+fn refuse_nul_strings(bytes: &[u8]) -> Result<(), ApiError> {
+    if !has_nul_escape(bytes) {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        // Not JSON at all: `parse` names that.
+        return Ok(());
+    };
+    let mut fields = Vec::new();
+    nul_fields(&value, String::new(), &mut fields);
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(fields))
+    }
+}
+
+/// `\u0000` preceded by an even number of backslashes (an odd number makes
+/// the first of them part of an escaped backslash, and the rest plain text).
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    let needle = b"u0000";
+    (1..bytes.len()).any(|i| {
+        bytes[i..].starts_with(needle) && {
+            let slashes = bytes[..i].iter().rev().take_while(|b| **b == b'\\').count();
+            slashes % 2 == 1
+        }
+    })
+}
+
+fn nul_fields(value: &serde_json::Value, path: String, out: &mut Vec<FieldError>) {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => {
+            out.push(FieldError::new(path, NUL_RULE, NUL_MESSAGE))
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nul_fields(item, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key.contains('\0') {
+                    out.push(FieldError::new(join(key), NUL_RULE, NUL_MESSAGE));
+                }
+                nul_fields(item, join(key), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The query parameters whose name or value holds a NUL, each once.
+pub fn nul_parameters(query: &str) -> Vec<FieldError> {
+    let mut fields: Vec<FieldError> = Vec::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if (name.contains('\0') || value.contains('\0')) && !fields.iter().any(|f| f.field == name)
+        {
+            let field = name.replace('\0', "\\u{0}");
+            fields.push(FieldError::new(field, NUL_RULE, NUL_MESSAGE));
+        }
+    }
+    fields
 }
 
 /// A deserialization error at `path` (`.` for the whole value) as the field

@@ -227,3 +227,51 @@ app_test!(
         }
     }
 );
+
+// PostgreSQL cannot store or compare a NUL in text: an id, a filter or a
+// body field carrying one reached it and came back as a 500 (a client's
+// mistake answered as the server's). A NUL is never part of anything stored,
+// so it is refused at the edge, where the field can still be named.
+app_test!(
+    a_nul_in_an_id_filter_or_field_is_refused_at_the_edge,
+    |app| async move {
+        let admin = app.admin_with_centre("sundsvall").await;
+        let student = app.token("nul@student.se", "student", &[], None);
+        for path in [
+            "/api/v1/exam-requests/abc%00def",
+            "/api/v1/rooms/abc%00",
+            "/api/v1/invigilators/%00",
+            "/api/v1/centres/sund%00svall/rooms",
+        ] {
+            let r = app.get_as(&admin, path).await;
+            assert_eq!(r.status, 404, "{path}: {r:?}");
+        }
+        let (fields, rules) = refused(&app, &admin, "/api/v1/exam-requests?centre=%00").await;
+        assert_eq!(
+            (fields, rules),
+            (strings(&["centre"]), strings(&["control_character"]))
+        );
+        let r = app
+            .post_as(
+                &student,
+                "/api/v1/exam-sittings",
+                json!({"exam_request": "abc\u{0}def"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{r:?}");
+        assert_eq!(
+            (r.error_fields(), r.error_rules()),
+            (strings(&["exam_request"]), strings(&["control_character"]))
+        );
+        // An escaped backslash before `u0000` is text, not a NUL.
+        let r = app
+            .post_as(
+                &student,
+                "/api/v1/exam-sittings",
+                json!({"exam_request": "abc\\u0000def"}),
+            )
+            .await;
+        assert_ne!(r.error_rules(), ["control_character"], "{r:?}");
+        assert!(r.status < 500, "{r:?}");
+    }
+);
