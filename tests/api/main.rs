@@ -16,6 +16,7 @@ mod feeds;
 mod health;
 mod mail;
 mod openapi;
+mod pages;
 mod plan;
 mod print;
 mod setup;

@@ -236,6 +236,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }
         cfg.service(resource);
     }
+    // The pages for people: HTML, not part of the API or its description.
+    crate::web::pages::configure(cfg);
 }
 
 async fn method_not_allowed() -> Reply {
