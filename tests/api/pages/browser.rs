@@ -89,6 +89,8 @@ async fn browser(driver: &Driver) -> Client {
         serde_json::json!({
             "binary": CHROMIUM,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=390,844", "--lang=sv-SE"],
+            // A Swedish browser: the pages follow Accept-Language.
+            "prefs": {"intl.accept_languages": "sv-SE,sv"},
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -184,7 +186,9 @@ impl Person<'_> {
     }
 
     async fn click_text(&self, text: &str) {
-        let xpath = format!("//button[contains(normalize-space(.), '{text}')] | //a[contains(normalize-space(.), '{text}')] | //summary[contains(normalize-space(.), '{text}')]");
+        // The control's own words (its first text), not what a hidden
+        // suffix for screen readers adds.
+        let xpath = format!("(//button | //a | //summary)[normalize-space(text()[1]) = '{text}']");
         self.c
             .find(Locator::XPath(&xpath))
             .await
