@@ -433,18 +433,16 @@ async fn screenshots() {
             })).await;
         }
         create_person(&app, "stina@example.se", "Stina Student", "student", &[]);
-        let s = sign_in(&app, "stina@example.se").await;
         let token = app.token("stina@example.se", "student", &[], None);
         let r = app.post_as(&token, "/api/v1/study-bookings", serde_json::json!({"centre": "sundsvall", "room": room, "starts_at": format!("{DAY}T09:00"), "ends_at": format!("{DAY}T12:00")})).await;
         assert_eq!(r.status, 201, "{r:?}");
         let driver = start_driver();
         let p = Person { c: browser(&driver).await, app: &app, axe };
-        // The browser carries the session: set its cookie on our origin.
-        p.c.goto(&app.url("/")).await.unwrap();
-        let (name, value) = s.cookie.split_once('=').unwrap();
-        let mut cookie = fantoccini::cookies::Cookie::new(name.to_string(), value.to_string());
-        cookie.set_path("/");
-        p.c.add_cookie(cookie).await.unwrap();
+        // Signed in through the password form (this student has a password).
+        p.open("/").await;
+        p.fill("login-email", "stina@example.se").await;
+        p.fill("login-password", PASSWORD).await;
+        p.click_text("Logga in").await;
         let shots = [
             ("bookings", "/me/bookings".to_string()),
             ("book", format!("/me/book?centre=sundsvall&date={DAY}")),
