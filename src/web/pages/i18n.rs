@@ -181,7 +181,14 @@ mod tests {
                             i + marker.len()
                         };
                         let key: String = text[start..].chars().take_while(|&c| c != '"').collect();
-                        if !key.is_empty() && !key.contains('{') && !key.ends_with('-') {
+                        // Keys are lower-case words joined by hyphens;
+                        // anything else after a marker is not one.
+                        let is_key = key.contains('-')
+                            && !key.ends_with('-')
+                            && key.chars().all(|c| {
+                                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
+                            });
+                        if is_key {
                             used.push(key);
                         }
                     }

@@ -26,6 +26,7 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::Language;
 use crate::error::Error;
+use crate::web::routes::host;
 use crate::web::AppState;
 pub use context::Viewer;
 pub use errors::PageError;
@@ -85,17 +86,6 @@ fn form<T: DeserializeOwned>(lang: Language, body: &web::Bytes) -> Result<T, Pag
             Error::BadRequest(format!("the form could not be read: {e}")),
         )
     })
-}
-
-/// The host that names the service in mail and calendar entries.
-fn host(state: &State) -> String {
-    state
-        .settings
-        .server
-        .public_url
-        .host_str()
-        .unwrap_or("skrivsal.localhost")
-        .to_string()
 }
 
 /// Runs `op` on the database in one blocking task, its error a page in the

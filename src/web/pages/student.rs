@@ -166,20 +166,37 @@ pub(super) async fn bookings(state: State, viewer: Viewer) -> Page {
     )
 }
 
+/// A cancel button's post: the token, the operation, back to the list.
+async fn cancel<T: Send + 'static>(
+    state: State,
+    viewer: Viewer,
+    id: web::Path<String>,
+    body: web::Bytes,
+    flash: &str,
+    op: fn(&mut crate::db::DbConn, &Caller, &str, &str) -> Result<T, Error>,
+) -> Page {
+    let input: CsrfForm = form(viewer.lang, &body)?;
+    let caller = viewer.check_csrf(input.csrf.as_deref())?.clone();
+    let (id, host) = (id.into_inner(), host(&state));
+    run(&state, viewer.lang, move |c| op(c, &caller, &host, &id)).await?;
+    Ok(see_other("/me/bookings", Some(flash)))
+}
+
 pub(super) async fn cancel_study(
     state: State,
     viewer: Viewer,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Page {
-    let input: CsrfForm = form(viewer.lang, &body)?;
-    let caller = viewer.check_csrf(input.csrf.as_deref())?.clone();
-    let (id, host) = (id.into_inner(), host(&state));
-    run(&state, viewer.lang, move |c| {
-        bookings::cancel(c, &caller, &host, &id)
-    })
-    .await?;
-    Ok(see_other("/me/bookings", Some("flash-study-cancelled")))
+    cancel(
+        state,
+        viewer,
+        id,
+        body,
+        "flash-study-cancelled",
+        bookings::cancel,
+    )
+    .await
 }
 
 pub(super) async fn cancel_sitting(
@@ -188,14 +205,15 @@ pub(super) async fn cancel_sitting(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Page {
-    let input: CsrfForm = form(viewer.lang, &body)?;
-    let caller = viewer.check_csrf(input.csrf.as_deref())?.clone();
-    let (id, host) = (id.into_inner(), host(&state));
-    run(&state, viewer.lang, move |c| {
-        sittings::transition(c, &caller, &host, &id, Transition::Cancel)
-    })
-    .await?;
-    Ok(see_other("/me/bookings", Some("flash-sitting-cancelled")))
+    cancel(
+        state,
+        viewer,
+        id,
+        body,
+        "flash-sitting-cancelled",
+        |c, caller, host, id| sittings::transition(c, caller, host, id, Transition::Cancel),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- Boka studieplats

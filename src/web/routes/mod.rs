@@ -88,7 +88,7 @@ where
 
 /// The host part of the public address, which names the service in mail and
 /// calendar entries.
-fn host(state: &State) -> String {
+pub(crate) fn host(state: &State) -> String {
     state
         .settings
         .server

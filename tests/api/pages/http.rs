@@ -62,6 +62,26 @@ async fn post(app: &TestApp, who: &Session, path: &str, form: &[(&str, &str)]) -
     answer(res).await
 }
 
+/// The booking form's post, as the page sends it.
+async fn book(
+    app: &TestApp,
+    s: &Session,
+    room: &str,
+    date: &str,
+    start: &str,
+    end: &str,
+) -> Answer {
+    let form = [
+        ("csrf", s.csrf.as_str()),
+        ("centre", "sundsvall"),
+        ("date", date),
+        ("room", room),
+        ("start", start),
+        ("end", end),
+    ];
+    post(app, s, "/me/book", &form).await
+}
+
 /// The flash cookie a redirect sets, to send with the next GET as a browser
 /// would.
 fn flash(a: &Answer) -> String {
@@ -180,20 +200,7 @@ app_test!(
             a.html
         );
         assert!(a.html.contains("endast med passerkort"), "{}", a.html);
-        let booked = post(
-            &app,
-            &s,
-            "/me/book",
-            &[
-                ("csrf", &s.csrf),
-                ("centre", "sundsvall"),
-                ("date", DAY),
-                ("room", &room),
-                ("start", "09:00"),
-                ("end", "12:00"),
-            ],
-        )
-        .await;
+        let booked = book(&app, &s, &room, DAY, "09:00", "12:00").await;
         assert_eq!(
             (booked.status, booked.location.as_deref()),
             (303, Some("/me/bookings")),
@@ -214,20 +221,7 @@ app_test!(
             a.html
         );
         // The refusal names the rule in words, with the booking collided with.
-        let refused = post(
-            &app,
-            &s,
-            "/me/book",
-            &[
-                ("csrf", &s.csrf),
-                ("centre", "sundsvall"),
-                ("date", DAY),
-                ("room", &room),
-                ("start", "11:00"),
-                ("end", "13:00"),
-            ],
-        )
-        .await;
+        let refused = book(&app, &s, &room, DAY, "11:00", "13:00").await;
         assert_eq!(refused.status, 409);
         assert!(
             refused
@@ -243,40 +237,14 @@ app_test!(
             refused.html
         );
         // A closed day: the reason, in words.
-        let refused = post(
-            &app,
-            &s,
-            "/me/book",
-            &[
-                ("csrf", &s.csrf),
-                ("centre", "sundsvall"),
-                ("date", "2026-12-24"),
-                ("room", &room),
-                ("start", "09:00"),
-                ("end", "10:00"),
-            ],
-        )
-        .await;
+        let refused = book(&app, &s, &room, "2026-12-24", "09:00", "10:00").await;
         assert!(
             refused.html.contains("Lärcentret är stängt på julafton"),
             "{}",
             refused.html
         );
         // A time that is not one: beside its field.
-        let refused = post(
-            &app,
-            &s,
-            "/me/book",
-            &[
-                ("csrf", &s.csrf),
-                ("centre", "sundsvall"),
-                ("date", DAY),
-                ("room", &room),
-                ("start", "13:00"),
-                ("end", "12:00"),
-            ],
-        )
-        .await;
+        let refused = book(&app, &s, &room, DAY, "13:00", "12:00").await;
         assert_eq!(refused.status, 422);
         assert!(
             refused.html.contains(
