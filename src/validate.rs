@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 
+use crate::domain::bounds::{self, CentreDate, TextShape};
 use crate::domain::{Email, Language, Slug};
 use crate::error::{Error, FieldError};
 
@@ -32,6 +33,12 @@ impl Validator {
         !self.errors.is_empty()
     }
 
+    /// How many errors so far: compare before and after to know whether one
+    /// field passed.
+    pub fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
     pub fn finish(self) -> Result<(), Error> {
         if self.errors.is_empty() {
             Ok(())
@@ -40,22 +47,48 @@ impl Validator {
         }
     }
 
+    /// A single-line field (name, title, code, reason): trimmed, not empty,
+    /// at most `max` characters, no control character.
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let trimmed = value.trim();
         if trimmed.is_empty() {
             self.error(field, "required", "must not be empty");
-        } else if trimmed.chars().count() > max {
-            self.error(field, "max_length", format!("at most {max} characters"));
+        } else {
+            self.text(field, trimmed, max, TextShape::SingleLine);
         }
         trimmed.to_string()
     }
 
+    /// A single-line field that may be empty.
     pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let trimmed = value.trim();
-        if trimmed.chars().count() > max {
+        self.text(field, trimmed, max, TextShape::SingleLine);
+        trimmed.to_string()
+    }
+
+    /// A multi-line field (notes, instructions): line feeds allowed, no other
+    /// control character; CRLF is read as LF.
+    pub fn multiline_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let text = value.trim().replace("\r\n", "\n");
+        self.text(field, &text, max, TextShape::MultiLine);
+        text
+    }
+
+    fn text(&mut self, field: &str, value: &str, max: usize, shape: TextShape) {
+        if value.chars().count() > max {
             self.error(field, "max_length", format!("at most {max} characters"));
         }
-        trimmed.to_string()
+        if let Some(c) = bounds::forbidden_char(value, shape) {
+            let allowed = match shape {
+                TextShape::SingleLine => "one line of text",
+                TextShape::MultiLine => "text whose only control character is a line feed",
+            };
+            self.error(
+                field,
+                "control_character",
+                format!("must be {allowed}; found U+{:04X}", u32::from(c)),
+            );
+        }
     }
 
     pub fn email(&mut self, field: &str, value: &str) -> Option<Email> {
@@ -115,10 +148,82 @@ impl Validator {
             .ok()
     }
 
+    /// A date a centre can mean (`domain::bounds`): `YYYY-MM-DD`, 2000–2100.
     pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(value, "%Y-%m-%d")
-            .map_err(|_| self.error(field, "date", format!("`{value}` is not a date YYYY-MM-DD")))
+        CentreDate::parse(value)
+            .map(CentreDate::get)
+            .map_err(|e| self.error(field, e.rule(), e.to_string()))
             .ok()
+    }
+
+    /// The range `from..=to`, both given, at most `max_days` days inclusive.
+    pub fn required_range(
+        &mut self,
+        from: (&str, &str),
+        to: (&str, &str),
+        max_days: i64,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        // Both are given, so the default start is never used.
+        self.date_range(
+            (from.0, Some(from.1)),
+            (to.0, Some(to.1)),
+            NaiveDate::MIN,
+            0,
+            max_days,
+        )
+    }
+
+    /// The range `from..=to`, each a date given or its default, at most
+    /// `max_days` days inclusive; errors on `to` when they disagree. `None`
+    /// when a date is missing or the range is refused.
+    pub fn date_range(
+        &mut self,
+        from: (&str, Option<&str>),
+        to: (&str, Option<&str>),
+        default_from: NaiveDate,
+        default_days: i64,
+        max_days: i64,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        let a = match from.1 {
+            Some(f) => self.date(from.0, f),
+            None => Some(default_from),
+        };
+        let b = match to.1 {
+            Some(t) => self.date(to.0, t),
+            None => {
+                a.and_then(|a| a.checked_add_days(chrono::Days::new(default_days.max(0) as u64)))
+            }
+        };
+        let (a, b) = a.zip(b)?;
+        if !self.check(
+            a <= b,
+            to.0,
+            "date_order",
+            format!("must not be before {}", from.0),
+        ) {
+            return None;
+        }
+        self.check(
+            bounds::days_inclusive(a, b) <= max_days,
+            to.0,
+            "range",
+            format!("at most {max_days} days from {} (inclusive)", from.0),
+        )
+        .then_some((a, b))
+    }
+}
+
+/// One date from a query, `default` when it is absent.
+pub fn query_date(
+    field: &str,
+    value: Option<&str>,
+    default: impl FnOnce() -> NaiveDate,
+) -> Result<NaiveDate, Error> {
+    match value {
+        None => Ok(default()),
+        Some(d) => CentreDate::parse(d)
+            .map(CentreDate::get)
+            .map_err(|e| Error::invalid(field, e.rule(), e.to_string())),
     }
 }
 

@@ -193,8 +193,12 @@ fn itc2007(command: ItcCommand) -> anyhow::Result<()> {
         ItcCommand::Score { instance, solution } => {
             let instance = Instance::from_file(&instance)
                 .with_context(|| format!("reading {}", instance.display()))?;
-            let solution = Solution::from_file(&solution, &instance)
-                .with_context(|| format!("reading {}", solution.display()))?;
+            let path = solution;
+            let (solution, skipped) = Solution::from_file_noting(&path, &instance)
+                .with_context(|| format!("reading {}", path.display()))?;
+            for line in skipped {
+                eprintln!("warning: {}: {line}", path.display());
+            }
             println!("{}", evaluate(&instance, &solution)?);
             Ok(())
         }
@@ -228,7 +232,19 @@ fn itc2007(command: ItcCommand) -> anyhow::Result<()> {
             // The independent scorer has the last word on what was written.
             let score = evaluate(&instance, &result.solution)?;
             println!("{score}");
-            if score.soft_total() != result.penalty && score.is_feasible() {
+            // An infeasible timetable is no answer to the problem: say so and
+            // fail, so that a script never takes it for one. It is still
+            // written, for inspection.
+            if !score.is_feasible() {
+                anyhow::bail!(
+                    "no feasible solution found within {time_limit} s (distance to \
+                     feasibility {}); {} breaks hard constraints: give the solver \
+                     more --time-limit",
+                    score.distance_to_feasibility(),
+                    output.display()
+                );
+            }
+            if score.soft_total() != result.penalty {
                 anyhow::bail!(
                     "solver penalty {} differs from the scorer's {}",
                     result.penalty,

@@ -12,6 +12,7 @@ use crate::centres::centre as centres;
 use crate::db::models::{AccessCard, User};
 use crate::db::schema::{access_cards, users};
 use crate::db::{self, DbConn};
+use crate::domain::bounds;
 use crate::domain::{Language, Role};
 use crate::error::Error;
 use crate::validate::Validator;
@@ -50,16 +51,11 @@ pub fn create(
 ) -> Result<AccessCardOut, Error> {
     let mut v = Validator::new();
     let email = v.email("student_email", &input.student_email);
-    let from = v.date("valid_from", &input.valid_from);
-    let to = v.date("valid_to", &input.valid_to);
-    if let (Some(f), Some(t)) = (from, to) {
-        v.check(
-            f <= t,
-            "valid_to",
-            "date_order",
-            "must not be before valid_from",
-        );
-    }
+    let range = v.required_range(
+        ("valid_from", &input.valid_from),
+        ("valid_to", &input.valid_to),
+        bounds::MAX_ACCESS_CARD_DAYS,
+    );
     let card_number = input
         .card_number
         .as_deref()
@@ -69,7 +65,7 @@ pub fn create(
         .as_deref()
         .map(|n| v.required_text("student_name", n, 200));
     v.finish()?;
-    let (Some(email), Some(from), Some(to)) = (email, from, to) else {
+    let (Some(email), Some((from, to))) = (email, range) else {
         return Err(anyhow::anyhow!("validated fields missing").into());
     };
     db::write_tx(conn, |conn| {

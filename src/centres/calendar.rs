@@ -106,7 +106,8 @@ pub struct SpanOut {
     pub end: DateTime<FixedOffset>,
 }
 
-pub const MAX_CALENDAR_DAYS: i64 = 366;
+/// The longest range one calendar or availability answer covers, days inclusive.
+pub const MAX_CALENDAR_DAYS: i64 = crate::domain::bounds::MAX_RANGE_DAYS;
 
 fn span_out(s: &calendar::Span) -> SpanOut {
     SpanOut {
@@ -129,29 +130,15 @@ pub fn calendar(
     let centre = find_visible(conn, caller, key)?;
     let tz = centre.timezone.tz();
     let mut v = Validator::new();
-    let from = match &query.from {
-        Some(f) => v.date("from", f),
-        None => Some(today_in(tz)),
-    };
-    let to = match (&query.to, from) {
-        (Some(t), _) => v.date("to", t),
-        (None, Some(f)) => Some(f + chrono::Duration::days(6)),
-        (None, None) => None,
-    };
-    if let (Some(f), Some(t)) = (from, to) {
-        if v.check(f <= t, "to", "date_order", "must not be before from") {
-            v.check(
-                (t - f).num_days() < MAX_CALENDAR_DAYS,
-                "to",
-                "range",
-                format!("at most {MAX_CALENDAR_DAYS} days at a time"),
-            );
-        }
-    }
+    let range = v.date_range(
+        ("from", query.from.as_deref()),
+        ("to", query.to.as_deref()),
+        today_in(tz),
+        6,
+        MAX_CALENDAR_DAYS,
+    );
     v.finish()?;
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(anyhow::anyhow!("validated dates missing").into());
-    };
+    let (from, to) = range.ok_or_else(|| anyhow::anyhow!("validated dates missing"))?;
     let input = calendar_input(conn, &centre)?;
     let days = calendar::days(&input, from, to)
         .into_iter()

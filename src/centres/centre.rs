@@ -207,6 +207,11 @@ pub fn find_visible<'a>(
     actor: impl Into<Actor<'a>>,
     key: &str,
 ) -> Result<Centre, Error> {
+    // No centre's slug or id holds a control character, and PostgreSQL
+    // refuses a NUL in a query (a 500) rather than finding nothing.
+    if key.chars().any(char::is_control) {
+        return Err(Error::NotFound);
+    }
     let centre = centres::table
         .filter(centres::slug.eq(key).or(centres::id.eq(key)))
         .select(Centre::as_select())

@@ -11,6 +11,7 @@ use crate::accounts::audit;
 use crate::db::models::Closure;
 use crate::db::schema::closures;
 use crate::db::{self, DbConn};
+use crate::domain::bounds;
 use crate::error::Error;
 use crate::validate::Validator;
 
@@ -54,22 +55,14 @@ pub fn create_closure(
     input: ClosureInput,
 ) -> Result<ClosureOut, Error> {
     let mut v = Validator::new();
-    let from = v.date("from", &input.from);
-    let to = v.date("to", &input.to);
+    let range = v.required_range(
+        ("from", &input.from),
+        ("to", &input.to),
+        bounds::MAX_RANGE_DAYS,
+    );
     let reason = v.required_text("reason", &input.reason, 200);
-    if let (Some(f), Some(t)) = (from, to) {
-        v.check(f <= t, "to", "date_order", "must not be before from");
-        v.check(
-            (t - f).num_days() <= 366,
-            "to",
-            "range",
-            "a closure lasts at most a year",
-        );
-    }
     v.finish()?;
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(anyhow::anyhow!("validated dates missing").into());
-    };
+    let (from, to) = range.ok_or_else(|| anyhow::anyhow!("validated dates missing"))?;
     db::write_tx(conn, |conn| {
         let centre = find_managed(conn, caller, key)?;
         let row = Closure {

@@ -448,29 +448,15 @@ pub fn get_availability(
     let (inv, centre) = find(conn, caller, id)?;
     let tz = centre.timezone.tz();
     let mut v = Validator::new();
-    let from = match &query.from {
-        Some(f) => v.date("from", f),
-        None => Some(centres::today_in(tz)),
-    };
-    let to = match (&query.to, from) {
-        (Some(t), _) => v.date("to", t),
-        (None, Some(f)) => Some(f + chrono::Duration::days(6)),
-        _ => None,
-    };
-    if let (Some(f), Some(t)) = (from, to) {
-        if v.check(f <= t, "to", "date_order", "must not be before from") {
-            v.check(
-                (t - f).num_days() < centres::MAX_CALENDAR_DAYS,
-                "to",
-                "range",
-                "at most 366 days at a time",
-            );
-        }
-    }
+    let range = v.date_range(
+        ("from", query.from.as_deref()),
+        ("to", query.to.as_deref()),
+        centres::today_in(tz),
+        6,
+        centres::MAX_CALENDAR_DAYS,
+    );
     v.finish()?;
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(anyhow::anyhow!("validated dates missing").into());
-    };
+    let (from, to) = range.ok_or_else(|| anyhow::anyhow!("validated dates missing"))?;
     let availability = load_availability(conn, &inv.id)?;
     let mut weekly: Vec<&WeeklyHours> = availability.weekly.iter().collect();
     weekly.sort_by_key(|w| (w.weekday.num_days_from_monday(), w.opens));

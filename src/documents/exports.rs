@@ -17,46 +17,35 @@ use crate::db::schema::{
     centres as centres_t, exam_requests, institutions, rooms, sittings, study_bookings, users,
 };
 use crate::db::DbConn;
+use crate::domain::bounds;
 use crate::error::Error;
 use crate::timefmt;
 use crate::validate::Validator;
 
-/// The longest range one export covers.
-pub const MAX_DAYS: i64 = 400;
+/// The longest range one export covers, days inclusive.
+pub const MAX_DAYS: i64 = bounds::MAX_RANGE_DAYS;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RangeQuery {
-    /// First local date (YYYY-MM-DD); default today.
+    /// First local date (YYYY-MM-DD, 2000–2100); default today.
     pub from: Option<String>,
-    /// Last local date, inclusive; default 30 days after `from`.
+    /// Last local date, inclusive; default 30 days after `from`; at most
+    /// 366 days from `from`.
     pub to: Option<String>,
 }
 
 fn range(q: &RangeQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Error> {
     let mut v = Validator::new();
-    let from = match &q.from {
-        Some(f) => v.date("from", f),
-        None => Some(today),
-    };
-    let to = match (&q.to, from) {
-        (Some(t), _) => v.date("to", t),
-        (None, Some(f)) => Some(f + Duration::days(30)),
-        _ => None,
-    };
-    if let (Some(f), Some(t)) = (from, to) {
-        if v.check(f <= t, "to", "date_order", "must not be before from") {
-            v.check(
-                (t - f).num_days() < MAX_DAYS,
-                "to",
-                "range",
-                format!("at most {MAX_DAYS} days at a time"),
-            );
-        }
-    }
+    let range = v.date_range(
+        ("from", q.from.as_deref()),
+        ("to", q.to.as_deref()),
+        today,
+        30,
+        MAX_DAYS,
+    );
     v.finish()?;
-    from.zip(to)
-        .ok_or_else(|| anyhow::anyhow!("validated dates missing").into())
+    range.ok_or_else(|| anyhow::anyhow!("validated dates missing").into())
 }
 
 /// UTC bounds of the local dates `from..=to` in `tz`, with a day of margin
@@ -67,19 +56,48 @@ fn bounds(from: NaiveDate, to: NaiveDate) -> (chrono::NaiveDateTime, chrono::Nai
     (a, b)
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
-    let mut out = Vec::new();
-    // The BOM tells Excel the file is UTF-8, so å ä ö survive.
-    out.extend_from_slice("\u{feff}".as_bytes());
-    csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out)
+/// The one CSV writer every export uses, so that no cell reaches Excel
+/// without [`neutralise`].
+struct Csv(csv::Writer<Vec<u8>>);
+
+impl Csv {
+    fn new() -> Csv {
+        let mut out = Vec::new();
+        // The BOM tells Excel the file is UTF-8, so å ä ö survive.
+        out.extend_from_slice("\u{feff}".as_bytes());
+        Csv(csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out))
+    }
+
+    fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
+        self.0
+            .write_record(cells.into_iter().map(|c| neutralise(c).into_owned()))
+            .map_err(|e| anyhow::anyhow!("writing CSV: {e}").into())
+    }
+
+    fn finish(self) -> Result<Vec<u8>, Error> {
+        self.0
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("writing CSV: {e}").into())
+    }
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, Error> {
-    w.into_inner()
-        .map_err(|e| anyhow::anyhow!("writing CSV: {e}").into())
+/// A cell Excel would read as a formula (it starts with `=`, `+`, `-`, `@`,
+/// TAB or CR, or their full-width forms, which Excel also accepts) gets a
+/// leading `'`, as OWASP advises against CSV injection: a course code
+/// `=1+2` or a name `=HYPERLINK(…)` is then shown as typed, never run. No
+/// export has a genuinely negative number (percent, minutes and hours are
+/// never below zero), so nothing numeric is changed.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    const TRIGGERS: [char; 10] = [
+        '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ];
+    match cell.chars().next() {
+        Some(c) if TRIGGERS.contains(&c) => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -120,9 +138,8 @@ type SittingRow = (
 );
 
 fn write_sittings(rows: Vec<SittingRow>, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>, Error> {
-    let mut w = writer();
-    w.write_record(SITTING_HEADER)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut w = Csv::new();
+    w.row(SITTING_HEADER)?;
     for (s, r, u, c, i, room) in rows {
         let tz = c.timezone.tz();
         let Some(start) = s.starts_at.or(r.starts_at).or(r.window_start) else {
@@ -141,7 +158,7 @@ fn write_sittings(rows: Vec<SittingRow>, from: NaiveDate, to: NaiveDate) -> Resu
         } else {
             (u.name.clone(), u.email.clone())
         };
-        w.write_record([
+        w.row([
             s.booking_code.as_str(),
             &local_start.format("%Y-%m-%d").to_string(),
             &local_start.format("%H:%M").to_string(),
@@ -159,10 +176,9 @@ fn write_sittings(rows: Vec<SittingRow>, from: NaiveDate, to: NaiveDate) -> Resu
             yes_no(s.separate_room),
             yes_no(s.computer),
             &s.breaks_minutes.to_string(),
-        ])
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        ])?;
     }
-    finish(w)
+    w.finish()
 }
 
 enum Scope<'a> {
@@ -329,8 +345,8 @@ pub fn centre_study_bookings(
         .order(study_bookings::starts_at)
         .select((StudyBooking::as_select(), Room::as_select()))
         .load(conn)?;
-    let mut w = writer();
-    w.write_record([
+    let mut w = Csv::new();
+    w.row([
         "bokningskod",
         "datum",
         "start",
@@ -338,8 +354,7 @@ pub fn centre_study_bookings(
         "rum",
         "timmar",
         "status",
-    ])
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    ])?;
     for (bk, room) in rows {
         let (s, e) = (
             timefmt::local(bk.starts_at, tz),
@@ -349,7 +364,7 @@ pub fn centre_study_bookings(
             continue;
         }
         let hours = (bk.ends_at - bk.starts_at).num_minutes() as f64 / 60.0;
-        w.write_record([
+        w.row([
             bk.booking_code.as_str(),
             &s.format("%Y-%m-%d").to_string(),
             &s.format("%H:%M").to_string(),
@@ -358,11 +373,10 @@ pub fn centre_study_bookings(
             // Swedish Excel reads a decimal comma.
             &format!("{hours:.2}").replace('.', ","),
             bk.status.as_str(),
-        ])
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        ])?;
     }
     Ok((
         format!("studieplatser-{}-{from}-{to}.csv", centre.slug),
-        finish(w)?,
+        w.finish()?,
     ))
 }

@@ -28,7 +28,7 @@ use crate::types::{RequestStatus, SittingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, centres::centre as centres, mail::notify, timefmt};
 
-/// The longest range one run plans: a term and a bit.
+/// The longest range one run plans, days inclusive: a term and a bit.
 pub const MAX_DAYS: i64 = 180;
 pub const DEFAULT_TIME_LIMIT_MS: u64 = 2_000;
 pub const MAX_TIME_LIMIT_MS: u64 = 60_000;
@@ -137,19 +137,7 @@ struct Loaded {
 
 fn parse_input(input: &PlanInput) -> Result<(NaiveDate, NaiveDate, StdDuration), Error> {
     let mut v = Validator::new();
-    let from = v.date("from", &input.from);
-    let to = v.date("to", &input.to);
-    if let (Some(a), Some(b)) = (from, to) {
-        if b < a {
-            v.error("to", "date_order", "must not be before `from`");
-        } else if (b - a).num_days() > MAX_DAYS {
-            v.error(
-                "to",
-                "range",
-                format!("at most {MAX_DAYS} days after `from`; plan a long period in parts"),
-            );
-        }
-    }
+    let range = v.required_range(("from", &input.from), ("to", &input.to), MAX_DAYS);
     let limit = input.time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS);
     if !(1..=MAX_TIME_LIMIT_MS).contains(&limit) {
         v.error(
@@ -159,9 +147,9 @@ fn parse_input(input: &PlanInput) -> Result<(NaiveDate, NaiveDate, StdDuration),
         );
     }
     v.finish()?;
-    match (from, to) {
-        (Some(a), Some(b)) => Ok((a, b, StdDuration::from_millis(limit))),
-        _ => Err(Error::BadRequest("invalid dates".into())),
+    match range {
+        Some((a, b)) => Ok((a, b, StdDuration::from_millis(limit))),
+        None => Err(Error::BadRequest("invalid dates".into())),
     }
 }
 

@@ -54,7 +54,15 @@ fn place_and_write(
     )?;
     let tz = centre.timezone.tz();
     let first = r.starts_at.or(r.window_start).unwrap_or_default();
-    let last = r.window_end.unwrap_or(first) + chrono::Duration::hours(24);
+    // Input holds a window to MAX_WINDOW_DAYS; a longer one stored before that
+    // rule is searched over its first MAX_WINDOW_DAYS only, so that approval
+    // never loads (and the scheduler never walks) centuries of dates.
+    let reach = chrono::Duration::days(crate::domain::bounds::MAX_WINDOW_DAYS);
+    let last = r
+        .window_end
+        .unwrap_or(first)
+        .min(first.checked_add_signed(reach).unwrap_or(first))
+        + chrono::Duration::hours(24);
     let snapshot = booking::snapshot(
         conn,
         &centre,

@@ -38,11 +38,20 @@ pub fn render(
     context: Value,
 ) -> Result<Rendered, minijinja::Error> {
     let env = crate::templates::environment();
-    let full = env
-        .get_template(&format!("email/{kind}.{}.txt", language.as_str()))?
-        .render(&context)?;
-    let (subject, body) = full.split_once('\n').unwrap_or((full.as_str(), ""));
+    let template = env.get_template(&format!("email/{kind}.{}.txt", language.as_str()))?;
+    // The subject is the template's first line rendered on its own, so that a
+    // value with a line break (stored before input refused them) can neither
+    // end the subject early nor push header-like lines into the body; any
+    // control character left in it becomes a space.
+    let source = template.source();
+    let (subject_source, body_source) = source.split_once('\n').unwrap_or((source, ""));
+    let subject: String = env
+        .render_str(subject_source, &context)?
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let subject = subject.trim().to_string();
+    let body = env.render_str(body_source, &context)?;
     let text = body.trim_start_matches('\n').to_string();
     let paragraphs: Vec<Vec<&str>> = text
         .split("\n\n")
@@ -120,6 +129,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_stays_in_the_subject_line() {
+        // A title stored before single-line fields refused control characters.
+        let title = "Tentamen 1\r\nBcc: alla@example.se";
+        let r = render(
+            "request_received",
+            Language::Sv,
+            context! { course_code => "MA051G", title => title, centre => "Lärcentrum Sundsvall" },
+        )
+        .unwrap();
+        assert!(!r.subject.contains(['\r', '\n']), "{:?}", r.subject);
+        assert!(
+            r.subject.contains("Bcc: alla@example.se"),
+            "{:?}",
+            r.subject
+        );
+        // The body starts where the template's body starts.
+        assert!(
+            r.text.starts_with("Lärcentrum Sundsvall har tagit emot"),
+            "{:?}",
+            r.text
+        );
     }
 
     #[test]

@@ -27,11 +27,7 @@ pub struct DateQuery {
 }
 
 pub(super) fn query_date(q: &DateQuery, tz: Tz) -> Result<NaiveDate, Error> {
-    match &q.date {
-        None => Ok(centres::today_in(tz)),
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| Error::invalid("date", "date", format!("`{d}` is not a date YYYY-MM-DD"))),
-    }
+    crate::validate::query_date("date", q.date.as_deref(), || centres::today_in(tz))
 }
 
 // Renamed in the API description: invigilators have an `AvailabilityOut` too.

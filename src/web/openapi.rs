@@ -29,7 +29,7 @@ cookie `skrivsal_session` from `POST /auth/login`; with the cookie, requests tha
 state must also send the session's CSRF token in `X-CSRF-Token`."
     ),
     components(
-        schemas(Problem, FieldError, Conflict, ItemRef),
+        schemas(Problem, FieldError, Conflict, ItemRef, crate::web::routes::LinkSent),
         responses(
             problems::BadRequest,
             problems::Unauthorized,
@@ -152,6 +152,8 @@ pub struct ItemId {
 /// Reusable problem+json responses, one per status, referred to from every
 /// operation that can answer it (`#/components/responses/...`).
 pub mod problems {
+    use std::collections::BTreeMap;
+
     use utoipa::openapi::content::Content;
     use utoipa::openapi::header::Header;
     use utoipa::openapi::schema::{Object, Ref, Type};
@@ -222,7 +224,9 @@ pub mod problems {
     problem_response!(
         ValidationFailed,
         "Invalid field values: `errors` names every bad field (e.g. `opening[0].closes`) \
-         and the rule it breaks; a value of the wrong type is named too."
+         or query parameter and the rule it breaks; a value of the wrong type is named too, \
+         and so is a query parameter the operation does not take (`unknown_field`). At most \
+         50 are listed: `more_errors` (and `detail`) says how many more there are."
     );
     problem_response!(
         TooManyRequests,
@@ -234,28 +238,100 @@ pub mod problems {
         "The database does not answer, or migrations are not applied yet."
     );
 
-    /// What the JSON body extractor (`extract::Body`) can answer: 400, 413,
-    /// 415 and 422 (a wrongly typed value names its field). Listed as a group
-    /// because every operation taking a JSON body can give all four.
-    pub struct JsonBody;
+    /// The component response of each problem status, as the groups below
+    /// refer to them.
+    fn component(status: u16) -> &'static str {
+        match status {
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "NotFound",
+            409 => "Conflict",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "ValidationFailed",
+            429 => "TooManyRequests",
+            503 => "Unavailable",
+            other => panic!("no problem response for status {other}"),
+        }
+    }
 
-    impl utoipa::IntoResponses for JsonBody {
-        fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
-            [
-                ("400", "BadRequest"),
-                ("413", "PayloadTooLarge"),
-                ("415", "UnsupportedMediaType"),
-                ("422", "ValidationFailed"),
-            ]
-            .into_iter()
-            .map(|(status, name)| {
-                (
-                    status.to_string(),
-                    RefOr::Ref(Ref::from_response_name(name)),
-                )
+    /// References to the problem responses of `statuses`, as an operation's
+    /// `responses(...)` lists them.
+    pub(crate) fn refs(statuses: &[u16]) -> BTreeMap<String, RefOr<Response>> {
+        statuses
+            .iter()
+            .map(|&status| {
+                let name = component(status);
+                (status.to_string(), Ref::from_response_name(name).into())
             })
             .collect()
-        }
+    }
+
+    /// `groups! { Name = [causes…]; … }`: a named set of problem answers that
+    /// an operation lists with `responses(…, p::Name)`. Each group is the
+    /// union of the causes in its list, so an operation names what can go
+    /// wrong with it once, in the words of why.
+    macro_rules! groups {
+        ($($(#[$doc:meta])* $name:ident = [$($cause:expr),* $(,)?];)*) => {$(
+            $(#[$doc])*
+            pub struct $name;
+
+            impl utoipa::IntoResponses for $name {
+                fn responses() -> BTreeMap<String, RefOr<Response>> {
+                    let statuses: Vec<u16> = [$(&$cause[..]),*].concat();
+                    refs(&statuses)
+                }
+            }
+        )*};
+    }
+
+    // The causes a group is made of.
+    /// An item named in the path (or a filter) that does not exist, or that
+    /// the caller may not know of.
+    const ITEM: [u16; 1] = [404];
+    /// Query parameters: a wrongly typed value, a value out of range, or a
+    /// parameter the operation does not take (422); an unreadable query (400).
+    const QUERY: [u16; 2] = [400, 422];
+    /// A JSON body (`extract::Body`): not JSON (400), too large (413), not
+    /// sent as JSON (415), invalid fields (422).
+    const BODY: [u16; 4] = [400, 413, 415, 422];
+    /// The caller may see the item but not do this (a role or centre they do
+    /// not have, or a cookie request without its CSRF token).
+    const ROLE: [u16; 1] = [403];
+    /// A rule or state the change would break.
+    const CONFLICT: [u16; 1] = [409];
+    /// Too many sign-in attempts or e-mailed links.
+    const THROTTLED: [u16; 1] = [429];
+
+    groups! {
+        /// Reading (or removing one's own) item named in the path.
+        ItemErrors = [ITEM];
+        /// A read (a list, a page) with query parameters.
+        QueryErrors = [QUERY];
+        /// A read of an item, or under one, with query parameters.
+        ItemQueryErrors = [ITEM, QUERY];
+        /// A list for system admins only.
+        AdminListErrors = [ROLE, QUERY];
+        /// A read of a centre's or institution's data for its staff only.
+        StaffReadErrors = [ITEM, ROLE, QUERY];
+        /// Any operation that takes a JSON body, and nothing else can fail.
+        JsonBody = [BODY];
+        /// Creating something only some roles may create.
+        CreateErrors = [BODY, ROLE];
+        /// Creating something unique or bound by the booking rules.
+        CreateConflictErrors = [BODY, ROLE, CONFLICT];
+        /// Changing (or adding under) an item with a JSON body.
+        EditErrors = [BODY, ROLE, ITEM];
+        /// Changing (or adding under) an item where the change can conflict.
+        EditConflictErrors = [BODY, ROLE, ITEM, CONFLICT];
+        /// A state change or removal without a body that can conflict.
+        ActionErrors = [ROLE, ITEM, CONFLICT];
+        /// A removal that cannot conflict.
+        RemoveErrors = [ROLE, ITEM];
+        /// A sign-in post: an unreadable body (400), a form from another
+        /// origin (403), invalid fields (422), throttled (429).
+        SignInErrors = [[400, 403, 422], THROTTLED];
     }
 }
 

@@ -9,6 +9,11 @@ use utoipa::ToSchema;
 pub use crate::error::Error as ApiError;
 use crate::error::{Conflict, FieldError};
 
+/// The most `errors` a problem lists. A body of 16,000 bad entries would
+/// otherwise be answered with a megabyte of them; the first fifty say what
+/// to fix, and `more_errors` how much more there is.
+pub const MAX_LISTED_ERRORS: usize = 50;
+
 /// The problem+json body. `errors` and `conflicts` are always present (possibly
 /// empty) so that clients can iterate them without checking first.
 #[derive(Debug, Serialize, ToSchema)]
@@ -25,8 +30,14 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
+    /// At most 50 (`MAX_LISTED_ERRORS`); see `more_errors`.
     pub errors: Vec<FieldError>,
     pub conflicts: Vec<Conflict>,
+    /// How many invalid fields there are besides those in `errors`; absent
+    /// when `errors` lists them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1)]
+    pub more_errors: Option<usize>,
 }
 
 impl ResponseError for ApiError {
@@ -50,27 +61,34 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let (slug, title) = slug_and_title(self);
-        let detail = match self {
+        let all_errors: &[FieldError] = match self {
+            ApiError::Invalid(errors) => errors,
+            _ => &[],
+        };
+        let listed = all_errors.len().min(MAX_LISTED_ERRORS);
+        let more_errors = Some(all_errors.len() - listed).filter(|&n| n > 0);
+        let detail = match (self, more_errors) {
             // The cause of an internal error is logged with the request id by
             // the request logger; the client only learns that it happened.
-            ApiError::Internal(_) => {
+            (ApiError::Internal(_), _) => {
                 "an internal error occurred; it has been logged with this request's id".to_string()
             }
-            other => other.to_string(),
+            (other, Some(more)) => {
+                format!("{other}; the first {listed} are listed, {more} more are not")
+            }
+            (other, None) => other.to_string(),
         };
         let problem = Problem {
             kind: format!("/problems/{slug}"),
             title: title.to_string(),
             status: status.as_u16(),
             detail,
-            errors: match self {
-                ApiError::Invalid(errors) => errors.clone(),
-                _ => Vec::new(),
-            },
+            errors: all_errors[..listed].to_vec(),
             conflicts: match self {
                 ApiError::Conflict { conflicts, .. } => conflicts.clone(),
                 _ => Vec::new(),
             },
+            more_errors,
         };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
@@ -99,5 +117,41 @@ fn slug_and_title(error: &ApiError) -> (&'static str, &'static str) {
         ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
         ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
         ApiError::Internal(_) => ("internal", "Internal error"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_error_list_is_cut_and_says_how_much_more_there_is() {
+        let errors = (0..16_000)
+            .map(|i| FieldError::new(format!("rows[{i}].name"), "required", "is required"))
+            .collect();
+        let response = ApiError::Invalid(errors).error_response();
+        let body = block_on(actix_web::body::to_bytes(response.into_body())).unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            problem["errors"].as_array().unwrap().len(),
+            MAX_LISTED_ERRORS
+        );
+        assert_eq!(problem["errors"][0]["field"], "rows[0].name");
+        assert_eq!(problem["more_errors"], 15_950);
+        assert_eq!(
+            problem["detail"],
+            "16000 invalid field(s); the first 50 are listed, 15950 more are not"
+        );
+        assert!(body.len() < 10_000, "{} bytes", body.len());
+
+        let few = ApiError::invalid("name", "required", "is required").error_response();
+        let body = block_on(actix_web::body::to_bytes(few.into_body())).unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(problem.get("more_errors").is_none(), "{problem}");
+        assert_eq!(problem["detail"], "1 invalid field(s)");
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        actix_web::rt::System::new().block_on(f)
     }
 }

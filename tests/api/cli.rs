@@ -387,6 +387,77 @@ fn itc2007_solve_writes_a_feasible_solution_the_scorer_agrees_with() {
     assert!(text(&bad.stderr).contains("/no/such/file.exam"));
 }
 
+/// Issue 13, finding 10: a solve that ends without a feasible timetable says
+/// so and fails, however the time ran out. Two exams share a student and
+/// there is one period: no timetable is feasible.
+#[test]
+fn itc2007_solve_without_a_feasible_solution_fails_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = dir.path().join("clash.exam");
+    std::fs::write(
+        &instance,
+        "[Exams:2]\r\n60, 1, 2\r\n60, 1\r\n[Periods:1]\r\n04:05:2026, 09:00:00, 180, 0\r\n\
+         [Rooms:1]\r\n10, 0\r\n[PeriodHardConstraints]\r\n[RoomHardConstraints]\r\n\
+         [InstitutionalWeightings]\r\nTWOINAROW, 7\r\nTWOINADAY, 5\r\nPERIODSPREAD, 3\r\n\
+         NONMIXEDDURATIONS, 10\r\nFRONTLOAD, 1, 1, 5\r\n",
+    )
+    .unwrap();
+    let sln = dir.path().join("clash.sln");
+    let out = Command::new(env!("CARGO_BIN_EXE_skrivsal"))
+        .args(["itc2007", "solve"])
+        .arg(&instance)
+        .args(["--time-limit", "1", "--iterations", "100", "-o"])
+        .arg(&sln)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "an infeasible result exits 0: {stderr}"
+    );
+    assert!(stderr.contains("no feasible solution"), "{stderr}");
+    assert!(!text(&out.stdout).contains("Distance to feasibility: 0"));
+}
+
+/// Issue 13, finding 10: published solution files carry text around the
+/// assignment lines; the scorer skips those lines with a warning each and
+/// scores the assignments as if the text were not there.
+#[test]
+fn itc2007_score_skips_text_lines_around_the_assignments() {
+    let instance = itc_small();
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("bare.sln");
+    let wrapped = dir.path().join("wrapped.sln");
+    let body: String = (0..40)
+        .map(|e| format!("{}, {}\r\n", e % 12, e % 3))
+        .collect();
+    std::fs::write(&bare, &body).unwrap();
+    std::fs::write(
+        &wrapped,
+        format!("Solution to small.exam, by hand\r\n{body}Total penalty: see above\r\n"),
+    )
+    .unwrap();
+    let score = |sln: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_skrivsal"))
+            .args(["itc2007", "score"])
+            .arg(&instance)
+            .arg(sln)
+            .output()
+            .unwrap()
+    };
+    let (a, b) = (score(&bare), score(&wrapped));
+    assert!(a.status.success(), "{}", text(&a.stderr));
+    assert!(b.status.success(), "{}", text(&b.stderr));
+    assert_eq!(text(&a.stdout), text(&b.stdout));
+    let warnings = text(&b.stderr);
+    assert_eq!(warnings.matches("warning:").count(), 2, "{warnings}");
+    assert!(
+        warnings.contains("line 1") && warnings.contains("line 42"),
+        "{warnings}"
+    );
+    assert!(!text(&a.stderr).contains("warning:"));
+}
+
 #[test]
 fn plan_from_the_command_line() {
     let Some(guard) = fresh_database(Backend::Sqlite) else {

@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::app_test;
 use crate::booking::{request_body, students, world};
 
-fn parse(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn parse(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let text = std::str::from_utf8(bytes).unwrap();
     // The BOM comes first, so that Excel reads UTF-8.
     let text = text
@@ -27,7 +27,11 @@ fn parse(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-async fn csv_of(app: &crate::helpers::TestApp, token: &str, path: &str) -> (u16, Vec<u8>, String) {
+pub(crate) async fn csv_of(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    path: &str,
+) -> (u16, Vec<u8>, String) {
     let res = app
         .client
         .get(app.url(path))

@@ -256,3 +256,39 @@ app_test!(swagger_ui_is_served_under_the_app_csp, |app| async move {
     assert_eq!(bare.url().path(), "/api/docs/", "follows the redirect");
     assert_eq!(bare.status(), 200);
 });
+
+app_test!(
+    operations_with_query_parameters_can_refuse_them,
+    |app| async move {
+        // `extract::Query` answers 422 for a wrongly typed or unknown query
+        // parameter, and lists take `limit`, which 0 breaks.
+        let doc = document(&app).await;
+        let mut failures = Vec::new();
+        for (method, path, op) in operations(&doc) {
+            let query: Vec<&str> = op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "query")
+                        .filter_map(|p| p["name"].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let responses = &op["responses"];
+            if !query.is_empty() && responses.get("422").is_none() {
+                failures.push(format!("{method} {path}: query parameters but no 422"));
+            }
+            if query.contains(&"limit") && responses.get("400").is_none() {
+                failures.push(format!("{method} {path}: `limit` but no 400"));
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+        let filter = &doc["paths"]["/api/v1/exam-requests"]["get"]["responses"];
+        assert!(
+            filter.get("404").is_some(),
+            "an unknown `centre` filter is 404"
+        );
+        let problem = &doc["components"]["schemas"]["Problem"]["properties"];
+        assert!(problem.get("more_errors").is_some(), "{problem}");
+    }
+);

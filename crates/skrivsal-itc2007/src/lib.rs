@@ -6,8 +6,9 @@ pub mod score;
 pub mod solve;
 
 pub use model::{
-    parse_instance, parse_solution, Assignment, Exam, FrontLoad, Instance, ParseError, Period,
-    PeriodConstraint, PeriodConstraintKind, Room, Solution, Weightings,
+    parse_instance, parse_solution, parse_solution_noting, Assignment, Exam, FrontLoad, Instance,
+    ParseError, Period, PeriodConstraint, PeriodConstraintKind, Room, SkippedLine, Solution,
+    Weightings,
 };
 pub use score::{evaluate, HardViolations, Score, SoftPenalties};
 pub use solve::{solve, solve_with_progress, Phase, Progress, SolveOptions, SolveResult};

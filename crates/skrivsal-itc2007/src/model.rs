@@ -2,7 +2,7 @@
 //!
 //! Everything is 0-based, in file order (see `FORMAT.md` of the benchmark data).
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::path::Path;
 
 use thiserror::Error;
@@ -197,12 +197,20 @@ pub struct Solution {
 
 impl Solution {
     pub fn from_file(path: impl AsRef<Path>, instance: &Instance) -> Result<Solution, ParseError> {
+        Self::from_file_noting(path, instance).map(|(solution, _)| solution)
+    }
+
+    /// [`Solution::from_file`], also returning the non-assignment lines it skipped.
+    pub fn from_file_noting(
+        path: impl AsRef<Path>,
+        instance: &Instance,
+    ) -> Result<(Solution, Vec<SkippedLine>), ParseError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|source| ParseError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        parse_solution(&text, instance)
+        parse_solution_noting(&text, instance)
     }
 
     /// Checks that there is one assignment per exam and every index is in range.
@@ -251,11 +259,48 @@ fn check_assignment(instance: &Instance, a: Assignment) -> Result<(), String> {
 /// Parses a `.sln` file: exactly one `period, room` line per exam. Blank lines are ignored so
 /// that CRLF/LF and a missing or extra final newline are all accepted.
 pub fn parse_solution(text: &str, instance: &Instance) -> Result<Solution, ParseError> {
+    parse_solution_noting(text, instance).map(|(solution, _)| solution)
+}
+
+/// A line of a solution file that is not an assignment and was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedLine {
+    pub line: usize,
+    pub text: String,
+}
+
+impl fmt::Display for SkippedLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}: not an assignment, skipped: {:?}",
+            self.line, self.text
+        )
+    }
+}
+
+/// [`parse_solution`], also returning the lines it skipped. Published solution files often
+/// carry text around the assignments (a header naming the instance and the solver, a footer
+/// with the score); like the reference evaluators, a line with a letter in it is skipped rather
+/// than refused. A line of numbers that is not a valid assignment (`3`, `-1, -1`, a period out of
+/// range) is still an error: it is a broken assignment, not commentary.
+pub fn parse_solution_noting(
+    text: &str,
+    instance: &Instance,
+) -> Result<(Solution, Vec<SkippedLine>), ParseError> {
     let mut assignments = Vec::with_capacity(instance.exams.len());
+    let mut skipped = Vec::new();
     for (idx, raw) in text.lines().enumerate() {
         let line_no = idx + 1;
         let line = raw.trim();
         if line.is_empty() {
+            continue;
+        }
+        if line.chars().any(char::is_alphabetic) {
+            skipped.push(SkippedLine {
+                line: line_no,
+                text: line.to_string(),
+            });
             continue;
         }
         let fields = split_fields(line);
@@ -277,7 +322,7 @@ pub fn parse_solution(text: &str, instance: &Instance) -> Result<Solution, Parse
             found: assignments.len(),
         });
     }
-    Ok(Solution { assignments })
+    Ok((Solution { assignments }, skipped))
 }
 
 fn split_fields(line: &str) -> Vec<&str> {

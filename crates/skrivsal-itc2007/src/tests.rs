@@ -372,6 +372,29 @@ fn solution_parser_errors() {
 }
 
 #[test]
+fn solution_text_around_the_assignments_is_skipped_and_noted() {
+    let inst = small();
+    let n = inst.exams.len();
+    let body: String = (0..n).map(|_| "0, 0\r\n").collect();
+    let text = format!(
+        "Solution for exam_comp_set1.exam by some solver\r\n{body}Distance to feasibility: 0\r\nSoft cost: 42\r\n"
+    );
+    let (solution, skipped) = parse_solution_noting(&text, &inst).expect("assignments parse");
+    assert_eq!(solution.assignments.len(), n);
+    assert_eq!(
+        skipped.iter().map(|s| s.line).collect::<Vec<_>>(),
+        vec![1, n + 2, n + 3]
+    );
+    assert!(skipped[0].to_string().contains("exam_comp_set1"));
+    // The skipped lines do not count: one assignment short is still refused.
+    let short = text.replacen("0, 0\r\n", "", 1);
+    assert!(matches!(
+        parse_solution(&short, &inst),
+        Err(ParseError::WrongLineCount { .. })
+    ));
+}
+
+#[test]
 fn solver_smoke_small_matches_scorer() {
     solver_matches_scorer(&small(), 20_000);
 }

@@ -18,6 +18,7 @@ use crate::centres::centre as centres;
 use crate::db::models::{Centre, ExamRequest, Institution, User};
 use crate::db::schema::{exam_requests, institutions, sittings};
 use crate::db::{self, DbConn};
+use crate::domain::bounds::MAX_WINDOW_DAYS;
 use crate::domain::personnummer::Personnummer;
 use crate::domain::{Email, Language, Role};
 use crate::error::Error;
@@ -80,6 +81,8 @@ struct Fields {
     answer_return: String,
     starts_at: Option<DateTime<Utc>>,
     window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    contact_name: String,
+    contact_phone: String,
     contact_email: String,
 }
 
@@ -99,7 +102,7 @@ impl Fields {
             1,
             MAX_DURATION_MINUTES,
         );
-        let aids = v.optional_text("aids", &input.aids, 1000);
+        let aids = v.multiline_text("aids", &input.aids, 1000);
         let paper_delivery = input
             .paper_delivery
             .clone()
@@ -121,6 +124,16 @@ impl Fields {
             format!("use one of {}", ANSWER_RETURNS.join(", ")),
         );
         let (starts_at, window) = parse_when(v, input, duration, tz);
+        let contact_name = v.optional_text(
+            "contact.name",
+            input.contact.name.as_deref().unwrap_or_default(),
+            200,
+        );
+        let contact_phone = v.optional_text(
+            "contact.phone",
+            input.contact.phone.as_deref().unwrap_or_default(),
+            40,
+        );
         let contact_email = input
             .contact
             .email
@@ -138,6 +151,8 @@ impl Fields {
             answer_return,
             starts_at,
             window,
+            contact_name,
+            contact_phone,
             contact_email,
         }
     }
@@ -175,9 +190,9 @@ impl Fields {
             computer_required: input.computer_required,
             paper_delivery: self.paper_delivery,
             answer_return: self.answer_return,
-            contact_name: input.contact.name.clone().unwrap_or_default(),
+            contact_name: self.contact_name,
             contact_email: self.contact_email,
-            contact_phone: input.contact.phone.clone().unwrap_or_default(),
+            contact_phone: self.contact_phone,
             open: input.open,
             registration_deadline: deadline,
             status: RequestStatus::Submitted,
@@ -230,6 +245,13 @@ fn parse_when(
                         "window.latest_end",
                         "fits_duration",
                         "the window is shorter than the exam",
+                    );
+                    // Approval searches every start in the window.
+                    v.check(
+                        b - a <= chrono::Duration::days(MAX_WINDOW_DAYS),
+                        "window.latest_end",
+                        "window_length",
+                        format!("a window is at most {MAX_WINDOW_DAYS} days long"),
                     );
                 }
             }
@@ -335,7 +357,10 @@ fn parse_students<'a>(
     let mut students = Vec::new();
     for (i, s) in input.students.iter().enumerate() {
         let p = format!("students[{i}].");
+        let errors = v.error_count();
         let name = v.required_text(&format!("{p}name"), &s.name, 200);
+        // A refused name never reaches the database (PostgreSQL refuses a NUL).
+        let name_ok = v.error_count() == errors;
         let email = v.email(&format!("{p}email"), &s.email);
         if let Some(e) = &email {
             v.check(
@@ -359,7 +384,7 @@ fn parse_students<'a>(
             s.language.as_deref().unwrap_or("sv"),
         );
         check_accommodations(v, &format!("{p}accommodations."), &s.accommodations);
-        if let (Some(email), Some(language)) = (email, language) {
+        if let (Some(email), Some(language), true) = (email, language, name_ok) {
             students.push(Listed {
                 index: i,
                 name,

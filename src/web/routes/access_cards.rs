@@ -2,15 +2,16 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::access_cards;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![list_access_cards, create_access_card, revoke_access_card]
+    endpoints![signed_in: list_access_cards, create_access_card, revoke_access_card]
 }
 
 #[utoipa::path(
@@ -21,24 +22,17 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     params(CentreKey, PageQuery),
     responses(
         (status = 200, description = "The access cards", body = Page<access_cards::AccessCardOut>),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
+        p::StaffReadErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list_access_cards(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    page: web::Query<PageQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(access_cards::list(c, &caller, &path)?, &page, |x| {
-            x.id.clone()
-        })
-    })
-    .await
+    let load = move |c: &mut DbConn| access_cards::list(c, &caller, &path);
+    paged(&state, page, load, |x| x.id.clone()).await
 }
 
 #[utoipa::path(
@@ -50,13 +44,8 @@ async fn list_access_cards(
     request_body = access_cards::AccessCardInput,
     responses(
         (status = 201, description = "The new card; the student account is created if new", body = access_cards::AccessCardOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn create_access_card(
     state: State,
@@ -78,11 +67,8 @@ async fn create_access_card(
     params(ItemId),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
+        p::RemoveErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn revoke_access_card(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {

@@ -2,17 +2,18 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, ok, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::accounts::tokens;
 use crate::accounts::users as accounts;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, ItemId};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![
-        me,
+        signed_in: me,
         list_tokens,
         create_token,
         revoke_token,
@@ -31,9 +32,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     summary = "Who am I",
     responses(
         (status = 200, description = "The caller: role, centres, institution", body = accounts::MeOut),
-        (status = 401, response = p::Unauthorized),
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn me(state: State, caller: Caller) -> Reply {
     run(&state, ok, move |c| accounts::me(c, &caller)).await
@@ -47,17 +46,12 @@ async fn me(state: State, caller: Caller) -> Reply {
     params(PageQuery),
     responses(
         (status = 200, description = "The caller's tokens (a system admin's: everyone's), without their secrets", body = Page<tokens::TokenOut>),
-        (status = 401, response = p::Unauthorized),
+        p::QueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list_tokens(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(tokens::api_list_tokens(c, &caller)?, &page, |t| {
-            t.id.clone()
-        })
-    })
-    .await
+async fn list_tokens(state: State, caller: Caller, Query(page): Query<PageQuery>) -> Reply {
+    let load = move |c: &mut DbConn| tokens::api_list_tokens(c, &caller);
+    paged(&state, page, load, |t| t.id.clone()).await
 }
 
 #[utoipa::path(
@@ -69,11 +63,8 @@ async fn list_tokens(state: State, caller: Caller, page: web::Query<PageQuery>) 
     request_body = tokens::TokenInput,
     responses(
         (status = 201, description = "The token, with its secret in `token`: shown this once, stored only as its SHA-256", body = tokens::TokenOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
+        p::CreateErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn create_token(
     state: State,
@@ -95,10 +86,8 @@ async fn create_token(
     params(ItemId),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn revoke_token(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {
@@ -115,14 +104,10 @@ async fn revoke_token(state: State, caller: Caller, path: web::Path<String>) -> 
     params(PageQuery),
     responses(
         (status = 200, description = "The accounts", body = Page<accounts::UserOut>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 422, response = p::ValidationFailed),
+        p::AdminListErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list_users(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+async fn list_users(state: State, caller: Caller, page: Query<PageQuery>) -> Reply {
     run(&state, ok, move |c| {
         accounts::api_list_users(c, &caller, &page)
     })
@@ -137,12 +122,8 @@ async fn list_users(state: State, caller: Caller, page: web::Query<PageQuery>) -
     request_body = accounts::UserInput,
     responses(
         (status = 201, description = "The new account; the password is never echoed", body = accounts::UserOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 409, response = p::Conflict),
+        p::CreateConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn create_user(
     state: State,
@@ -163,14 +144,10 @@ async fn create_user(
     params(accounts::AuditQuery),
     responses(
         (status = 200, description = "The entries", body = Page<accounts::AuditOut>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 422, response = p::ValidationFailed),
+        p::AdminListErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
-async fn audit(state: State, caller: Caller, query: web::Query<accounts::AuditQuery>) -> Reply {
+async fn audit(state: State, caller: Caller, query: Query<accounts::AuditQuery>) -> Reply {
     run(&state, ok, move |c| accounts::api_audit(c, &caller, &query)).await
 }
 
@@ -183,14 +160,10 @@ async fn audit(state: State, caller: Caller, query: web::Query<accounts::AuditQu
     params(crate::mail::OutboxQuery),
     responses(
         (status = 200, description = "The messages", body = Page<crate::mail::OutboxOut>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 422, response = p::ValidationFailed),
+        p::AdminListErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
-async fn outbox(state: State, caller: Caller, q: web::Query<crate::mail::OutboxQuery>) -> Reply {
+async fn outbox(state: State, caller: Caller, q: Query<crate::mail::OutboxQuery>) -> Reply {
     run(&state, ok, move |c| crate::mail::list(c, &caller, &q)).await
 }
 
@@ -203,12 +176,8 @@ async fn outbox(state: State, caller: Caller, q: web::Query<crate::mail::OutboxQ
     params(ItemId),
     responses(
         (status = 204, description = "Back in line"),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn retry_mail(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {

@@ -2,7 +2,6 @@
 //! form post from the pages here (answering with a redirect), so the same
 //! flows serve a script and a person.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::IpAddr;
 
@@ -11,22 +10,20 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::schema::Ref;
-use utoipa::openapi::{RefOr, Response};
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{Endpoint, Reply, State};
 use crate::accounts::sessions::{self, Client, LinkPurpose, NewSession};
 use crate::app::config::Settings;
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::web::extract::RawBody;
+use crate::web::extract::{Query, RawBody};
 use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![
-        login,
+        public: login,
         logout,
         request_link,
         request_reset,
@@ -133,25 +130,6 @@ pub struct LinkSent {
     status: &'static str,
 }
 
-/// What every sign-in post can answer besides its own outcomes: an
-/// unreadable body (400), a form from another origin (403), invalid fields
-/// (422) and throttling (429).
-struct SignInPost;
-
-impl IntoResponses for SignInPost {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        [
-            ("400", "BadRequest"),
-            ("403", "Forbidden"),
-            ("422", "ValidationFailed"),
-            ("429", "TooManyRequests"),
-        ]
-        .into_iter()
-        .map(|(status, name)| (status.to_string(), Ref::from_response_name(name).into()))
-        .collect()
-    }
-}
-
 /// Runs a sign-in `op` for the request's client and answers as `signed_in`.
 /// Not `async`, so that `#[track_caller]` reaches `Database::run` and the
 /// span names the sign-in's handler.
@@ -209,7 +187,7 @@ A form post from another origin is refused (403).",
         (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
         (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
         (status = 401, description = "Wrong e-mail or password, or an inactive account", body = crate::web::problem::Problem, content_type = "application/problem+json"),
-        SignInPost,
+        p::SignInErrors,
     ),
 )]
 async fn login(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
@@ -251,6 +229,19 @@ struct EmailInput {
     email: String,
 }
 
+/// The answers of a request for an e-mailed link: the same whether or not the
+/// address has an account.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum LinkRequested {
+    /// Sent if the account exists (JSON request)
+    #[response(status = 202)]
+    Sent(LinkSent),
+    /// A page saying so (form post)
+    #[response(status = 200, content_type = "text/html")]
+    Page(String),
+}
+
 async fn request_link_of(
     req: HttpRequest,
     state: State,
@@ -285,15 +276,8 @@ async fn request_link_of(
     tag = "auth",
     summary = "E-mail a one-time sign-in link (students)",
     description = "The link is valid 15 minutes. The answer does not reveal whether the address has an account.",
-    request_body(content(
-        (EmailInput = "application/json"),
-        (EmailInput = "application/x-www-form-urlencoded"),
-    )),
-    responses(
-        (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
-        (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
-        SignInPost,
-    ),
+    request_body(content((EmailInput = "application/json"), (EmailInput = "application/x-www-form-urlencoded"))),
+    responses(LinkRequested, p::SignInErrors),
 )]
 async fn request_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     request_link_of(req, state, body, LinkPurpose::SignIn).await
@@ -305,15 +289,8 @@ async fn request_link(req: HttpRequest, state: State, RawBody(body): RawBody) ->
     tag = "auth",
     summary = "E-mail a one-time password-reset link",
     description = "The answer does not reveal whether the address has an account.",
-    request_body(content(
-        (EmailInput = "application/json"),
-        (EmailInput = "application/x-www-form-urlencoded"),
-    )),
-    responses(
-        (status = 202, description = "Sent if the account exists (JSON request)", body = LinkSent),
-        (status = 200, description = "A page saying so (form post)", body = String, content_type = "text/html"),
-        SignInPost,
-    ),
+    request_body(content((EmailInput = "application/json"), (EmailInput = "application/x-www-form-urlencoded"))),
+    responses(LinkRequested, p::SignInErrors),
 )]
 async fn request_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
     request_link_of(req, state, body, LinkPurpose::PasswordReset).await
@@ -347,10 +324,10 @@ fn page(template: &str, title: &str, ctx: minijinja::Value) -> Reply {
     params(TokenQuery),
     responses(
         (status = 200, description = "A page with a button that posts the token to `/auth/link/consume`", body = String, content_type = "text/html"),
-        (status = 400, response = p::BadRequest),
+        p::QueryErrors,
     ),
 )]
-async fn link_page(query: web::Query<TokenQuery>) -> Reply {
+async fn link_page(query: Query<TokenQuery>) -> Reply {
     page(
         "pages/link.html",
         "Logga in",
@@ -370,7 +347,7 @@ async fn link_page(query: web::Query<TokenQuery>) -> Reply {
     responses(
         (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
         (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
-        SignInPost,
+        p::SignInErrors,
     ),
 )]
 async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
@@ -391,10 +368,10 @@ async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) ->
     params(TokenQuery),
     responses(
         (status = 200, description = "A form for the new password that posts to `/auth/password-reset/confirm`", body = String, content_type = "text/html"),
-        (status = 400, response = p::BadRequest),
+        p::QueryErrors,
     ),
 )]
-async fn reset_page(query: web::Query<TokenQuery>) -> Reply {
+async fn reset_page(query: Query<TokenQuery>) -> Reply {
     page(
         "pages/password_reset.html",
         "Nytt lösenord",
@@ -423,7 +400,7 @@ struct ResetInput {
     responses(
         (status = 204, description = "Changed (JSON request)"),
         (status = 303, description = "Changed (form post): sent to `/login`", headers(("Location" = String))),
-        SignInPost,
+        p::SignInErrors,
     ),
 )]
 async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {

@@ -2,16 +2,17 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, ok, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::centre as centres;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![
-        list_centres,
+        signed_in: list_centres,
         create_centre,
         get_centre,
         update_centre,
@@ -34,13 +35,10 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     params(PageQuery),
     responses(
         (status = 200, description = "Staff see their own centres, system admins all, students and institutions the active ones", body = Page<centres::CentreOut>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::ValidationFailed),
+        p::QueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list_centres(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+async fn list_centres(state: State, caller: Caller, page: Query<PageQuery>) -> Reply {
     run(&state, ok, move |c| centres::list(c, &caller, &page)).await
 }
 
@@ -52,12 +50,8 @@ async fn list_centres(state: State, caller: Caller, page: web::Query<PageQuery>)
     request_body = centres::CentreInput,
     responses(
         (status = 201, description = "The new centre", body = centres::CentreOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 409, response = p::Conflict),
+        p::CreateConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn create_centre(
     state: State,
@@ -75,10 +69,8 @@ async fn create_centre(
     params(CentreKey),
     responses(
         (status = 200, description = "The centre", body = centres::CentreOut),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_centre(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, ok, move |c| {
@@ -96,13 +88,8 @@ async fn get_centre(state: State, caller: Caller, path: web::Path<String>) -> Re
     request_body = centres::CentrePatch,
     responses(
         (status = 200, description = "The changed centre", body = centres::CentreOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn update_centre(
     state: State,
@@ -126,12 +113,8 @@ async fn update_centre(
     params(CentreKey),
     responses(
         (status = 204, description = "Deactivated; its history keeps the name"),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let patch = centres::CentrePatch {
@@ -152,10 +135,8 @@ async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) ->
     params(CentreKey),
     responses(
         (status = 200, description = "The hours", body = centres::HoursInput),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, ok, move |c| centres::get_hours(c, &caller, &path)).await
@@ -170,12 +151,8 @@ async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Rep
     request_body = centres::HoursInput,
     responses(
         (status = 200, description = "The hours as stored", body = centres::HoursInput),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
+        p::EditErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn put_hours(
     state: State,
@@ -197,23 +174,17 @@ async fn put_hours(
     params(CentreKey, PageQuery),
     responses(
         (status = 200, description = "The closures", body = Page<centres::ClosureOut>),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemQueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list_closures(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    page: web::Query<PageQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(centres::list_closures(c, &caller, &path)?, &page, |x| {
-            x.id.clone()
-        })
-    })
-    .await
+    let load = move |c: &mut DbConn| centres::list_closures(c, &caller, &path);
+    paged(&state, page, load, |x| x.id.clone()).await
 }
 
 #[utoipa::path(
@@ -225,12 +196,8 @@ async fn list_closures(
     request_body = centres::ClosureInput,
     responses(
         (status = 201, description = "The new closure", body = centres::ClosureOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
+        p::EditErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn create_closure(
     state: State,
@@ -252,11 +219,8 @@ async fn create_closure(
     params(ItemId),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
+        p::RemoveErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {
@@ -273,18 +237,14 @@ async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -
     params(CentreKey, centres::CalendarQuery),
     responses(
         (status = 200, description = "Per day: staffed and access-card spans in local time with offset, or why the centre is closed", body = centres::CalendarOut),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
+        p::ItemQueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn calendar(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    query: web::Query<centres::CalendarQuery>,
+    query: Query<centres::CalendarQuery>,
 ) -> Reply {
     run(&state, ok, move |c| {
         centres::calendar(c, &caller, &path, &query)
@@ -300,18 +260,14 @@ async fn calendar(
     params(CentreKey, centres::AtQuery),
     responses(
         (status = 200, description = "The state at that instant", body = centres::AtOut),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
+        p::ItemQueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn calendar_at(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    query: web::Query<centres::AtQuery>,
+    query: Query<centres::AtQuery>,
 ) -> Reply {
     run(&state, ok, move |c| centres::at(c, &caller, &path, &query)).await
 }

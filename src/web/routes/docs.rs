@@ -26,7 +26,7 @@ use crate::web::openapi::problems as p;
 use crate::web::problem::ApiError;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![openapi_json, docs_redirect, docs_index, docs_file]
+    endpoints![public: openapi_json, docs_redirect, docs_index, docs_file]
 }
 
 pub const OPENAPI_PATH: &str = "/api/openapi.json";
@@ -75,8 +75,15 @@ async fn docs_index() -> Reply {
     summary = "Swagger UI's scripts, styles and images",
     params(("file" = String, Path, description = "A file of the Swagger UI distribution", example = "swagger-ui.css")),
     responses(
-        (status = 200, description = "The file, with its content type", body = String, content_type = "application/octet-stream"),
-        (status = 404, response = p::NotFound),
+        (status = 200, description = "The file, with the content type its name gives (`mime_guess`, as `utoipa_swagger_ui::serve` answers)", content(
+            (String = "text/css"),
+            (String = "text/javascript"),
+            (String = "text/html"),
+            (String = "image/png"),
+            (String = "text/plain"),
+            (String = "application/octet-stream"),
+        )),
+        p::ItemErrors,
     ),
 )]
 async fn docs_file(file: web::Path<String>) -> Reply {

@@ -5,12 +5,12 @@ use actix_web::web;
 use super::{created, host, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::pagination::Page;
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 use crate::{exams::replan, exams::requests as exams, exams::sittings};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![submit, list, get, approve, reject, cancel, plan]
+    endpoints![signed_in: submit, list, get, approve, reject, cancel, plan]
 }
 
 #[utoipa::path(
@@ -23,11 +23,8 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     request_body = exams::ExamRequestInput,
     responses(
         (status = 201, description = "The request, `submitted`, with a sitting per student", body = exams::ExamRequestOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
+        p::CreateErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn submit(state: State, caller: Caller, Body(input): Body<exams::ExamRequestInput>) -> Reply {
     let host = host(&state);
@@ -46,13 +43,10 @@ async fn submit(state: State, caller: Caller, Body(input): Body<exams::ExamReque
     params(exams::ListQuery),
     responses(
         (status = 200, description = "The centre's staff see its requests, an institution its own", body = Page<exams::ExamRequestOut>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::ValidationFailed),
+        p::ItemQueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list(state: State, caller: Caller, q: web::Query<exams::ListQuery>) -> Reply {
+async fn list(state: State, caller: Caller, q: Query<exams::ListQuery>) -> Reply {
     run(&state, ok, move |c| exams::list(c, &caller, &q)).await
 }
 
@@ -65,10 +59,8 @@ async fn list(state: State, caller: Caller, q: web::Query<exams::ListQuery>) -> 
     params(ItemId),
     responses(
         (status = 200, description = "The request; a student sees only their own sitting", body = exams::ExamRequestOut),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, ok, move |c| exams::load_out(c, &caller, &path)).await
@@ -84,12 +76,8 @@ async fn get(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     params(ItemId),
     responses(
         (status = 200, description = "The request with its placed sittings", body = exams::ExamRequestOut),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn approve(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let host = host(&state);
@@ -109,13 +97,8 @@ async fn approve(state: State, caller: Caller, path: web::Path<String>) -> Reply
     request_body = exams::ReasonInput,
     responses(
         (status = 200, description = "The rejected request", body = exams::ExamRequestOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn reject(
     state: State,
@@ -139,12 +122,8 @@ async fn reject(
     params(ItemId),
     responses(
         (status = 200, description = "The cancelled request", body = exams::ExamRequestOut),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn cancel(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let host = host(&state);
@@ -162,14 +141,8 @@ async fn cancel(state: State, caller: Caller, path: web::Path<String>) -> Reply 
     request_body = replan::PlanInput,
     responses(
         (status = 200, description = "What moves, what gets placed, what stays unplaced and why", body = replan::PlanOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 422, response = p::ValidationFailed),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn plan(
     state: State,

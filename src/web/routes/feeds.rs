@@ -3,16 +3,17 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::{created, host, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, host, no_content, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
+use crate::db::DbConn;
 use crate::documents::feeds;
 use crate::pagination::{Page, PageQuery};
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, ItemId};
 use crate::web::problem::ApiError;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![list, create, revoke, serve]
+    endpoints![signed_in: list, create, revoke; public: serve]
 }
 
 #[utoipa::path(
@@ -23,17 +24,12 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     params(PageQuery),
     responses(
         (status = 200, description = "The feeds", body = Page<feeds::FeedOut>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::ValidationFailed),
+        p::QueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
-pub(crate) async fn list(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(feeds::list(c, &caller)?, &page, |f| f.id.clone())
-    })
-    .await
+pub(crate) async fn list(state: State, caller: Caller, Query(page): Query<PageQuery>) -> Reply {
+    let load = move |c: &mut DbConn| feeds::list(c, &caller);
+    paged(&state, page, load, |f| f.id.clone()).await
 }
 
 #[utoipa::path(
@@ -45,13 +41,8 @@ pub(crate) async fn list(state: State, caller: Caller, page: web::Query<PageQuer
     request_body = feeds::FeedInput,
     responses(
         (status = 201, description = "The feed with its address", body = feeds::FeedOut),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::ValidationFailed),
+        p::JsonBody,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 pub(crate) async fn create(
     state: State,
@@ -73,10 +64,8 @@ pub(crate) async fn create(
     params(ItemId),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 pub(crate) async fn revoke(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {
@@ -94,7 +83,7 @@ pub(crate) async fn revoke(state: State, caller: Caller, path: web::Path<String>
     params(("file" = String, Path, description = "The secret followed by .ics")),
     responses(
         (status = 200, description = "The calendar", body = String, content_type = "text/calendar"),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
 )]
 pub(crate) async fn serve(state: State, path: web::Path<String>) -> Reply {

@@ -9,7 +9,7 @@ use crate::web::problem::ApiError;
 use crate::web::AppState;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![healthz, readyz]
+    endpoints![public: healthz, readyz]
 }
 
 #[derive(Serialize, ToSchema)]

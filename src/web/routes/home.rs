@@ -3,7 +3,7 @@ use actix_web::HttpResponse;
 use super::Endpoint;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![index, stylesheet, print_stylesheet]
+    endpoints![public: index, stylesheet, print_stylesheet]
 }
 
 /// The landing page (the region's centres and sign-in), or the signed-in

@@ -6,12 +6,12 @@ use super::{created, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::institutions::registry as institutions;
 use crate::pagination::{Page, PageQuery};
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, InstitutionKey};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![
-        list_institutions,
+        signed_in: list_institutions,
         create_institution,
         get_institution,
         update_institution
@@ -26,13 +26,10 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     params(PageQuery),
     responses(
         (status = 200, description = "An institution sees only itself", body = Page<institutions::InstitutionOut>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::ValidationFailed),
+        p::QueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
-async fn list_institutions(state: State, caller: Caller, page: web::Query<PageQuery>) -> Reply {
+async fn list_institutions(state: State, caller: Caller, page: Query<PageQuery>) -> Reply {
     run(&state, ok, move |c| institutions::list(c, &caller, &page)).await
 }
 
@@ -44,12 +41,8 @@ async fn list_institutions(state: State, caller: Caller, page: web::Query<PageQu
     request_body = institutions::InstitutionInput,
     responses(
         (status = 201, description = "The new institution", body = institutions::InstitutionOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 409, response = p::Conflict),
+        p::CreateConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn create_institution(
     state: State,
@@ -70,10 +63,8 @@ async fn create_institution(
     params(InstitutionKey),
     responses(
         (status = 200, description = "The institution with its exam rules", body = institutions::InstitutionOut),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_institution(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, ok, move |c| institutions::get(c, &caller, &path)).await
@@ -88,12 +79,8 @@ async fn get_institution(state: State, caller: Caller, path: web::Path<String>) 
     request_body = institutions::InstitutionPatch,
     responses(
         (status = 200, description = "The changed institution", body = institutions::InstitutionOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
+        p::EditErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn update_institution(
     state: State,

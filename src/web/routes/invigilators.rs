@@ -2,16 +2,17 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, ok, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::invigilators;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![
-        list_invigilators,
+        signed_in: list_invigilators,
         create_invigilator,
         get_invigilator,
         update_invigilator,
@@ -29,24 +30,17 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     params(CentreKey, PageQuery),
     responses(
         (status = 200, description = "The invigilators", body = Page<invigilators::InvigilatorOut>),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
+        p::StaffReadErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list_invigilators(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    page: web::Query<PageQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(invigilators::list(c, &caller, &path)?, &page, |x| {
-            x.id.clone()
-        })
-    })
-    .await
+    let load = move |c: &mut DbConn| invigilators::list(c, &caller, &path);
+    paged(&state, page, load, |x| x.id.clone()).await
 }
 
 #[utoipa::path(
@@ -58,13 +52,8 @@ async fn list_invigilators(
     request_body = invigilators::InvigilatorInput,
     responses(
         (status = 201, description = "The new invigilator", body = invigilators::InvigilatorOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn create_invigilator(
     state: State,
@@ -86,10 +75,8 @@ async fn create_invigilator(
     params(ItemId),
     responses(
         (status = 200, description = "The invigilator", body = invigilators::InvigilatorOut),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, ok, move |c| invigilators::get(c, &caller, &path)).await
@@ -104,13 +91,8 @@ async fn get_invigilator(state: State, caller: Caller, path: web::Path<String>) 
     request_body = invigilators::InvigilatorPatch,
     responses(
         (status = 200, description = "The changed invigilator", body = invigilators::InvigilatorOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn update_invigilator(
     state: State,
@@ -133,12 +115,8 @@ async fn update_invigilator(
     params(ItemId),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn delete_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {
@@ -155,18 +133,14 @@ async fn delete_invigilator(state: State, caller: Caller, path: web::Path<String
     params(ItemId, invigilators::AvailabilityQuery),
     responses(
         (status = 200, description = "The weekly pattern and exceptions, and the resolved spans between from and to", body = invigilators::AvailabilityOut),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
+        p::ItemQueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_availability(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    q: web::Query<invigilators::AvailabilityQuery>,
+    q: Query<invigilators::AvailabilityQuery>,
 ) -> Reply {
     run(&state, ok, move |c| {
         invigilators::get_availability(c, &caller, &path, &q)
@@ -183,12 +157,8 @@ async fn get_availability(
     request_body = invigilators::AvailabilityInput,
     responses(
         (status = 200, description = "The availability as stored, with the resolved spans", body = invigilators::AvailabilityOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
+        p::EditErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn put_availability(
     state: State,

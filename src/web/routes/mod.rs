@@ -2,22 +2,28 @@
 //! in one blocking task, and render the result; errors are `ApiError`.
 //!
 //! Every endpoint is declared once, by its handler's `#[utoipa::path]`: the
-//! method, the full path and the OpenAPI description. Each area lists its
-//! handlers with `endpoints![…]`; `configure` builds the app from those lists,
+//! method, the full path and the OpenAPI description, whose `responses` name
+//! the success and one group of problems (`openapi::problems`). Each area lists
+//! its handlers with `endpoints![…]`, under who may call them (`Access`);
+//! `configure` builds the app from those lists,
 //! `describe_all` adds them to the OpenAPI document, and `route_list()` gives the
 //! same (method, path) pairs to the tests that must cover every route (the
 //! authorization matrix, the OpenAPI check).
 
-/// `endpoints![handler, …]`: the endpoints of handlers annotated with
-/// `#[utoipa::path]`, each served at the method and path its annotation names.
-/// (The annotation generates a `__path_<handler>` type carrying them.)
+/// `endpoints![signed_in: handler, …; public: handler, …]`: the endpoints of
+/// handlers annotated with `#[utoipa::path]`, each served at the method and
+/// path its annotation names, under the `Access` it is listed with. (The
+/// annotation generates a `__path_<handler>` type carrying them.)
 macro_rules! endpoints {
-    ($($handler:ident),* $(,)?) => {
-        vec![$(
+    ($($access:ident: $($handler:ident),+);+ $(;)?) => {
+        vec![$($(
             pastey::paste! {
-                $crate::web::routes::Endpoint::of::<[<__path_ $handler>], _, _>($handler)
+                $crate::web::routes::Endpoint::of::<[<__path_ $handler>], _, _>(
+                    $handler,
+                    $crate::web::routes::Access::[<$access:camel>],
+                )
             }
-        ),*]
+        ),+),+]
     };
 }
 
@@ -38,19 +44,27 @@ mod rooms;
 mod sittings;
 mod study;
 
+// Referred to by `auth::LinkRequested`, whose derived `IntoResponses` does not
+// add the schemas it names to the document as `#[utoipa::path]` does: the
+// OpenAPI document lists it among its components.
+pub(crate) use auth::LinkSent;
+
 use std::future::Future;
 
-use actix_web::http::Method;
-use actix_web::{web, FromRequest, Handler, HttpResponse, Responder, Route};
+use actix_web::http::{header, Method};
+use actix_web::{web, FromRequest, Handler, HttpResponse, Responder, ResponseError, Route};
 use serde::Serialize;
 // `__dev` is the glue utoipa's own `#[derive(OpenApi)]` (and utoipa-axum's
 // `routes!`) use to read what `#[utoipa::path]` generated.
 use utoipa::__dev::{SchemaReferences, Tags};
 use utoipa::openapi::path::HttpMethod;
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::OpenApi;
 
 use crate::db::DbConn;
 use crate::error::Error;
+use crate::pagination::{Page, PageQuery};
+use crate::web::openapi::{problems, BEARER, COOKIE, CSRF};
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 
@@ -86,6 +100,19 @@ where
     async move { render(work.await?) }
 }
 
+/// Answers a page (`?limit=&cursor=`) of a small list that `load` reads whole
+/// (a centre's rooms, a user's tokens), in id order like the lists the
+/// database pages. `#[track_caller]` as for `run`.
+#[track_caller]
+fn paged<T, F, I>(state: &State, page: PageQuery, load: F, id: I) -> impl Future<Output = Reply>
+where
+    F: FnOnce(&mut DbConn) -> Result<Vec<T>, Error> + Send + 'static,
+    I: Fn(&T) -> String + Send + 'static,
+    T: Serialize + Send + 'static,
+{
+    run(state, ok, move |c| Page::of_all(load(c)?, &page, id))
+}
+
 /// The host part of the public address, which names the service in mail and
 /// calendar entries.
 pub(crate) fn host(state: &State) -> String {
@@ -98,20 +125,36 @@ pub(crate) fn host(state: &State) -> String {
         .to_string()
 }
 
+/// Who may call an endpoint, which decides its security requirements in the
+/// OpenAPI document (and that it can answer 401).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Anyone; the endpoint checks whatever it needs itself (sign-in pages,
+    /// feeds at secret addresses, health, the docs).
+    Public,
+    /// A `Caller`: an API token or the session cookie, which on a method that
+    /// changes state needs its CSRF token too (see `web::auth`).
+    SignedIn,
+}
+
 /// One endpoint: the method and full path its handler's `#[utoipa::path]`
-/// declares, the handler bound to them, and how it adds itself to the OpenAPI
-/// document.
+/// declares, the handler bound to them (and to HEAD, for a GET), and how it
+/// adds itself to the OpenAPI document.
 pub(crate) struct Endpoint {
     method: Method,
     path: String,
     route: Route,
-    describe: fn(&mut OpenApi),
+    /// The same handler for HEAD, for a GET: HTTP says HEAD is GET without the
+    /// body, which the server leaves out.
+    head: Option<Route>,
+    describe: fn(&mut OpenApi, Access),
+    access: Access,
 }
 
 impl Endpoint {
     /// `P` is the type `#[utoipa::path]` generates for `handler`; use
     /// `endpoints!` rather than naming it.
-    pub(crate) fn of<P, F, Args>(handler: F) -> Endpoint
+    pub(crate) fn of<P, F, Args>(handler: F, access: Access) -> Endpoint
     where
         P: utoipa::Path + SchemaReferences + Tags<'static>,
         F: Handler<Args>,
@@ -125,22 +168,30 @@ impl Endpoint {
             methods => panic!("{} declares {} methods, not one", P::path(), methods.len()),
         };
         Endpoint {
+            head: (method == Method::GET).then(|| web::head().to(handler.clone())),
             route: web::method(method.clone()).to(handler),
             method,
             path: P::path(),
             describe: describe::<P>,
+            access,
         }
     }
 }
 
 /// What `#[derive(OpenApi)]` does for each handler named in `paths(...)`: the
-/// operation under its path, and the schemas its bodies refer to.
-fn describe<P: utoipa::Path + SchemaReferences + Tags<'static>>(doc: &mut OpenApi) {
+/// operation under its path, and the schemas its bodies refer to; and what
+/// its `access` means for the operation: its security requirements, and 401.
+fn describe<P: utoipa::Path + SchemaReferences + Tags<'static>>(doc: &mut OpenApi, access: Access) {
     let mut operation = P::operation();
     let tags = P::tags();
     if !tags.is_empty() {
         let operation_tags = operation.tags.get_or_insert_with(Vec::new);
         operation_tags.extend(tags.into_iter().map(String::from));
+    }
+    if access == Access::SignedIn {
+        let safe = P::methods() == [HttpMethod::Get];
+        operation.security = Some(signed_in_security(safe));
+        operation.responses.responses.extend(problems::refs(&[401]));
     }
     doc.paths
         .add_path_operation(P::path(), P::methods(), operation);
@@ -150,6 +201,21 @@ fn describe<P: utoipa::Path + SchemaReferences + Tags<'static>>(doc: &mut OpenAp
         .get_or_insert_with(Default::default)
         .schemas
         .extend(schemas);
+}
+
+/// A token, or the session cookie, which needs its CSRF token on a method
+/// that is not `safe`.
+fn signed_in_security(safe: bool) -> Vec<SecurityRequirement> {
+    let none = Vec::<String>::new;
+    let cookie = SecurityRequirement::new(COOKIE, none());
+    vec![
+        SecurityRequirement::new(BEARER, none()),
+        if safe {
+            cookie
+        } else {
+            cookie.add(CSRF, none())
+        },
+    ]
 }
 
 fn actix_method(method: &HttpMethod) -> Method {
@@ -202,35 +268,44 @@ pub fn route_list() -> Vec<(Method, String)> {
 /// OpenAPI document.
 pub(crate) fn describe_all(doc: &mut OpenApi) {
     for endpoint in all_endpoints() {
-        (endpoint.describe)(doc);
+        (endpoint.describe)(doc, endpoint.access);
     }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // One resource per path, so that a known path with an unsupported
-    // method answers 405 instead of 404.
+    // method answers 405 (naming the methods it has) instead of 404.
     let mut by_path: Vec<(String, Vec<(Method, Route)>)> = Vec::new();
-    for Endpoint {
-        method,
-        path,
-        route,
-        ..
-    } in all_endpoints()
-    {
-        match by_path.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, routes)) => {
-                // Only the first would ever answer.
-                assert!(
-                    routes.iter().all(|(m, _)| *m != method),
-                    "{method} {path} is declared by two handlers"
-                );
-                routes.push((method, route));
+    for endpoint in all_endpoints() {
+        let Endpoint {
+            method,
+            path,
+            route,
+            head,
+            ..
+        } = endpoint;
+        let index = match by_path.iter().position(|(p, _)| *p == path) {
+            Some(index) => index,
+            None => {
+                by_path.push((path.clone(), Vec::new()));
+                by_path.len() - 1
             }
-            None => by_path.push((path, vec![(method, route)])),
-        }
+        };
+        let routes = &mut by_path[index].1;
+        // Only the first would ever answer.
+        assert!(
+            routes.iter().all(|(m, _)| *m != method),
+            "{method} {path} is declared by two handlers"
+        );
+        routes.push((method, route));
+        routes.extend(head.map(|head| (Method::HEAD, head)));
     }
     for (path, routes) in by_path {
-        let mut resource = web::resource(path).default_service(web::to(method_not_allowed));
+        let allow: Vec<&str> = routes.iter().map(|(m, _)| m.as_str()).collect();
+        let allow = allow.join(", ");
+        let mut resource = web::resource(path).default_service(web::to(move || {
+            std::future::ready(method_not_allowed(&allow))
+        }));
         for (_, route) in routes {
             resource = resource.route(route);
         }
@@ -240,6 +315,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::web::pages::configure(cfg);
 }
 
-async fn method_not_allowed() -> Reply {
-    Err(ApiError::MethodNotAllowed)
+/// 405 with `Allow`, which HTTP requires of it: the methods the path has.
+fn method_not_allowed(allow: &str) -> HttpResponse {
+    let mut response = ApiError::MethodNotAllowed.error_response();
+    if let Ok(value) = header::HeaderValue::from_str(allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }

@@ -6,11 +6,12 @@ use super::{Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::documents::pdf;
 use crate::documents::print::{self, PrintQuery};
+use crate::web::extract::Query;
 use crate::web::openapi::{problems as p, CentreKey};
 use crate::web::problem::ApiError;
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![document]
+    endpoints![signed_in: document]
 }
 
 /// A PDF file.
@@ -33,19 +34,14 @@ pub(crate) struct PdfFile(Vec<u8>);
             (String = "text/html"),
             (PdfFile = "application/pdf"),
         )),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
+        p::StaffReadErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 pub(crate) async fn document(
     state: State,
     caller: Caller,
     path: web::Path<(String, String)>,
-    q: web::Query<PrintQuery>,
+    q: Query<PrintQuery>,
 ) -> Reply {
     let ((key, name), q) = (path.into_inner(), q.into_inner());
     // One route for both formats, so the PDF is authorised exactly as the

@@ -2,15 +2,16 @@
 
 use actix_web::web;
 
-use super::{created, no_content, ok, run, Endpoint, Reply, State};
+use super::{created, no_content, ok, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::rooms;
+use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![list_rooms, create_room, get_room, update_room, delete_room]
+    endpoints![signed_in: list_rooms, create_room, get_room, update_room, delete_room]
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -19,6 +20,13 @@ struct RoomListQuery {
     /// Also list deactivated rooms.
     #[serde(default)]
     include_inactive: bool,
+    // The page, as `PageQuery` (one type, so that `Query` knows every
+    // parameter this operation takes).
+    /// Page size, 1–500; 50 when absent.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -26,30 +34,24 @@ struct RoomListQuery {
     path = "/api/v1/centres/{centre}/rooms",
     tag = "rooms",
     summary = "A centre's rooms",
-    params(CentreKey, RoomListQuery, PageQuery),
+    params(CentreKey, RoomListQuery),
     responses(
         (status = 200, description = "The rooms, active ones unless asked otherwise", body = Page<rooms::RoomOut>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemQueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn list_rooms(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    q: web::Query<RoomListQuery>,
-    page: web::Query<PageQuery>,
+    Query(q): Query<RoomListQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| {
-        Page::of_all(
-            rooms::list(c, &caller, &path, q.include_inactive)?,
-            &page,
-            |x| x.id.clone(),
-        )
-    })
-    .await
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let load = move |c: &mut DbConn| rooms::list(c, &caller, &path, q.include_inactive);
+    paged(&state, page, load, |x| x.id.clone()).await
 }
 
 #[utoipa::path(
@@ -61,13 +63,8 @@ async fn list_rooms(
     request_body = rooms::RoomInput,
     responses(
         (status = 201, description = "The new room", body = rooms::RoomOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn create_room(
     state: State,
@@ -89,10 +86,8 @@ async fn create_room(
     params(ItemId),
     responses(
         (status = 200, description = "The room", body = rooms::RoomOut),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
+        p::ItemErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_room(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, ok, move |c| rooms::get(c, &caller, &path)).await
@@ -107,13 +102,8 @@ async fn get_room(state: State, caller: Caller, path: web::Path<String>) -> Repl
     request_body = rooms::RoomPatch,
     responses(
         (status = 200, description = "The changed room", body = rooms::RoomOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn update_room(
     state: State,
@@ -133,12 +123,8 @@ async fn update_room(
     params(ItemId),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn delete_room(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {

@@ -12,7 +12,7 @@ use crate::web::openapi::{problems as p, ItemId};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![
-        register,
+        signed_in: register,
         approve_sitting,
         check_in,
         complete,
@@ -31,12 +31,8 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     request_body = sittings::RegisterInput,
     responses(
         (status = 201, description = "The request with the new sitting, `requested` until the centre approves it", body = exams::ExamRequestOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 409, response = p::Conflict),
+        p::CreateConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn register(
     state: State,
@@ -58,12 +54,8 @@ async fn register(
     params(ItemId),
     responses(
         (status = 200, description = "The request with the placed sitting", body = exams::ExamRequestOut),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn approve_sitting(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let host = host(&state);
@@ -90,12 +82,8 @@ async fn transition(state: State, caller: Caller, id: String, t: Transition) -> 
     params(ItemId),
     responses(
         (status = 200, description = "The sitting, `checked_in`", body = sittings::SittingState),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn check_in(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::CheckIn).await
@@ -110,12 +98,8 @@ async fn check_in(state: State, caller: Caller, path: web::Path<String>) -> Repl
     params(ItemId),
     responses(
         (status = 200, description = "The sitting, `completed`", body = sittings::SittingState),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn complete(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::Complete).await
@@ -130,12 +114,8 @@ async fn complete(state: State, caller: Caller, path: web::Path<String>) -> Repl
     params(ItemId),
     responses(
         (status = 200, description = "The sitting, `no_show`", body = sittings::SittingState),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn no_show(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::NoShow).await
@@ -149,12 +129,8 @@ async fn no_show(state: State, caller: Caller, path: web::Path<String>) -> Reply
     params(ItemId),
     responses(
         (status = 200, description = "The sitting, `cancelled`", body = sittings::SittingState),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn cancel_sitting(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::Cancel).await
@@ -170,16 +146,8 @@ async fn cancel_sitting(state: State, caller: Caller, path: web::Path<String>) -
     request_body = sittings::MoveInput,
     responses(
         (status = 200, description = "The request with the moved sitting", body = exams::ExamRequestOut),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::ValidationFailed),
+        p::EditConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn move_sitting(
     state: State,

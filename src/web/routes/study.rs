@@ -6,11 +6,11 @@ use actix_web::web;
 use super::{created, host, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::study;
-use crate::web::extract::Body;
+use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![availability, book, cancel_booking, my_bookings, schedule]
+    endpoints![signed_in: availability, book, cancel_booking, my_bookings, schedule]
 }
 
 #[utoipa::path(
@@ -22,18 +22,14 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     params(CentreKey, study::DateQuery),
     responses(
         (status = 200, description = "Per study room, the day cut into intervals with the seats free in each", body = study::AvailabilityOut),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
+        p::ItemQueryErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn availability(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    q: web::Query<study::DateQuery>,
+    q: Query<study::DateQuery>,
 ) -> Reply {
     run(&state, ok, move |c| {
         study::availability(c, &caller, &path, &q)
@@ -51,12 +47,8 @@ async fn availability(
     request_body = study::StudyInput,
     responses(
         (status = 201, description = "The confirmed booking", body = study::StudyBookingOut),
-        p::JsonBody,
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 409, response = p::Conflict),
+        p::CreateConflictErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>) -> Reply {
     let host = host(&state);
@@ -75,12 +67,8 @@ async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>
     params(ItemId),
     responses(
         (status = 204, description = "Cancelled"),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
+        p::ActionErrors,
     ),
-    security(("bearer" = []), ("cookie" = [], "csrf" = [])),
 )]
 async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let host = host(&state);
@@ -97,9 +85,7 @@ async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -
     summary = "The caller's own study bookings and sittings",
     responses(
         (status = 200, description = "Newest first", body = study::MyBookings),
-        (status = 401, response = p::Unauthorized),
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn my_bookings(state: State, caller: Caller) -> Reply {
     run(&state, ok, move |c| study::mine(c, &caller)).await
@@ -113,19 +99,14 @@ async fn my_bookings(state: State, caller: Caller) -> Reply {
     params(CentreKey, study::DateQuery),
     responses(
         (status = 200, description = "Rooms with sittings (by booking code), study bookings and invigilators", body = study::ScheduleOut),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::ValidationFailed),
+        p::StaffReadErrors,
     ),
-    security(("bearer" = []), ("cookie" = [])),
 )]
 async fn schedule(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    q: web::Query<study::DateQuery>,
+    q: Query<study::DateQuery>,
 ) -> Reply {
     run(&state, ok, move |c| study::schedule(c, &caller, &path, &q)).await
 }

@@ -27,6 +27,7 @@ use chrono::{
 use chrono_tz::Tz;
 
 use super::intervals::Interval;
+use crate::domain::bounds::{CentreDate, DateError, MAX_YEAR, MIN_YEAR};
 
 /// A wall-clock time that does not name exactly one instant in a zone.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,6 +67,8 @@ pub enum InstantError {
          (2026-03-29T08:00:00+02:00) or a local time YYYY-MM-DDTHH:MM[:SS]"
     )]
     Format { input: String },
+    #[error("'{input}' is outside the years {MIN_YEAR}–{MAX_YEAR}")]
+    OutOfRange { input: String },
     #[error(transparent)]
     Local(#[from] LocalTimeError),
 }
@@ -75,6 +78,7 @@ impl InstantError {
     pub fn rule(&self) -> &'static str {
         match self {
             Self::Format { .. } => "datetime_format",
+            Self::OutOfRange { .. } => "date_range",
             Self::Local(e) => e.rule(),
         }
     }
@@ -101,6 +105,23 @@ pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> Result<DateTime<Utc>, Loca
 /// would refuse unambiguous input. A naive `YYYY-MM-DDTHH:MM[:SS[.fff]]` is read as wall
 /// clock in `tz` and refused when it falls in a gap or a fold.
 pub fn parse_instant(s: &str, tz: Tz) -> Result<DateTime<Utc>, InstantError> {
+    // The date part is a centre's date (four-digit year, 2000–2100), so that
+    // nothing downstream meets a year chrono can barely represent.
+    let format = || InstantError::Format {
+        input: s.to_owned(),
+    };
+    match s.get(..10).map(CentreDate::parse) {
+        None | Some(Err(DateError::Format { .. })) => return Err(format()),
+        Some(Err(DateError::OutOfRange { .. })) => {
+            return Err(InstantError::OutOfRange {
+                input: s.to_owned(),
+            })
+        }
+        Some(Ok(_)) => {}
+    }
+    if !matches!(s.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
+        return Err(format());
+    }
     // RFC 3339 proper, plus the seconds-less form people type alongside HH:MM.
     let with_offset = DateTime::parse_from_rfc3339(s)
         .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z"));
@@ -397,10 +418,18 @@ mod tests {
             "2026-03-29",
             "2026-03-29T25:00",
             "2026-03-29T08:00+02",
+            "-2027-01-01T08:00",
+            "+2027-01-01T08:00:00Z",
+            "2027-1-1T08:00",
+            "-262143-01-01T00:00:00Z",
         ] {
             let err = parse_instant(s, Stockholm).unwrap_err();
             assert_eq!(err.rule(), "datetime_format", "{s}");
             assert!(err.to_string().contains("not a valid date-time"));
+        }
+        for s in ["1999-12-31T23:00:00Z", "3027-01-01T08:00"] {
+            let err = parse_instant(s, Stockholm).unwrap_err();
+            assert_eq!(err.rule(), "date_range", "{s}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! program never handles an unchecked e-mail address, role or slug.
 
 pub mod booking_code;
+pub mod bounds;
 pub mod personnummer;
 
 use std::fmt;

@@ -457,3 +457,72 @@ fn confirmed_sittings_move_only_when_allowed_and_useful() {
         Some(("hall".to_string(), local(day(), 9, 0)))
     );
 }
+
+/// A two-hour exam open from `opens` to `closes`.
+fn long_window(opens: DateTime<Utc>, closes: DateTime<Utc>) -> Exam {
+    Exam {
+        id: "w".into(),
+        timing: ExamTiming::Window {
+            earliest_start: opens,
+            latest_end: closes,
+        },
+        duration_minutes: 120,
+        start_offset_minutes: 0,
+    }
+}
+
+#[test]
+fn a_window_reaching_a_thousand_years_costs_only_the_loaded_dates() {
+    // Opens off the quarter-hour long before the loaded dates and closes a
+    // thousand years after them: the candidates are the loaded days' only,
+    // still on the window's own 15-minute grid.
+    let opens = local(day() - Duration::days(400), 8, 5);
+    let closes = local(NaiveDate::from_ymd_opt(3027, 3, 9).unwrap(), 17, 0);
+    let exam = long_window(opens, closes);
+    let data = centre(
+        vec![room("hall", 20)],
+        vec![invigilator("a", 8, 17)],
+        vec![exam.clone()],
+    );
+    let starts = candidate_starts(&exam, Duration::minutes(120), (data.from, data.to));
+    // Three loaded days plus a day's margin either side, every 15 minutes.
+    assert!(
+        !starts.is_empty() && starts.len() <= 6 * 24 * 4,
+        "{}",
+        starts.len()
+    );
+    assert!(starts.iter().all(|s| (*s - opens).num_minutes() % 15 == 0));
+    let snap = Snapshot::new(data);
+    let started = std::time::Instant::now();
+    let plan = run(&problem(&snap, vec![task("s", "w", "p", 120)]), 1);
+    assert_valid(&snap, &plan);
+    assert_eq!(plan.cost.unplaced, 0);
+    assert!(started.elapsed() < StdDuration::from_secs(5));
+}
+
+#[test]
+fn the_longest_allowed_window_is_planned_quickly() {
+    use crate::domain::bounds::MAX_WINDOW_DAYS;
+    // A window of the longest length a request may ask for, over a snapshot
+    // of as many days (what approval loads), twenty students.
+    let closes = local(day() + Duration::days(MAX_WINDOW_DAYS - 1), 17, 0);
+    let mut data = centre(
+        vec![room("hall", 20), room("group", 8)],
+        vec![invigilator("a", 8, 17), invigilator("b", 8, 17)],
+        vec![long_window(local(day(), 8, 0), closes)],
+    );
+    data.to = day() + Duration::days(MAX_WINDOW_DAYS);
+    let snap = Snapshot::new(data);
+    let tasks = (0..20)
+        .map(|i| task(&format!("s{i}"), "w", &format!("p{i}"), 120))
+        .collect();
+    let started = std::time::Instant::now();
+    let plan = run(&problem(&snap, tasks), 1);
+    let took = started.elapsed();
+    assert_valid(&snap, &plan);
+    assert_eq!(plan.cost.unplaced, 0);
+    // This and the thousand-year test together took 0.27 s in a debug build
+    // (2 shared cores); the bound leaves room for a loaded machine, far below
+    // the 25 s a thousand-year window once took to approve.
+    assert!(took < StdDuration::from_secs(10), "{took:?}");
+}

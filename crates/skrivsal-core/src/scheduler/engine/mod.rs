@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -208,8 +208,22 @@ impl Plan {
 /// alternately later and earlier in 15-minute steps within the allowed offset;
 /// for a window, every 15 minutes from its opening while the sitting still
 /// ends inside it.
-pub fn candidate_starts(exam: &Exam, length: Duration) -> Vec<DateTime<Utc>> {
+///
+/// Only starts on the snapshot's dates `dates` (with a day's margin for the
+/// zone) are listed: nothing outside them can be judged, and it keeps the cost
+/// of a window proportional to the dates loaded, not to how far it reaches.
+pub fn candidate_starts(
+    exam: &Exam,
+    length: Duration,
+    dates: (NaiveDate, NaiveDate),
+) -> Vec<DateTime<Utc>> {
     const STEP: i64 = 15;
+    let horizon_start = (dates.0 - Duration::days(1))
+        .and_time(NaiveTime::MIN)
+        .and_utc();
+    let horizon_end = (dates.1 + Duration::days(2))
+        .and_time(NaiveTime::MIN)
+        .and_utc();
     match exam.timing {
         ExamTiming::Fixed { starts_at } => {
             let mut out = vec![starts_at];
@@ -225,11 +239,15 @@ pub fn candidate_starts(exam: &Exam, length: Duration) -> Vec<DateTime<Utc>> {
             earliest_start,
             latest_end,
         } => {
+            let step = Duration::minutes(STEP);
+            // The first step of the window's own 15-minute grid inside the horizon.
+            let skipped = (horizon_start - earliest_start).num_minutes().max(0);
+            let mut t = earliest_start + Duration::minutes((skipped + STEP - 1) / STEP * STEP);
+            let last_end = latest_end.min(horizon_end);
             let mut out = Vec::new();
-            let mut t = earliest_start;
-            while t + length <= latest_end {
+            while t + length <= last_end {
                 out.push(t);
-                t += Duration::minutes(STEP);
+                t += step;
             }
             out
         }

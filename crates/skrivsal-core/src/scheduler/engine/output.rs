@@ -91,7 +91,7 @@ impl<'a> Engine<'a> {
                 span: None,
             }];
         };
-        let starts = candidate_starts(exam, task.length);
+        let starts = candidate_starts(exam, task.length, (data.from, data.to));
         if starts.is_empty() {
             return vec![Violation {
                 rule: Rule::ExamWindow,

@@ -250,7 +250,9 @@ impl<'a> Engine<'a> {
                 .map(|(a, b, _)| (secs(*a), secs(*b)))
                 .chain(student_fixed[student].iter().copied())
                 .collect();
-            let starts = exam.map_or_else(Vec::new, |e| candidate_starts(e, t.length));
+            let starts = exam.map_or_else(Vec::new, |e| {
+                candidate_starts(e, t.length, (data.from, data.to))
+            });
             let mut cands = Vec::new();
             for start in starts {
                 let (s, e) = (secs(start), secs(start) + length);
