@@ -145,6 +145,29 @@ impl Person<'_> {
         assert_eq!(wide, serde_json::json!(false), "horizontal scroll on {url}");
     }
 
+    /// Types into the focused element, as a keyboard does.
+    async fn type_text(&self, text: &str) {
+        let focused = self.c.active_element().await.unwrap();
+        focused.send_keys(text).await.unwrap();
+    }
+
+    async fn press(&self, key: Key) {
+        self.type_text(&key.to_string()).await;
+    }
+
+    /// Presses Tab until the focused element's `text|TAG` starts with
+    /// `text` and ends with `tag`; fails if it is not reachable.
+    async fn tab_to(&self, text: &str, tag: &str) {
+        for _ in 0..40 {
+            let at = self.focused().await;
+            if at.starts_with(text) && at.ends_with(tag) {
+                return;
+            }
+            self.press(Key::Tab).await;
+        }
+        panic!("{text} ({tag}) is not reachable by Tab");
+    }
+
     /// The focused element: its text (or value) and tag, `text|TAG`.
     async fn focused(&self) -> String {
         let v = self
@@ -319,21 +342,14 @@ async fn a_student_registers_for_an_exam_by_keyboard_alone() {
             let test = "pages::browser::keyboard";
             let Some(axe) = tools(test) else { return };
             centre_with_study_room(&app).await;
-            let admin = app.token("root-sundsvall@example.se", "system_admin", &[], None);
-            let r = app.post_as(&admin, "/api/v1/centres/sundsvall/rooms", serde_json::json!({"name": "Skrivsal A", "kind": "exam_hall", "seats": 20, "computer_seats": 4, "bookable_for": ["exam"]})).await;
-            assert_eq!(r.status, 201);
-            let r = app.post_as(&admin, "/api/v1/institutions", serde_json::json!({"slug": "miun", "name": "Mittuniversitetet", "email": "tentamen@miun.se", "rules": {"registration_deadline_days": 3}})).await;
-            assert_eq!(r.status, 201);
-            let inst = app.token("anna@miun.se", "institution", &[], Some("miun"));
-            let r = app.post_as(&inst, "/api/v1/exam-requests", serde_json::json!({
-                "centre": "sundsvall", "course_code": "MA051G", "course_name": "Matematik", "title": "Tentamen 1",
-                "starts_at": format!("{DAY}T09:00"), "duration_minutes": 180, "aids": "Miniräknare",
-                "contact": {"name": "Lärare", "email": "larare@miun.se"}, "open": true, "students": []
-            })).await;
-            assert_eq!(r.status, 201, "{r:?}");
+            open_exams(&app, &["Tentamen 1"]).await;
             create_person(&app, "stina@example.se", "Stina Student", "student", &[]);
             let driver = start_driver();
-            let p = Person { c: browser(&driver).await, app: &app, axe };
+            let p = Person {
+                c: browser(&driver).await,
+                app: &app,
+                axe,
+            };
             let outcome = async {
                 // Ask for the link with the keyboard: type, then Enter.
                 p.open("/").await;
@@ -348,58 +364,43 @@ async fn a_student_registers_for_an_exam_by_keyboard_alone() {
                 let first = p.focused().await;
                 assert!(first.starts_with("Hoppa till innehållet"), "{first}");
                 // The button that signs in, reached by Tab and pressed with Enter.
-                for _ in 0..10 {
-                    if p.focused().await.ends_with("|BUTTON") && p.focused().await.contains("Logga in") {
-                        break;
-                    }
-                    p.c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                }
-                p.c.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
+                p.tab_to("Logga in", "|BUTTON").await;
+                p.press(Key::Enter).await;
                 p.settle().await;
-                assert!(p.c.current_url().await.unwrap().path().ends_with("/me/bookings"));
+                assert!(p
+                    .c
+                    .current_url()
+                    .await
+                    .unwrap()
+                    .path()
+                    .ends_with("/me/bookings"));
                 // To Anmäl dig till prov through the menu, by Tab and Enter.
-                let mut found = false;
-                for _ in 0..15 {
-                    p.c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                    if p.focused().await.starts_with("Anmäl dig till prov|A") {
-                        found = true;
-                        break;
-                    }
-                }
-                assert!(found, "the menu is reachable by Tab");
-                p.c.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
+                p.tab_to("Anmäl dig till prov", "|A").await;
+                p.press(Key::Enter).await;
                 p.settle().await;
                 assert!(p.text().await.contains("Tentamen 1"));
                 // Open the registration (a <summary>), fill in extra time, tick a
                 // separate room with Space, send with Enter.
-                let mut steps = 0;
-                loop {
-                    p.c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                    steps += 1;
-                    if p.focused().await.contains("Anmäl dig Tentamen 1|SUMMARY") || steps > 30 {
-                        break;
-                    }
-                }
-                p.c.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
-                p.c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                p.c.active_element().await.unwrap().send_keys("25").await.unwrap();
-                p.c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                p.c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                p.c.active_element().await.unwrap().send_keys(" ").await.unwrap();
-                // Tab past computer and accessible room to the submit button.
-                for _ in 0..3 {
-                    p.c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                }
-                let at = p.focused().await;
-                assert!(at.starts_with("Skicka anmälan|BUTTON"), "{at}");
-                p.c.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
+                p.tab_to("Anmäl dig Tentamen 1", "|SUMMARY").await;
+                p.press(Key::Enter).await;
+                p.press(Key::Tab).await;
+                p.type_text("25").await;
+                p.press(Key::Tab).await;
+                p.press(Key::Tab).await;
+                p.type_text(" ").await;
+                // Past computer and accessible room to the submit button.
+                p.tab_to("Skicka anmälan", "|BUTTON").await;
+                p.press(Key::Enter).await;
                 p.settle().await;
                 let text = p.text().await;
                 assert!(text.contains("Din anmälan är skickad"), "{text}");
                 assert!(text.contains("Anmäld, väntar på besked"), "{text}");
                 p.open("/me/bookings").await;
                 let text = p.text().await;
-                assert!(text.contains("25 % förlängd tid") && text.contains("Enskilt rum"), "{text}");
+                assert!(
+                    text.contains("25 % förlängd tid") && text.contains("Enskilt rum"),
+                    "{text}"
+                );
             }
             .await;
             let _ = p.c.close().await;
@@ -421,17 +422,7 @@ async fn screenshots() {
     with_app("pages::browser::screenshots", skrivsal::db::Backend::Sqlite, |app| async move {
         let Some(axe) = tools("pages::browser::screenshots") else { return };
         let (_, room) = centre_with_study_room(&app).await;
-        let admin = app.token("root-sundsvall@example.se", "system_admin", &[], None);
-        app.post_as(&admin, "/api/v1/centres/sundsvall/rooms", serde_json::json!({"name": "Skrivsal A", "kind": "exam_hall", "seats": 20, "computer_seats": 4, "accessible": true, "bookable_for": ["exam"]})).await;
-        app.post_as(&admin, "/api/v1/institutions", serde_json::json!({"slug": "miun", "name": "Mittuniversitetet", "email": "tentamen@miun.se", "rules": {"registration_deadline_days": 3}})).await;
-        let inst = app.token("anna@miun.se", "institution", &[], Some("miun"));
-        for (title, open) in [("Tentamen 1", true), ("Omtentamen", true)] {
-            app.post_as(&inst, "/api/v1/exam-requests", serde_json::json!({
-                "centre": "sundsvall", "course_code": "MA051G", "course_name": "Matematik", "title": title,
-                "starts_at": format!("{DAY}T09:00"), "duration_minutes": 180, "aids": "Miniräknare",
-                "contact": {"name": "Lärare", "email": "larare@miun.se"}, "open": open, "students": []
-            })).await;
-        }
+        open_exams(&app, &["Tentamen 1", "Omtentamen"]).await;
         create_person(&app, "stina@example.se", "Stina Student", "student", &[]);
         let token = app.token("stina@example.se", "student", &[], None);
         let r = app.post_as(&token, "/api/v1/study-bookings", serde_json::json!({"centre": "sundsvall", "room": room, "starts_at": format!("{DAY}T09:00"), "ends_at": format!("{DAY}T12:00")})).await;

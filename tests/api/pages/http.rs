@@ -82,6 +82,12 @@ async fn book(
     post(app, s, "/me/book", &form).await
 }
 
+/// The id in the first link or form action under `prefix` on a page.
+fn id_after(html: &str, prefix: &str) -> String {
+    let rest = html.split(prefix).nth(1).expect(prefix);
+    rest.split('/').next().unwrap().to_string()
+}
+
 /// The flash cookie a redirect sets, to send with the next GET as a browser
 /// would.
 fn flash(a: &Answer) -> String {
@@ -254,19 +260,10 @@ app_test!(
             refused.html
         );
         // Another student cannot cancel it: 404.
-        let mine = app.db.get().unwrap();
-        drop(mine);
         let id = {
             let other = student(&app, "olle@example.se", "Olle").await;
             let html = get(&app, Some(&s), "/me/bookings", "").await.html;
-            let id = html
-                .split("/me/study-bookings/")
-                .nth(1)
-                .unwrap()
-                .split('/')
-                .next()
-                .unwrap()
-                .to_string();
+            let id = id_after(&html, "/me/study-bookings/");
             let a = post(
                 &app,
                 &other,
@@ -376,18 +373,7 @@ app_test!(
     a_student_registers_for_an_exam_and_keeps_a_calendar_feed,
     |app| async move {
         centre_with_study_room(&app).await;
-        let admin = app.token("root-sundsvall@example.se", "system_admin", &[], None);
-        let r = app.post_as(&admin, "/api/v1/centres/sundsvall/rooms", json!({"name": "Skrivsal A", "kind": "exam_hall", "seats": 20, "computer_seats": 4, "bookable_for": ["exam"]})).await;
-        assert_eq!(r.status, 201, "{r:?}");
-        let r = app.post_as(&admin, "/api/v1/institutions", json!({"slug": "miun", "name": "Mittuniversitetet", "email": "tentamen@miun.se", "rules": {"registration_deadline_days": 3}})).await;
-        assert_eq!(r.status, 201, "{r:?}");
-        let inst = app.token("anna@miun.se", "institution", &[], Some("miun"));
-        let r = app.post_as(&inst, "/api/v1/exam-requests", json!({
-        "centre": "sundsvall", "course_code": "MA051G", "course_name": "Matematik", "title": "Tentamen 1",
-        "starts_at": format!("{DAY}T09:00"), "duration_minutes": 180, "aids": "Miniräknare",
-        "contact": {"name": "Lärare", "email": "larare@miun.se"}, "open": true, "students": []
-    })).await;
-        assert_eq!(r.status, 201, "{r:?}");
+        open_exams(&app, &["Tentamen 1"]).await;
         let s = student(&app, "stina@example.se", "Stina Student").await;
         let a = get(&app, Some(&s), "/me/exams", "").await;
         assert_eq!(a.status, 200, "{}", a.html);
@@ -473,15 +459,7 @@ app_test!(
         assert_eq!(app.get(path).await.status(), 200);
         let page = get(&app, Some(&s), "/me/calendar", "").await;
         assert!(!page.html.contains(path), "the address is shown once");
-        let id = page
-            .html
-            .split("/me/calendar/")
-            .nth(1)
-            .unwrap()
-            .split('/')
-            .next()
-            .unwrap()
-            .to_string();
+        let id = id_after(&page.html, "/me/calendar/");
         let a = post(
             &app,
             &s,

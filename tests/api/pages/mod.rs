@@ -80,3 +80,23 @@ pub(crate) async fn centre_with_study_room(app: &TestApp) -> (String, String) {
     assert_eq!(room.status, 201, "{room:?}");
     (admin, room.body["id"].as_str().unwrap().to_string())
 }
+
+/// An exam hall, Mittuniversitetet, and an open exam request on `DAY` at
+/// 09:00 for each title (course MA051G, aids "Miniräknare"), at
+/// `centre_with_study_room`'s centre.
+pub(crate) async fn open_exams(app: &TestApp, titles: &[&str]) {
+    let admin = app.token("root-sundsvall@example.se", "system_admin", &[], None);
+    let r = app.post_as(&admin, "/api/v1/centres/sundsvall/rooms", json!({"name": "Skrivsal A", "kind": "exam_hall", "seats": 20, "computer_seats": 4, "accessible": true, "bookable_for": ["exam"]})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let r = app.post_as(&admin, "/api/v1/institutions", json!({"slug": "miun", "name": "Mittuniversitetet", "email": "tentamen@miun.se", "rules": {"registration_deadline_days": 3}})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let inst = app.token("anna@miun.se", "institution", &[], Some("miun"));
+    for title in titles {
+        let r = app.post_as(&inst, "/api/v1/exam-requests", json!({
+            "centre": "sundsvall", "course_code": "MA051G", "course_name": "Matematik", "title": title,
+            "starts_at": format!("{DAY}T09:00"), "duration_minutes": 180, "aids": "Miniräknare",
+            "contact": {"name": "Lärare", "email": "larare@miun.se"}, "open": true, "students": []
+        })).await;
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+}
