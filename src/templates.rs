@@ -53,6 +53,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("pages/link.html"),
     template!("pages/password_reset.html"),
     template!("pages/link_sent.html"),
+    template!("pages/layout.html"),
+    template!("pages/error.html"),
+    template!("pages/landing.html"),
+    template!("pages/start.html"),
+    template!("pages/centre.html"),
+    template!("pages/bookings.html"),
+    template!("pages/book.html"),
+    template!("pages/exams.html"),
+    template!("pages/calendar.html"),
 ];
 
 pub fn environment() -> &'static Environment<'static> {
@@ -60,6 +69,8 @@ pub fn environment() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         env.set_keep_trailing_newline(true);
+        // The pages' words, from the Fluent catalogues, in the context's `lang`.
+        env.add_function("t", crate::web::pages::i18n::template_function);
         for (name, source) in TEMPLATES {
             // The templates are part of the binary and the tests render every
             // one, so a broken template cannot ship; skipping keeps start-up

@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod audit;
 pub mod policy;
+pub mod preferences;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

@@ -8,4 +8,5 @@ pub mod centre;
 pub mod closures;
 pub mod hours;
 pub mod invigilators;
+pub mod public;
 pub mod rooms;

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod extract;
 pub mod openapi;
+pub mod pages;
 pub mod problem;
 pub mod routes;
 pub mod throttle;

@@ -40,7 +40,11 @@ app_test!(landing_page_is_html, |app| async move {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
-    assert!(res.text().await.unwrap().contains("/readyz"));
+    // The developer page is gone (its links are in the README): visitors
+    // get the region's centres and the sign-in forms.
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"action="/auth/login""#), "{html}");
+    assert!(!html.contains("/readyz"), "{html}");
 });
 
 app_test!(every_request_gets_its_own_id, |app| async move {

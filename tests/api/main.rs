@@ -19,6 +19,7 @@ mod health;
 mod input_bounds;
 mod mail;
 mod openapi;
+mod pages;
 mod plan;
 mod print;
 mod setup;

@@ -6,10 +6,8 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     endpoints![public: index, stylesheet, print_stylesheet]
 }
 
-const INDEX_HTML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/index.html"));
-
-/// A landing page, so that the address printed by `serve` shows something
-/// useful in a browser.
+/// The landing page (the region's centres and sign-in), or the signed-in
+/// person's start page: `web::pages` renders it.
 #[utoipa::path(
     get,
     path = "/",
@@ -17,10 +15,11 @@ const INDEX_HTML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/temp
     summary = "The landing page",
     responses((status = 200, description = "HTML", body = String, content_type = "text/html")),
 )]
-pub async fn index() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(INDEX_HTML)
+pub async fn index(
+    state: actix_web::web::Data<crate::web::AppState>,
+    viewer: crate::web::pages::Viewer,
+) -> Result<HttpResponse, crate::web::pages::PageError> {
+    crate::web::pages::landing(state, viewer).await
 }
 
 const SITE_CSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/site.css"));

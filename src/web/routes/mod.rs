@@ -115,7 +115,7 @@ where
 
 /// The host part of the public address, which names the service in mail and
 /// calendar entries.
-fn host(state: &State) -> String {
+pub(crate) fn host(state: &State) -> String {
     state
         .settings
         .server
@@ -311,6 +311,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }
         cfg.service(resource);
     }
+    // The pages for people: HTML, not part of the API or its description.
+    crate::web::pages::configure(cfg);
 }
 
 /// 405 with `Allow`, which HTTP requires of it: the methods the path has.

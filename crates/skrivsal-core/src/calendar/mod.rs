@@ -14,6 +14,7 @@
 pub mod availability;
 pub mod engine;
 pub mod holidays;
+pub mod humanfmt;
 pub mod intervals;
 pub mod localtime;
 

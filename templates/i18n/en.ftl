@@ -1,0 +1,207 @@
+# skrivsal: the pages' words in English. Every key here is in sv.ftl too.
+
+## Layout
+skip-to-content = Skip to content
+switch-language = På svenska
+sign-out = Sign out
+nav-label = Main menu
+nav-my-bookings = My bookings
+nav-book-study = Book a study place
+nav-exams = Register for an exam
+nav-calendar = Calendar
+nav-start = Start
+back-to-start = To the start page
+
+## Titles
+title-landing = Learning centres in the region
+title-start = Welcome
+title-centre = Learning centre
+title-my-bookings = My bookings
+title-book-study = Book a study place
+title-exams = Register for an exam
+title-calendar = Calendar
+
+## Errors
+error-title = Something went wrong
+error-not-found = The page does not exist, or you do not have access to it.
+error-forbidden = You are not allowed to do this.
+error-csrf = The form could not be sent because it was too old or did not come from this page. Reload the page and try again.
+error-too-many = Too many attempts. Wait a while and try again.
+error-bad-request = The form could not be read. Please try again.
+error-conflict = That could not be done.
+error-internal = Something went wrong on our side. Please try again in a while.
+
+## Landing
+landing-lead = Book study places and sit exams at your learning centre.
+landing-centres = Learning centres
+landing-no-centres = No learning centres yet.
+sign-in = Sign in
+sign-in-students = Students: sign in with a link by e-mail
+sign-in-staff = Staff and institutions: sign in with a password
+email = E-mail address
+password = Password
+send-sign-in-link = Send sign-in link
+forgot-password = Forgot your password?
+start-welcome = Welcome, { $name }.
+start-coming = Your pages are on their way. Until then, everything is in the API.
+
+## Centre page
+centre-offers = What we offer
+offer-study = Study places to book
+offer-exams = Exam service for universities
+offer-computers = { $count ->
+    [one] One computer for exams
+   *[other] { $count } computers for exams
+}
+offer-separate = A separate room for exams
+offer-accessible = Accessible rooms
+centre-rooms = Rooms
+room-kind-exam_hall = exam hall
+room-kind-study_area = study area
+room-kind-group_room = group room
+room-kind-separate_room = separate room
+room-kind-video_room = video room
+seats = { $count ->
+    [one] 1 seat
+   *[other] { $count } seats
+}
+computer-seats = { $count ->
+    [one] 1 computer
+   *[other] { $count } computers
+}
+accessible = accessible
+centre-hours-week = Opening hours this week
+day = Day
+staffed = Staffed
+access-card-hours = With an access card
+closed-because = Closed: { $reason }
+no-hours = –
+centre-closures = Closed days ahead
+no-closures = No closed days planned.
+centre-access-card = Access card
+access-card-how = With an access card you can study here when the centre is not staffed. Ask the staff or send an e-mail and we will arrange a card.
+centre-contact = Contact
+
+## My bookings
+my-sittings = My exams
+my-study = My study places
+no-sittings = You have no upcoming exams.
+no-study = You have no study places booked.
+past-items = Earlier bookings
+when = Time
+not-placed-yet = The time is not set yet
+with-extra-time = with { $percent } % extra time
+where = Place
+accommodations = Accommodations
+acc-separate-room = Separate room
+acc-computer = Computer
+acc-breaks = Breaks
+acc-accessible-room = Accessible room
+aids = Allowed aids
+no-aids = None
+bring = Bring
+bring-what = Valid photo ID and your booking code.
+booking-code = Booking code
+status = Status
+status-requested = Registered, awaiting an answer
+status-confirmed = Confirmed
+status-rejected = Rejected
+status-checked_in = Checked in
+status-completed = Completed
+status-no_show = Did not attend
+status-cancelled = Cancelled
+cancel-sitting = Cancel the exam
+cancel-study = Cancel the study place
+
+## Book a study place
+centre = Learning centre
+choose-centre = Choose a learning centre
+date = Date
+show-day = Show the day
+day-at = Free places { $day }
+booking-refused = The booking was refused:
+full = full
+free-seats = { $count ->
+    [one] 1 free seat
+   *[other] { $count } free seats
+}
+card-holders-only = access card holders only
+no-open-hours = No opening hours on this day.
+choose-span = Choose a time
+room = Room
+start-time = From
+end-time = To
+confirm-booking = Book
+
+## Exams
+exams-lead = Exams you can register for at your learning centres.
+registration-refused = The registration was refused:
+deadline = Registration deadline
+register = Register
+accommodations-legend = Accommodations (if you are entitled to them)
+extra-time-percent = Extra writing time in per cent
+breaks-minutes = Breaks in minutes
+register-submit = Send registration
+no-open-exams = There are no exams to register for right now.
+
+## Calendar
+calendar-lead = With a calendar subscription your exams and study places show in your own calendar.
+calendar-new = Your new calendar address. It is shown only now: copy it into your calendar.
+calendar-address = Calendar address
+calendar-mine = My calendar addresses
+calendar-created = Created { $day }
+calendar-revoke = Stop sharing
+calendar-none = You have no calendar address.
+calendar-create = Create a calendar address
+
+## Status messages
+flash-signed-out = You are signed out.
+flash-study-cancelled = The study place is cancelled.
+flash-sitting-cancelled = The exam is cancelled.
+flash-study-booked = The study place is booked. A confirmation with a calendar invite is on its way to your e-mail.
+flash-registered = Your registration is sent. You will hear from us by e-mail.
+flash-feed-revoked = The calendar address no longer works.
+
+## Field messages
+field-invalid = Check this field.
+field-required = Fill in this field.
+field-datetime_format = Give a time such as 13:00.
+field-local_time_nonexistent = That time does not exist on that day (the clocks change).
+field-local_time_ambiguous = That time occurs twice on that day (the clocks change); choose another.
+field-after_start = The end must be after the start.
+field-max_length = The booking is too long.
+field-future = That time has already passed.
+field-exists = Does not exist.
+field-range = The value is outside what is allowed.
+field-number = Give a whole number.
+field-date = Give a date.
+field-open_request = The exam is not open for registration.
+field-registration_deadline = The registration deadline has passed.
+
+## Rules the bookings can break
+rule-other = A booking rule does not allow it.
+rule-opening_hours = The learning centre is not open for all of that time.
+rule-access_card_required = That time needs an access card, and you have none.
+rule-closed_day = The learning centre is closed on that day.
+rule-closed_day-detail = The learning centre is closed on { $reason }
+rule-room_capacity = There is no free seat in the room for all of that time.
+rule-computer_seats = There is no free computer for all of that time.
+rule-separate_room = The room is needed for an exam in a separate room.
+rule-exam_and_study_mixed = The room is used for exams at that time.
+rule-student_double_booked = You already have a booking at that time.
+rule-student_double_booked-detail = { $kind ->
+    [exam] You already have an exam { $span }
+   *[study] You already have a study place { $span }
+}
+rule-invigilator_coverage = There is no invigilator at that time.
+rule-invigilator_ratio = There are too few invigilators at that time.
+rule-invigilator_double_booked = The invigilator is already booked.
+rule-invigilator_availability = The invigilator is not available.
+rule-exam_start = The exam cannot start at that time.
+rule-exam_window = The exam must lie within its time window.
+rule-exam_duration = The time is too short for the exam.
+rule-room_not_bookable = The room cannot be booked for this.
+rule-room_inactive = The room is no longer in use.
+rule-study_limit = You have reached the centre's limit for bookings.
+rule-state = The booking can no longer be changed.
+rule-already_registered = You are already registered for this exam.

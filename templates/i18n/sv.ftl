@@ -1,0 +1,208 @@
+# skrivsal: the pages' words in Swedish. Every key here is in en.ftl too
+# (a unit test in src/web/pages/i18n.rs says so).
+
+## Layout
+skip-to-content = Hoppa till innehållet
+switch-language = In English
+sign-out = Logga ut
+nav-label = Huvudmeny
+nav-my-bookings = Mina bokningar
+nav-book-study = Boka studieplats
+nav-exams = Anmäl dig till prov
+nav-calendar = Kalender
+nav-start = Start
+back-to-start = Till startsidan
+
+## Titles
+title-landing = Lärcentrum i regionen
+title-start = Välkommen
+title-centre = Lärcentrum
+title-my-bookings = Mina bokningar
+title-book-study = Boka studieplats
+title-exams = Anmäl dig till prov
+title-calendar = Kalender
+
+## Errors
+error-title = Något gick fel
+error-not-found = Sidan finns inte, eller så har du inte tillgång till den.
+error-forbidden = Du har inte behörighet att göra det här.
+error-csrf = Formuläret kunde inte skickas eftersom det var för gammalt eller inte kom från den här sidan. Ladda om sidan och försök igen.
+error-too-many = För många försök. Vänta en stund och försök igen.
+error-bad-request = Formuläret kunde inte läsas. Försök igen.
+error-conflict = Det gick inte att genomföra.
+error-internal = Ett fel uppstod hos oss. Försök igen om en stund.
+
+## Landing
+landing-lead = Boka studieplats och skriv prov på ditt lärcentrum.
+landing-centres = Lärcentrum
+landing-no-centres = Inga lärcentrum ännu.
+sign-in = Logga in
+sign-in-students = Studenter: logga in med en länk via e-post
+sign-in-staff = Personal och lärosäten: logga in med lösenord
+email = E-postadress
+password = Lösenord
+send-sign-in-link = Skicka inloggningslänk
+forgot-password = Glömt lösenordet?
+start-welcome = Välkommen, { $name }.
+start-coming = Dina sidor är på väg. Till dess finns allt i API:et.
+
+## Centre page
+centre-offers = Det här erbjuder vi
+offer-study = Studieplatser att boka
+offer-exams = Provservice för högskolor och universitet
+offer-computers = { $count ->
+    [one] En dator för prov
+   *[other] { $count } datorer för prov
+}
+offer-separate = Enskilt rum för prov
+offer-accessible = Tillgängliga lokaler
+centre-rooms = Lokaler
+room-kind-exam_hall = provsal
+room-kind-study_area = studieplatser
+room-kind-group_room = grupprum
+room-kind-separate_room = enskilt rum
+room-kind-video_room = videorum
+seats = { $count ->
+    [one] 1 plats
+   *[other] { $count } platser
+}
+computer-seats = { $count ->
+    [one] 1 dator
+   *[other] { $count } datorer
+}
+accessible = tillgängligt
+centre-hours-week = Öppettider den här veckan
+day = Dag
+staffed = Bemannat
+access-card-hours = Med passerkort
+closed-because = Stängt: { $reason }
+no-hours = –
+centre-closures = Stängt framöver
+no-closures = Inga stängda dagar planerade.
+centre-access-card = Passerkort
+access-card-how = Med passerkort kan du studera här även när lärcentret inte är bemannat. Fråga personalen eller skicka e-post så ordnar vi ett kort.
+centre-contact = Kontakt
+
+## My bookings
+my-sittings = Mina prov
+my-study = Mina studieplatser
+no-sittings = Du har inga kommande prov.
+no-study = Du har inga bokade studieplatser.
+past-items = Tidigare bokningar
+when = Tid
+not-placed-yet = Tiden är inte bestämd än
+with-extra-time = med { $percent } % förlängd tid
+where = Plats
+accommodations = Anpassningar
+acc-separate-room = Enskilt rum
+acc-computer = Dator
+acc-breaks = Pauser
+acc-accessible-room = Tillgänglig lokal
+aids = Tillåtna hjälpmedel
+no-aids = Inga
+bring = Ta med
+bring-what = Giltig legitimation och din bokningskod.
+booking-code = Bokningskod
+status = Status
+status-requested = Anmäld, väntar på besked
+status-confirmed = Bekräftad
+status-rejected = Avslagen
+status-checked_in = Incheckad
+status-completed = Genomförd
+status-no_show = Uteblev
+status-cancelled = Avbokad
+cancel-sitting = Avboka provet
+cancel-study = Avboka studieplatsen
+
+## Book a study place
+centre = Lärcentrum
+choose-centre = Välj lärcentrum
+date = Datum
+show-day = Visa dagen
+day-at = Lediga platser { $day }
+booking-refused = Bokningen gick inte igenom:
+full = fullt
+free-seats = { $count ->
+    [one] 1 ledig plats
+   *[other] { $count } lediga platser
+}
+card-holders-only = endast med passerkort
+no-open-hours = Inga öppettider den här dagen.
+choose-span = Välj tid
+room = Rum
+start-time = Från
+end-time = Till
+confirm-booking = Boka
+
+## Exams
+exams-lead = Prov som du kan anmäla dig till på dina lärcentrum.
+registration-refused = Anmälan gick inte igenom:
+deadline = Sista anmälningsdag
+register = Anmäl dig
+accommodations-legend = Anpassningar (om du har rätt till dem)
+extra-time-percent = Förlängd skrivtid i procent
+breaks-minutes = Pauser i minuter
+register-submit = Skicka anmälan
+no-open-exams = Det finns inga prov att anmäla sig till just nu.
+
+## Calendar
+calendar-lead = Med en kalenderprenumeration syns dina prov och studieplatser i din egen kalender.
+calendar-new = Din nya kalenderadress. Den visas bara nu: kopiera den till din kalender.
+calendar-address = Kalenderadress
+calendar-mine = Mina kalenderadresser
+calendar-created = Skapad { $day }
+calendar-revoke = Sluta dela
+calendar-none = Du har ingen kalenderadress.
+calendar-create = Skapa en kalenderadress
+
+## Status messages
+flash-signed-out = Du är utloggad.
+flash-study-cancelled = Studieplatsen är avbokad.
+flash-sitting-cancelled = Provet är avbokat.
+flash-study-booked = Studieplatsen är bokad. En bekräftelse med en kalenderinbjudan är på väg till din e-post.
+flash-registered = Din anmälan är skickad. Du får besked via e-post.
+flash-feed-revoked = Kalenderadressen fungerar inte längre.
+
+## Field messages
+field-invalid = Kontrollera det här fältet.
+field-required = Fyll i det här fältet.
+field-datetime_format = Ange en tid som 13:00.
+field-local_time_nonexistent = Den tiden finns inte den dagen (klockan ställs om).
+field-local_time_ambiguous = Den tiden finns två gånger den dagen (klockan ställs om); välj en annan.
+field-after_start = Sluttiden måste vara efter starttiden.
+field-max_length = Bokningen är för lång.
+field-future = Tiden har redan passerat.
+field-exists = Finns inte.
+field-range = Värdet är utanför det tillåtna.
+field-number = Ange ett heltal.
+field-date = Ange ett datum.
+field-open_request = Provet är inte öppet för anmälan.
+field-registration_deadline = Sista anmälningsdag har passerat.
+
+## Rules the bookings can break
+rule-other = En regel för bokningar hindrar det.
+rule-opening_hours = Lärcentret har inte öppet hela den tiden.
+rule-access_card_required = Den tiden kräver passerkort, och du har inget.
+rule-closed_day = Lärcentret är stängt den dagen.
+rule-closed_day-detail = Lärcentret är stängt på { $reason }
+rule-room_capacity = Det finns inga lediga platser i rummet hela den tiden.
+rule-computer_seats = Det finns inga lediga datorer hela den tiden.
+rule-separate_room = Rummet behövs för ett prov i enskilt rum.
+rule-exam_and_study_mixed = Rummet används för prov den tiden.
+rule-student_double_booked = Du har redan en bokning den tiden.
+rule-student_double_booked-detail = { $kind ->
+    [exam] Du har redan ett prov { $span }
+   *[study] Du har redan en studieplats { $span }
+}
+rule-invigilator_coverage = Det finns ingen provvakt den tiden.
+rule-invigilator_ratio = Det finns för få provvakter den tiden.
+rule-invigilator_double_booked = Provvakten är redan bokad.
+rule-invigilator_availability = Provvakten är inte tillgänglig.
+rule-exam_start = Provet kan inte börja den tiden.
+rule-exam_window = Provet måste ligga inom sitt tidsfönster.
+rule-exam_duration = Tiden räcker inte för provet.
+rule-room_not_bookable = Rummet går inte att boka för det här.
+rule-room_inactive = Rummet används inte längre.
+rule-study_limit = Du har nått lärcentrets gräns för bokningar.
+rule-state = Det går inte längre att ändra bokningen.
+rule-already_registered = Du är redan anmäld till provet.

@@ -1,0 +1,470 @@
+//! The student's journeys in a real browser: Debian's `chromium`, driven
+//! over WebDriver by `chromedriver` (fantoccini), clicking and typing as a
+//! person would. axe-core runs on every page visited: no violation of
+//! impact "serious" or "critical" may appear.
+//!
+//! Without `/usr/bin/chromedriver` (or axe-core, installed by `npm ci` in
+//! `tests/browser/`) each test prints `SKIPPED` and passes; under CI (`CI`
+//! set) it fails instead, like the PostgreSQL tests.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use diesel::prelude::*;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use skrivsal::db::schema::mail_outbox;
+
+use super::*;
+use crate::helpers::{with_app, TestApp};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const AXE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/browser/node_modules/axe-core/axe.min.js"
+);
+
+/// chromedriver on a free port, ended when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a browser test needs, or why it cannot run here.
+fn tools(test: &str) -> Option<String> {
+    let missing = if !std::path::Path::new(CHROMEDRIVER).exists() {
+        Some(format!(
+            "{CHROMEDRIVER} not installed (apt install chromium chromium-driver)"
+        ))
+    } else if !std::path::Path::new(AXE).exists() {
+        Some("axe-core not installed (npm ci in tests/browser)".to_string())
+    } else {
+        None
+    };
+    match missing {
+        None => Some(std::fs::read_to_string(AXE).unwrap()),
+        Some(why) if std::env::var_os("CI").is_some() => panic!("{test}: {why}"),
+        Some(why) => {
+            println!("SKIPPED {test}: {why}");
+            None
+        }
+    }
+}
+
+fn start_driver() -> Driver {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Driver { child, port }
+}
+
+/// A headless Chromium at phone width (390 px), where students book.
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=390,844", "--lang=sv-SE"],
+            // A Swedish browser: the pages follow Accept-Language.
+            "prefs": {"intl.accept_languages": "sv-SE,sv"},
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("chromium over webdriver")
+}
+
+/// A page as a person sees it, checked by axe-core.
+struct Person<'a> {
+    c: Client,
+    app: &'a TestApp,
+    axe: String,
+}
+
+impl Person<'_> {
+    async fn open(&self, path: &str) {
+        self.c.goto(&self.app.url(path)).await.unwrap();
+        self.check().await;
+    }
+
+    /// axe-core on the current page: 0 serious or critical violations, and
+    /// no horizontal scroll at 390 px.
+    async fn check(&self) {
+        self.c
+            .execute(&format!("{};return true;", self.axe), vec![])
+            .await
+            .unwrap();
+        let found = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {resultTypes: ['violations']}).then(r => done(
+                   r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let url = self.c.current_url().await.unwrap();
+        assert_eq!(found, serde_json::json!([]), "axe on {url}");
+        let wide = self
+            .c
+            .execute(
+                "return document.documentElement.scrollWidth > document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(wide, serde_json::json!(false), "horizontal scroll on {url}");
+    }
+
+    /// Types into the focused element, as a keyboard does.
+    async fn type_text(&self, text: &str) {
+        let focused = self.c.active_element().await.unwrap();
+        focused.send_keys(text).await.unwrap();
+    }
+
+    async fn press(&self, key: Key) {
+        self.type_text(&key.to_string()).await;
+    }
+
+    /// Presses Tab until the focused element's `text|TAG` starts with
+    /// `text` and ends with `tag`; fails if it is not reachable.
+    async fn tab_to(&self, text: &str, tag: &str) {
+        for _ in 0..40 {
+            let at = self.focused().await;
+            if at.starts_with(text) && at.ends_with(tag) {
+                return;
+            }
+            self.press(Key::Tab).await;
+        }
+        panic!("{text} ({tag}) is not reachable by Tab");
+    }
+
+    /// The focused element: its text (or value) and tag, `text|TAG`.
+    async fn focused(&self) -> String {
+        let v = self
+            .c
+            .execute(
+                "const a = document.activeElement; return (a.textContent || a.value || '').trim().replace(/\\s+/g, ' ') + '|' + a.tagName;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    async fn text(&self) -> String {
+        self.c
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn fill(&self, label_for: &str, value: &str) {
+        let e = self.c.find(Locator::Id(label_for)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(value).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.settle().await;
+    }
+
+    async fn click_text(&self, text: &str) {
+        // The control's own words (its first text), not what a hidden
+        // suffix for screen readers adds.
+        let xpath = format!("(//button | //a | //summary)[normalize-space(text()[1]) = '{text}']");
+        self.c
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.settle().await;
+    }
+
+    /// Waits for a navigation or an htmx swap to end, then checks the page.
+    async fn settle(&self) {
+        for _ in 0..50 {
+            let busy = self
+                .c
+                .execute(
+                    "return document.readyState !== 'complete' || !!document.querySelector('.htmx-request');",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if busy == serde_json::json!(false) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.check().await;
+    }
+}
+
+/// The sign-in link the student was e-mailed, as a path on the app.
+fn mailed_link(app: &TestApp, to: &str) -> String {
+    let mut conn = app.db.get().unwrap();
+    let body: String = mail_outbox::table
+        .filter(mail_outbox::to_address.eq(to))
+        .order(mail_outbox::id.desc())
+        .select(mail_outbox::body_text)
+        .first(&mut *conn)
+        .unwrap();
+    let token = body
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    format!("/auth/link?token={token}")
+}
+
+/// Signs in by e-mailed link, books a study place on `DAY`, sees it in
+/// Mina bokningar, cancels it.
+async fn book_and_cancel(app: TestApp, test: &str) {
+    let Some(axe) = tools(test) else { return };
+    let (_, _) = centre_with_study_room(&app).await;
+    create_person(&app, "stina@example.se", "Stina Student", "student", &[]);
+    let driver = start_driver();
+    let p = Person {
+        c: browser(&driver).await,
+        app: &app,
+        axe,
+    };
+    let outcome = async {
+        p.open("/").await;
+        assert!(p.text().await.contains("Lärcentrum sundsvall"));
+        p.fill("link-email", "stina@example.se").await;
+        p.click_text("Skicka inloggningslänk").await;
+        p.open(&mailed_link(&app, "stina@example.se")).await;
+        p.click("form button[type=submit]").await;
+        // Signed in: the student's start page.
+        assert!(p.c.current_url().await.unwrap().path().ends_with("/me/bookings"));
+        assert!(p.text().await.contains("Du har inga bokade studieplatser."));
+        p.click_text("Boka studieplats").await;
+        let select = p.c.find(Locator::Id("centre")).await.unwrap();
+        select.select_by_label("Lärcentrum sundsvall").await.unwrap();
+        // The date control takes the keys of the browser's locale; set the
+        // value as a date picker would.
+        p.c.execute(&format!("document.getElementById('date').value = '{DAY}';"), vec![]).await.unwrap();
+        p.click_text("Visa dagen").await;
+        let text = p.text().await;
+        assert!(text.contains("Lediga platser tis 8 dec"), "{text}");
+        assert!(text.contains("3 lediga platser"), "{text}");
+        p.c.execute("document.getElementById('start').value = '09:00'; document.getElementById('end').value = '12:00';", vec![]).await.unwrap();
+        p.click_text("Boka").await;
+        let text = p.text().await;
+        assert!(text.contains("Studieplatsen är bokad. En bekräftelse med en kalenderinbjudan"), "{text}");
+        assert!(text.contains("tis 8 dec 09:00–12:00"), "{text}");
+        p.click_text("Avboka studieplatsen").await;
+        let text = p.text().await;
+        assert!(text.contains("Studieplatsen är avbokad."), "{text}");
+        assert!(text.contains("Avbokad"), "{text}");
+        // Sign-out is on every page.
+        p.click_text("Logga ut").await;
+        assert!(p.text().await.contains("Du är utloggad."));
+    }
+    .await;
+    let _ = p.c.close().await;
+    outcome
+}
+
+#[actix_web::test]
+async fn a_student_books_and_cancels_in_a_browser_sqlite() {
+    with_app(
+        "pages::browser::sqlite",
+        skrivsal::db::Backend::Sqlite,
+        |app| book_and_cancel(app, "pages::browser::book_and_cancel::sqlite"),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn a_student_books_and_cancels_in_a_browser_postgres() {
+    with_app(
+        "pages::browser::postgres",
+        skrivsal::db::Backend::Postgres,
+        |app| book_and_cancel(app, "pages::browser::book_and_cancel::postgres"),
+    )
+    .await
+}
+
+/// The same start with the keyboard alone: Tab to the skip link and the
+/// controls, Enter to submit, Space to tick.
+#[actix_web::test]
+async fn a_student_registers_for_an_exam_by_keyboard_alone() {
+    with_app(
+        "pages::browser::keyboard::sqlite",
+        skrivsal::db::Backend::Sqlite,
+        |app| async move {
+            let test = "pages::browser::keyboard";
+            let Some(axe) = tools(test) else { return };
+            centre_with_study_room(&app).await;
+            open_exams(&app, &["Tentamen 1"]).await;
+            create_person(&app, "stina@example.se", "Stina Student", "student", &[]);
+            let driver = start_driver();
+            let p = Person {
+                c: browser(&driver).await,
+                app: &app,
+                axe,
+            };
+            let outcome = async {
+                // Ask for the link with the keyboard: type, then Enter.
+                p.open("/").await;
+                let field = p.c.find(Locator::Id("link-email")).await.unwrap();
+                field.send_keys("stina@example.se").await.unwrap();
+                field.send_keys(&Key::Enter.to_string()).await.unwrap();
+                p.settle().await;
+                p.open(&mailed_link(&app, "stina@example.se")).await;
+                // Tab from the top: the first stop is the skip link.
+                let body = p.c.find(Locator::Css("body")).await.unwrap();
+                body.send_keys(&Key::Tab.to_string()).await.unwrap();
+                let first = p.focused().await;
+                assert!(first.starts_with("Hoppa till innehållet"), "{first}");
+                // The button that signs in, reached by Tab and pressed with Enter.
+                p.tab_to("Logga in", "|BUTTON").await;
+                p.press(Key::Enter).await;
+                p.settle().await;
+                assert!(p
+                    .c
+                    .current_url()
+                    .await
+                    .unwrap()
+                    .path()
+                    .ends_with("/me/bookings"));
+                // To Anmäl dig till prov through the menu, by Tab and Enter.
+                p.tab_to("Anmäl dig till prov", "|A").await;
+                p.press(Key::Enter).await;
+                p.settle().await;
+                assert!(p.text().await.contains("Tentamen 1"));
+                // Open the registration (a <summary>), fill in extra time, tick a
+                // separate room with Space, send with Enter.
+                p.tab_to("Anmäl dig Tentamen 1", "|SUMMARY").await;
+                p.press(Key::Enter).await;
+                p.press(Key::Tab).await;
+                p.type_text("25").await;
+                p.press(Key::Tab).await;
+                p.press(Key::Tab).await;
+                p.type_text(" ").await;
+                // Past computer and accessible room to the submit button.
+                p.tab_to("Skicka anmälan", "|BUTTON").await;
+                p.press(Key::Enter).await;
+                p.settle().await;
+                let text = p.text().await;
+                assert!(text.contains("Din anmälan är skickad"), "{text}");
+                assert!(text.contains("Anmäld, väntar på besked"), "{text}");
+                p.open("/me/bookings").await;
+                let text = p.text().await;
+                assert!(
+                    text.contains("25 % förlängd tid") && text.contains("Enskilt rum"),
+                    "{text}"
+                );
+            }
+            .await;
+            let _ = p.c.close().await;
+            outcome
+        },
+    )
+    .await
+}
+
+/// Not a test: `docs/ui/shoot.sh` runs it to render every page at 1280 and
+/// 390 px into `docs/ui/` (`SKRIVSAL_SCREENSHOTS` names the folder).
+#[actix_web::test]
+#[ignore = "renders screenshots; run by docs/ui/shoot.sh"]
+async fn screenshots() {
+    let Some(dir) = std::env::var_os("SKRIVSAL_SCREENSHOTS") else {
+        println!("SKIPPED screenshots: SKRIVSAL_SCREENSHOTS not set");
+        return;
+    };
+    with_app("pages::browser::screenshots", skrivsal::db::Backend::Sqlite, |app| async move {
+        let Some(axe) = tools("pages::browser::screenshots") else { return };
+        let (_, room) = centre_with_study_room(&app).await;
+        open_exams(&app, &["Tentamen 1", "Omtentamen"]).await;
+        create_person(&app, "stina@example.se", "Stina Student", "student", &[]);
+        let token = app.token("stina@example.se", "student", &[], None);
+        let r = app.post_as(&token, "/api/v1/study-bookings", serde_json::json!({"centre": "sundsvall", "room": room, "starts_at": format!("{DAY}T09:00"), "ends_at": format!("{DAY}T12:00")})).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let driver = start_driver();
+        let p = Person { c: browser(&driver).await, app: &app, axe };
+        // Signed in through the password form (this student has a password).
+        p.open("/").await;
+        p.fill("login-email", "stina@example.se").await;
+        p.fill("login-password", PASSWORD).await;
+        p.click_text("Logga in").await;
+        let shots = [
+            ("bookings", "/me/bookings".to_string()),
+            ("book", format!("/me/book?centre=sundsvall&date={DAY}")),
+            ("exams", "/me/exams".to_string()),
+            ("calendar", "/me/calendar".to_string()),
+        ];
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let shoot = |name: String, path: String| {
+            let p = &p;
+            let dir = dir.clone();
+            async move {
+                for width in [1280u32, 390] {
+                    p.c.set_window_size(width, 900).await.unwrap();
+                    p.open(&path).await;
+                    let h = p.c.execute("return document.documentElement.scrollHeight;", vec![]).await.unwrap();
+                    let h = h.as_u64().unwrap_or(900).clamp(400, 6000) as u32;
+                    p.c.set_window_size(width, h + 140).await.unwrap();
+                    let png = p.c.screenshot().await.unwrap();
+                    std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
+                }
+            }
+        };
+        for (name, path) in shots {
+            shoot(name.to_string(), path).await;
+        }
+        // Signed out: the landing page and a centre's page.
+        p.c.delete_all_cookies().await.unwrap();
+        shoot("landing".into(), "/".into()).await;
+        shoot("centre".into(), "/centres/sundsvall".into()).await;
+        let _ = p.c.close().await;
+    })
+    .await
+}
