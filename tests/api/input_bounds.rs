@@ -264,7 +264,7 @@ app_test!(
         body["title"] = json!("Tentamen 1\r\nBcc: alla@example.se");
         body["course_code"] = json!("MA\t051G");
         body["contact"]["name"] = json!("Lä\u{85}rare");
-        body["students"][0]["name"] = json!("Student\u{0}");
+        body["students"][0]["name"] = json!("Student\u{7}");
         // Multi-line: line feeds are fine, a carriage return alone is not.
         body["aids"] = json!("Miniräknare\nFormelsamling\rX");
         let r = submit(&app, &w, body).await;
@@ -277,10 +277,12 @@ app_test!(
         ] {
             refused(&r, field, "control_character");
         }
-        // A NUL in the centre's key once reached PostgreSQL, which refused it: a 500.
+        // A NUL in the centre's key once reached PostgreSQL, which refused it:
+        // a 500. No text may hold one, so the body is refused as it is read,
+        // naming the field (`errors::a_nul_in_an_id_filter_or_field_…`).
         let mut body = request_body(w.day, students(1));
         body["centre"] = json!("sundsvall\u{0}");
-        refused(&submit(&app, &w, body).await, "centre", "exists");
+        refused(&submit(&app, &w, body).await, "centre", "control_character");
         let r = app
             .post_as(
                 &w.admin,
