@@ -450,7 +450,7 @@ pub fn get_availability(
     let mut v = Validator::new();
     let from = match &query.from {
         Some(f) => v.date("from", f),
-        None => Some(centres::today_in(tz)),
+        None => Some(super::calendar::today_in(tz)),
     };
     let to = match (&query.to, from) {
         (Some(t), _) => v.date("to", t),
@@ -460,7 +460,7 @@ pub fn get_availability(
     if let (Some(f), Some(t)) = (from, to) {
         if v.check(f <= t, "to", "date_order", "must not be before from") {
             v.check(
-                (t - f).num_days() < centres::MAX_CALENDAR_DAYS,
+                (t - f).num_days() < super::calendar::MAX_CALENDAR_DAYS,
                 "to",
                 "range",
                 "at most 366 days at a time",

@@ -328,7 +328,7 @@ pub fn load(
     let document = Document::parse(document).ok_or(Error::NotFound)?;
     let tz = centre.timezone.tz();
     let date = match &q.date {
-        None => centres::today_in(tz),
+        None => crate::centres::calendar::today_in(tz),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
             Error::invalid("date", "date", format!("`{d}` is not a date YYYY-MM-DD"))
         })?,

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::actor::Caller;
 use crate::calendar;
+use crate::centres::calendar as centre_calendar;
 use crate::centres::centre as centres;
 use crate::db::models::Room;
 use crate::db::schema::{rooms, sittings, study_bookings};
@@ -28,7 +29,7 @@ pub struct DateQuery {
 
 pub(super) fn query_date(q: &DateQuery, tz: Tz) -> Result<NaiveDate, Error> {
     match &q.date {
-        None => Ok(centres::today_in(tz)),
+        None => Ok(centre_calendar::today_in(tz)),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| Error::invalid("date", "date", format!("`{d}` is not a date YYYY-MM-DD"))),
     }
@@ -72,7 +73,7 @@ pub fn availability(
     let centre = centres::find_visible(conn, caller, key)?;
     let tz = centre.timezone.tz();
     let date = query_date(q, tz)?;
-    let cal = centres::calendar_input(conn, &centre)?;
+    let cal = centre_calendar::calendar_input(conn, &centre)?;
     let staffed = calendar::staffed_set(&cal, date, date);
     let open = calendar::access_set(&cal, date, date);
     let room_rows: Vec<Room> = rooms::table

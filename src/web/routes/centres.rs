@@ -5,6 +5,7 @@ use actix_web::web;
 use super::{created, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::centre as centres;
+use crate::centres::{calendar as centre_calendar, closures, hours};
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::Body;
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
@@ -151,14 +152,14 @@ async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) ->
     summary = "Weekly opening and access-card hours",
     params(CentreKey),
     responses(
-        (status = 200, description = "The hours", body = centres::HoursInput),
+        (status = 200, description = "The hours", body = hours::HoursInput),
         (status = 401, response = p::Unauthorized),
         (status = 404, response = p::NotFound),
     ),
     security(("bearer" = []), ("cookie" = [])),
 )]
 async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    run(&state, ok, move |c| centres::get_hours(c, &caller, &path)).await
+    run(&state, ok, move |c| hours::get_hours(c, &caller, &path)).await
 }
 
 #[utoipa::path(
@@ -167,9 +168,9 @@ async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Rep
     tag = "centres",
     summary = "Replace the weekly hours (centre admins)",
     params(CentreKey),
-    request_body = centres::HoursInput,
+    request_body = hours::HoursInput,
     responses(
-        (status = 200, description = "The hours as stored", body = centres::HoursInput),
+        (status = 200, description = "The hours as stored", body = hours::HoursInput),
         p::JsonBody,
         (status = 401, response = p::Unauthorized),
         (status = 403, response = p::Forbidden),
@@ -181,10 +182,10 @@ async fn put_hours(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    Body(input): Body<centres::HoursInput>,
+    Body(input): Body<hours::HoursInput>,
 ) -> Reply {
     run(&state, ok, move |c| {
-        centres::put_hours(c, &caller, &path, input)
+        hours::put_hours(c, &caller, &path, input)
     })
     .await
 }
@@ -196,7 +197,7 @@ async fn put_hours(
     summary = "A centre's closures",
     params(CentreKey, PageQuery),
     responses(
-        (status = 200, description = "The closures", body = Page<centres::ClosureOut>),
+        (status = 200, description = "The closures", body = Page<closures::ClosureOut>),
         (status = 401, response = p::Unauthorized),
         (status = 404, response = p::NotFound),
     ),
@@ -209,7 +210,7 @@ async fn list_closures(
     page: web::Query<PageQuery>,
 ) -> Reply {
     run(&state, ok, move |c| {
-        Page::of_all(centres::list_closures(c, &caller, &path)?, &page, |x| {
+        Page::of_all(closures::list_closures(c, &caller, &path)?, &page, |x| {
             x.id.clone()
         })
     })
@@ -222,9 +223,9 @@ async fn list_closures(
     tag = "centres",
     summary = "Close the centre for a range of days (centre admins)",
     params(CentreKey),
-    request_body = centres::ClosureInput,
+    request_body = closures::ClosureInput,
     responses(
-        (status = 201, description = "The new closure", body = centres::ClosureOut),
+        (status = 201, description = "The new closure", body = closures::ClosureOut),
         p::JsonBody,
         (status = 401, response = p::Unauthorized),
         (status = 403, response = p::Forbidden),
@@ -236,10 +237,10 @@ async fn create_closure(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    Body(input): Body<centres::ClosureInput>,
+    Body(input): Body<closures::ClosureInput>,
 ) -> Reply {
     run(&state, created, move |c| {
-        centres::create_closure(c, &caller, &path, input)
+        closures::create_closure(c, &caller, &path, input)
     })
     .await
 }
@@ -260,7 +261,7 @@ async fn create_closure(
 )]
 async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {
-        centres::delete_closure(c, &caller, &path)
+        closures::delete_closure(c, &caller, &path)
     })
     .await
 }
@@ -270,9 +271,9 @@ async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -
     path = "/api/v1/centres/{centre}/calendar",
     tag = "centres",
     summary = "Staffed and access-card hours per day",
-    params(CentreKey, centres::CalendarQuery),
+    params(CentreKey, centre_calendar::CalendarQuery),
     responses(
-        (status = 200, description = "Per day: staffed and access-card spans in local time with offset, or why the centre is closed", body = centres::CalendarOut),
+        (status = 200, description = "Per day: staffed and access-card spans in local time with offset, or why the centre is closed", body = centre_calendar::CalendarOut),
         (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
         (status = 404, response = p::NotFound),
@@ -284,10 +285,10 @@ async fn calendar(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    query: web::Query<centres::CalendarQuery>,
+    query: web::Query<centre_calendar::CalendarQuery>,
 ) -> Reply {
     run(&state, ok, move |c| {
-        centres::calendar(c, &caller, &path, &query)
+        centre_calendar::calendar(c, &caller, &path, &query)
     })
     .await
 }
@@ -297,9 +298,9 @@ async fn calendar(
     path = "/api/v1/centres/{centre}/calendar/at",
     tag = "centres",
     summary = "Staffed or open to card holders at one instant",
-    params(CentreKey, centres::AtQuery),
+    params(CentreKey, centre_calendar::AtQuery),
     responses(
-        (status = 200, description = "The state at that instant", body = centres::AtOut),
+        (status = 200, description = "The state at that instant", body = centre_calendar::AtOut),
         (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
         (status = 404, response = p::NotFound),
@@ -311,7 +312,10 @@ async fn calendar_at(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    query: web::Query<centres::AtQuery>,
+    query: web::Query<centre_calendar::AtQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| centres::at(c, &caller, &path, &query)).await
+    run(&state, ok, move |c| {
+        centre_calendar::at(c, &caller, &path, &query)
+    })
+    .await
 }
