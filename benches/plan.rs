@@ -1,6 +1,8 @@
 //! Plan time and quality of the centre scheduler on generated workloads:
 //! one centre for one week, and the 19 centres of the region for a term.
-//! `cargo bench --bench plan` prints Markdown rows for docs/benchmarks.md.
+//! `cargo bench --bench plan` prints Markdown rows for docs/benchmarks.md;
+//! `cargo bench --bench plan -- TEXT` runs only the rows whose label contains
+//! TEXT (e.g. `"term, 0 steps per sitting, 1 thread"`, the one to profile).
 //! Every plan is checked by the conflict checker before its numbers count.
 
 use std::time::{Duration, Instant};
@@ -47,6 +49,15 @@ fn add(a: Cost, b: Cost) -> Cost {
         rooms_opened: a.rooms_opened + b.rooms_opened,
         unmet_preferences: a.unmet_preferences + b.unmet_preferences,
     }
+}
+
+/// Whether the row labelled `label` was asked for (every row without a filter).
+fn wanted(label: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    filters.is_empty() || filters.iter().any(|f| label.contains(f.as_str()))
 }
 
 fn row(label: &str, sittings: usize, cost: Cost, took: Duration) {
@@ -117,21 +128,17 @@ fn main() {
         let week = generate(&Spec::week(seed));
         let centre = &week[0];
         let n = centre.tasks.len();
-        let (built, t0) = solve(centre, seed, 0);
-        row(
-            &format!("1 centre × 1 week, seed {seed}, construction only"),
-            n,
-            built.cost,
-            t0,
-        );
-        let (best, t1) = solve(centre, seed, 200 * n as u64);
-        row(
-            &format!("1 centre × 1 week, seed {seed}, + {} steps", 200 * n),
-            n,
-            best.cost,
-            t1,
-        );
-        week_plans.push(best);
+        let label = format!("1 centre × 1 week, seed {seed}, construction only");
+        if wanted(&label) {
+            let (built, t0) = solve(centre, seed, 0);
+            row(&label, n, built.cost, t0);
+        }
+        let label = format!("1 centre × 1 week, seed {seed}, + {} steps", 200 * n);
+        if wanted(&label) {
+            let (best, t1) = solve(centre, seed, 200 * n as u64);
+            row(&label, n, best.cost, t1);
+            week_plans.push(best);
+        }
     }
     println!();
     println!(
@@ -143,13 +150,12 @@ fn main() {
     let n: usize = term.iter().map(|c| c.tasks.len()).sum();
     let mut why = Vec::new();
     for (steps, threads) in [(0u64, 1usize), (0, 2), (10, 2), (20, 2)] {
+        let label = format!("19 centres × 1 term, {steps} steps per sitting, {threads} thread(s)");
+        if !wanted(&label) {
+            continue;
+        }
         let (cost, took, reasons) = region(&term, steps, threads);
-        row(
-            &format!("19 centres × 1 term, {steps} steps per sitting, {threads} thread(s)"),
-            n,
-            cost,
-            took,
-        );
+        row(&label, n, cost, took);
         why.push(format!("{steps} steps: {reasons}"));
     }
     println!();

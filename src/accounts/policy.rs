@@ -52,6 +52,9 @@ pub enum Action {
     SetAvailability,
     /// Subscribe to an invigilator's calendar feed: the invigilator or a manager.
     FollowCalendar,
+    /// Subscribe to one's own sittings and study places: like booking, a
+    /// student's own doing (nobody else has bookings of their own to follow).
+    FollowOwnBookings,
 }
 
 /// What the action is done to, with what the policy needs to know of it.
@@ -120,7 +123,7 @@ pub fn authorize<'a>(
 ) -> Result<(), Error> {
     let Actor::User(c) = actor.into() else {
         // The operator at the command line acts as a system administrator.
-        return if action == Action::Book {
+        return if matches!(action, Action::Book | Action::FollowOwnBookings) {
             Err(Error::Forbidden)
         } else {
             Ok(())
@@ -191,7 +194,7 @@ fn sees(c: &Caller, resource: Resource<'_>) -> bool {
 fn may(c: &Caller, action: Action, resource: Resource<'_>) -> bool {
     use Action::*;
     // Booking is a student's own doing; an admin cannot book for them.
-    if action == Book {
+    if matches!(action, Book | FollowOwnBookings) {
         return c.role == Role::Student;
     }
     if c.is_system_admin() {

@@ -7,7 +7,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::centre::*;
+use super::centre::find_visible;
+use super::hours::load_hours;
 use crate::accounts::actor::Caller;
 use crate::calendar::{self, CentreCalendarInput, HolidayOptions, WeeklyHours};
 use crate::db::models::{Centre, Closure};

@@ -431,7 +431,3 @@ pub fn refuse_if_committed(
         ))
     }
 }
-
-pub use super::calendar::*;
-pub use super::closures::*;
-pub use super::hours::*;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::centre::*;
+use super::centre::{find_managed, find_visible};
 use crate::accounts::actor::Caller;
 use crate::accounts::audit;
 use crate::db::models::CentreHours;

@@ -451,9 +451,9 @@ pub fn get_availability(
     let range = v.date_range(
         ("from", query.from.as_deref()),
         ("to", query.to.as_deref()),
-        centres::today_in(tz),
+        crate::centres::calendar::today_in(tz),
         6,
-        centres::MAX_CALENDAR_DAYS,
+        crate::centres::calendar::MAX_CALENDAR_DAYS,
     );
     v.finish()?;
     let (from, to) = range.ok_or_else(|| anyhow::anyhow!("validated dates missing"))?;

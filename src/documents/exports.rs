@@ -283,7 +283,7 @@ pub fn centre_sittings(
         crate::accounts::policy::Action::ReadStaffData,
         crate::accounts::policy::Resource::centre(&centre),
     )?;
-    let (from, to) = range(q, centres::today_in(centre.timezone.tz()))?;
+    let (from, to) = range(q, crate::centres::calendar::today_in(centre.timezone.tz()))?;
     let (a, b) = bounds(from, to);
     let rows = sittings_between(conn, Scope::Centre(&centre.id), a, b)?;
     Ok((
@@ -312,7 +312,10 @@ pub fn institution_sittings(
         crate::accounts::policy::Action::ExportInstitution,
         crate::accounts::policy::Resource::Institution { id },
     )?;
-    let (from, to) = range(q, centres::today_in(chrono_tz::Europe::Stockholm))?;
+    let (from, to) = range(
+        q,
+        crate::centres::calendar::today_in(chrono_tz::Europe::Stockholm),
+    )?;
     let (a, b) = bounds(from, to);
     let rows = sittings_between(conn, Scope::Institution(&institution.id), a, b)?;
     Ok((
@@ -336,7 +339,7 @@ pub fn centre_study_bookings(
         crate::accounts::policy::Resource::centre(&centre),
     )?;
     let tz = centre.timezone.tz();
-    let (from, to) = range(q, centres::today_in(tz))?;
+    let (from, to) = range(q, crate::centres::calendar::today_in(tz))?;
     let (a, b) = bounds(from, to);
     let rows: Vec<(StudyBooking, Room)> = study_bookings::table
         .inner_join(rooms::table)

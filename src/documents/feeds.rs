@@ -19,7 +19,6 @@ use crate::db::schema::{
     study_bookings,
 };
 use crate::db::{self, DbConn};
-use crate::domain::Role;
 use crate::error::Error;
 use crate::mail::ics::{self, Invite, Method};
 use crate::types::{SittingStatus, StudyBookingStatus};
@@ -74,7 +73,11 @@ fn check_subject(
 ) -> Result<String, Error> {
     match kind {
         "student" => {
-            if caller.role != Role::Student {
+            if !policy::permits(
+                caller,
+                policy::Action::FollowOwnBookings,
+                policy::Resource::Service,
+            ) {
                 return Err(Error::invalid(
                     "kind",
                     "kind",

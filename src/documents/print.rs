@@ -327,7 +327,9 @@ pub fn load(
     )?;
     let document = Document::parse(document).ok_or(Error::NotFound)?;
     let tz = centre.timezone.tz();
-    let date = crate::validate::query_date("date", q.date.as_deref(), || centres::today_in(tz))?;
+    let date = crate::validate::query_date("date", q.date.as_deref(), || {
+        crate::centres::calendar::today_in(tz)
+    })?;
     let lang = match q.lang.as_deref() {
         None | Some("sv") => Language::Sv,
         Some("en") => Language::En,

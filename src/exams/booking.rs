@@ -28,7 +28,7 @@ use crate::db::DbConn;
 use crate::error::{Conflict, Context, Error};
 use crate::types::{SittingStatus, StudyBookingStatus};
 use crate::{
-    centres::centre as centre_mod, centres::invigilators as inv_mod, mail::notify, timefmt,
+    centres::calendar as centre_calendar, centres::invigilators as inv_mod, mail::notify, timefmt,
 };
 
 /// Sitting states that hold a place.
@@ -96,7 +96,7 @@ pub fn snapshot(
     let start = timefmt::local_midnight(tz, from) - Duration::hours(12);
     let end = timefmt::local_midnight(tz, to + Duration::days(1)) + Duration::hours(12);
     let (start_n, end_n) = (start.naive_utc(), end.naive_utc());
-    let calendar = centre_mod::calendar_input(conn, centre)?;
+    let calendar = centre_calendar::calendar_input(conn, centre)?;
     let room_rows: Vec<Room> = rooms::table
         .filter(rooms::centre_id.eq(&centre.id))
         .select(Room::as_select())

@@ -207,6 +207,16 @@ fn find_sitting(
     Ok((s, r))
 }
 
+/// `s` read again under its centre's lock, so the state a change is judged on
+/// is the state it writes over (every writer of a sitting locks its centre first).
+fn relock(conn: &mut DbConn, s: &Sitting, r: &ExamRequest) -> Result<Sitting, Error> {
+    booking::lock_centre(conn, &r.centre_id)?;
+    Ok(sittings::table
+        .find(&s.id)
+        .select(Sitting::as_select())
+        .first(conn)?)
+}
+
 /// Approves one self-registered sitting of an approved open request.
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id, sitting = %id))]
 pub fn approve_sitting(
@@ -222,11 +232,7 @@ pub fn approve_sitting(
             Action::ApproveRequest,
             exams::resource(conn, caller, &r)?,
         )?;
-        booking::lock_centre(conn, &r.centre_id)?;
-        let s: Sitting = sittings::table
-            .find(&s.id)
-            .select(Sitting::as_select())
-            .first(conn)?;
+        let s = relock(conn, &s, &r)?;
         require_state("sitting", s.status, &[SittingStatus::Requested], "approve")?;
         require_state(
             "request",
@@ -290,7 +296,7 @@ pub fn register(
             "register for",
         )?;
         let (centre, _) = request_centre(conn, &r)?;
-        let today = crate::centres::centre::today_in(centre.timezone.tz());
+        let today = crate::centres::calendar::today_in(centre.timezone.tz());
         if let Some(deadline) = r.registration_deadline {
             if today > deadline {
                 return Err(Error::invalid(
@@ -384,11 +390,7 @@ pub fn transition(
             _ => Action::MarkAttendance,
         };
         policy::authorize(caller, action, sitting_resource(&s, &r))?;
-        booking::lock_centre(conn, &r.centre_id)?;
-        let s: Sitting = sittings::table
-            .find(&s.id)
-            .select(Sitting::as_select())
-            .first(conn)?;
+        let s = relock(conn, &s, &r)?;
         let (from, to, verb) = t.rule();
         require_state("sitting", s.status, from, verb)?;
         if let Transition::Cancel = t {
@@ -469,12 +471,8 @@ pub fn move_sitting(
             Action::ApproveRequest,
             exams::resource(conn, caller, &r)?,
         )?;
-        booking::lock_centre(conn, &r.centre_id)?;
+        let s = relock(conn, &s, &r)?;
         booking::lock_students(conn, std::slice::from_ref(&s.student_id))?;
-        let s: Sitting = sittings::table
-            .find(&s.id)
-            .select(Sitting::as_select())
-            .first(conn)?;
         require_state("sitting", s.status, &[SittingStatus::Confirmed], "move")?;
         let (centre, _) = request_centre(conn, &r)?;
         let tz = centre.timezone.tz();
@@ -484,7 +482,7 @@ pub fn move_sitting(
             return Err(anyhow::anyhow!("a confirmed sitting without a place").into());
         };
         let start = match &input.starts_at {
-            Some(t) => crate::centres::centre::parse_time_field("starts_at", t, tz)?,
+            Some(t) => crate::centres::calendar::parse_time_field("starts_at", t, tz)?,
             None => old_start.and_utc(),
         };
         let room = input.room.clone().unwrap_or_else(|| old_room.clone());

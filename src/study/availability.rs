@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::actor::Caller;
 use crate::calendar;
+use crate::centres::calendar as centre_calendar;
 use crate::centres::centre as centres;
 use crate::db::models::Room;
 use crate::db::schema::{rooms, sittings, study_bookings};
@@ -27,7 +28,9 @@ pub struct DateQuery {
 }
 
 pub(super) fn query_date(q: &DateQuery, tz: Tz) -> Result<NaiveDate, Error> {
-    crate::validate::query_date("date", q.date.as_deref(), || centres::today_in(tz))
+    crate::validate::query_date("date", q.date.as_deref(), || {
+        crate::centres::calendar::today_in(tz)
+    })
 }
 
 // Renamed in the API description: invigilators have an `AvailabilityOut` too.
@@ -68,7 +71,7 @@ pub fn availability(
     let centre = centres::find_visible(conn, caller, key)?;
     let tz = centre.timezone.tz();
     let date = query_date(q, tz)?;
-    let cal = centres::calendar_input(conn, &centre)?;
+    let cal = centre_calendar::calendar_input(conn, &centre)?;
     let staffed = calendar::staffed_set(&cal, date, date);
     let open = calendar::access_set(&cal, date, date);
     let room_rows: Vec<Room> = rooms::table

@@ -5,7 +5,3 @@
 pub mod availability;
 pub mod bookings;
 pub mod schedule;
-
-pub use availability::*;
-pub use bookings::*;
-pub use schedule::*;

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::availability::*;
-use super::bookings::*;
+use super::availability::{query_date, DateQuery};
+use super::bookings::{out, StudyBookingOut};
 use crate::accounts::actor::Caller;
 use crate::centres::centre as centres;
 use crate::db::models::{

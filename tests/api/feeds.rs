@@ -188,3 +188,26 @@ app_test!(
         );
     }
 );
+
+// Only a student has bookings of their own to follow: the policy refuses the
+// `student` kind to everyone else, a system admin included (who may do
+// everything else).
+app_test!(only_students_follow_their_own_bookings, |app| async move {
+    let root = app.admin_with_centre("sundsvall").await;
+    let staff = app.token("staff@sundsvall.se", "centre_admin", &["sundsvall"], None);
+    let student = app.token("stu@example.se", "student", &[], None);
+    for who in [&root, &staff] {
+        let r = app
+            .post_as(who, "/api/v1/feeds", json!({"kind": "student"}))
+            .await;
+        assert_eq!(
+            (r.status, r.error_fields()),
+            (422, vec!["kind".to_string()]),
+            "{r:?}"
+        );
+    }
+    let r = app
+        .post_as(&student, "/api/v1/feeds", json!({"kind": "student"}))
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+});

@@ -3,11 +3,19 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
 use diesel::prelude::*;
 
+use crate::db::models::{
+    Centre, CentreHours, Closure, Invigilator, InvigilatorException, InvigilatorWeekly, Room,
+    UserCentre,
+};
+use crate::db::schema::{
+    centre_hours, centres, closures, invigilator_exceptions, invigilator_weekly, invigilators,
+    rooms, user_centres,
+};
 use crate::db::{self};
 use crate::types::{HoursKind, RoomKind, Zone};
 
-use super::data::*;
-use super::*;
+use super::data::CentreSpec;
+use super::{hm, LoadedCentre, Loader};
 
 impl Loader<'_> {
     pub(super) fn centre(&mut self, spec: &CentreSpec) -> anyhow::Result<LoadedCentre> {

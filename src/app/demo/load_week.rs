@@ -3,11 +3,13 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::db::models::{ExamRequest, InvigilatorAssignment, Sitting, StudyBooking};
+use crate::db::schema::{exam_requests, invigilator_assignments, sittings, study_bookings};
 use crate::db::{self};
 use crate::domain::booking_code;
 use crate::types::{RequestStatus, SittingStatus, StudyBookingStatus};
 
-use super::*;
+use super::{hm, is_working_day, utc, LoadedCentre, Loader};
 
 impl Loader<'_> {
     /// Per centre: on Tuesday and Thursday an approved, placed exam with four

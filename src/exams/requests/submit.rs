@@ -14,6 +14,7 @@ use super::types::{
 use crate::accounts::actor::Caller;
 use crate::accounts::policy::{self, Action, Resource};
 use crate::calendar;
+use crate::centres::calendar as centre_calendar;
 use crate::centres::centre as centres;
 use crate::db::models::{Centre, ExamRequest, Institution, User};
 use crate::db::schema::{exam_requests, institutions, sittings};
@@ -45,7 +46,7 @@ pub fn submit(
             .unwrap_or(chrono_tz::Europe::Stockholm);
         let today = centre
             .as_ref()
-            .map(|c| centres::today_in(c.timezone.tz()))
+            .map(|c| centre_calendar::today_in(c.timezone.tz()))
             .unwrap_or_default();
         let fields = Fields::parse(&mut v, &input, &institution, tz);
         let deadline = match &centre {
@@ -291,7 +292,7 @@ fn check_exam_day(
     open: bool,
     today: NaiveDate,
 ) -> Result<Option<NaiveDate>, Error> {
-    let cal = centres::calendar_input(conn, centre)?;
+    let cal = centre_calendar::calendar_input(conn, centre)?;
     let Some(first) = fields.starts_at.or(fields.window.map(|w| w.0)) else {
         return Ok(None);
     };

@@ -5,6 +5,7 @@ use actix_web::web;
 use super::{created, no_content, ok, paged, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::centres::centre as centres;
+use crate::centres::{calendar as centre_calendar, closures, hours};
 use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
 use crate::web::extract::{Body, Query};
@@ -134,12 +135,12 @@ async fn delete_centre(state: State, caller: Caller, path: web::Path<String>) ->
     summary = "Weekly opening and access-card hours",
     params(CentreKey),
     responses(
-        (status = 200, description = "The hours", body = centres::HoursInput),
+        (status = 200, description = "The hours", body = hours::HoursInput),
         p::ItemErrors,
     ),
 )]
 async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Reply {
-    run(&state, ok, move |c| centres::get_hours(c, &caller, &path)).await
+    run(&state, ok, move |c| hours::get_hours(c, &caller, &path)).await
 }
 
 #[utoipa::path(
@@ -148,9 +149,9 @@ async fn get_hours(state: State, caller: Caller, path: web::Path<String>) -> Rep
     tag = "centres",
     summary = "Replace the weekly hours (centre admins)",
     params(CentreKey),
-    request_body = centres::HoursInput,
+    request_body = hours::HoursInput,
     responses(
-        (status = 200, description = "The hours as stored", body = centres::HoursInput),
+        (status = 200, description = "The hours as stored", body = hours::HoursInput),
         p::EditErrors,
     ),
 )]
@@ -158,10 +159,10 @@ async fn put_hours(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    Body(input): Body<centres::HoursInput>,
+    Body(input): Body<hours::HoursInput>,
 ) -> Reply {
     run(&state, ok, move |c| {
-        centres::put_hours(c, &caller, &path, input)
+        hours::put_hours(c, &caller, &path, input)
     })
     .await
 }
@@ -173,7 +174,7 @@ async fn put_hours(
     summary = "A centre's closures",
     params(CentreKey, PageQuery),
     responses(
-        (status = 200, description = "The closures", body = Page<centres::ClosureOut>),
+        (status = 200, description = "The closures", body = Page<closures::ClosureOut>),
         p::ItemQueryErrors,
     ),
 )]
@@ -183,7 +184,7 @@ async fn list_closures(
     path: web::Path<String>,
     Query(page): Query<PageQuery>,
 ) -> Reply {
-    let load = move |c: &mut DbConn| centres::list_closures(c, &caller, &path);
+    let load = move |c: &mut DbConn| closures::list_closures(c, &caller, &path);
     paged(&state, page, load, |x| x.id.clone()).await
 }
 
@@ -193,9 +194,9 @@ async fn list_closures(
     tag = "centres",
     summary = "Close the centre for a range of days (centre admins)",
     params(CentreKey),
-    request_body = centres::ClosureInput,
+    request_body = closures::ClosureInput,
     responses(
-        (status = 201, description = "The new closure", body = centres::ClosureOut),
+        (status = 201, description = "The new closure", body = closures::ClosureOut),
         p::EditErrors,
     ),
 )]
@@ -203,10 +204,10 @@ async fn create_closure(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    Body(input): Body<centres::ClosureInput>,
+    Body(input): Body<closures::ClosureInput>,
 ) -> Reply {
     run(&state, created, move |c| {
-        centres::create_closure(c, &caller, &path, input)
+        closures::create_closure(c, &caller, &path, input)
     })
     .await
 }
@@ -224,7 +225,7 @@ async fn create_closure(
 )]
 async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     run(&state, no_content, move |c| {
-        centres::delete_closure(c, &caller, &path)
+        closures::delete_closure(c, &caller, &path)
     })
     .await
 }
@@ -234,9 +235,9 @@ async fn delete_closure(state: State, caller: Caller, path: web::Path<String>) -
     path = "/api/v1/centres/{centre}/calendar",
     tag = "centres",
     summary = "Staffed and access-card hours per day",
-    params(CentreKey, centres::CalendarQuery),
+    params(CentreKey, centre_calendar::CalendarQuery),
     responses(
-        (status = 200, description = "Per day: staffed and access-card spans in local time with offset, or why the centre is closed", body = centres::CalendarOut),
+        (status = 200, description = "Per day: staffed and access-card spans in local time with offset, or why the centre is closed", body = centre_calendar::CalendarOut),
         p::ItemQueryErrors,
     ),
 )]
@@ -244,10 +245,10 @@ async fn calendar(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    query: Query<centres::CalendarQuery>,
+    query: Query<centre_calendar::CalendarQuery>,
 ) -> Reply {
     run(&state, ok, move |c| {
-        centres::calendar(c, &caller, &path, &query)
+        centre_calendar::calendar(c, &caller, &path, &query)
     })
     .await
 }
@@ -257,9 +258,9 @@ async fn calendar(
     path = "/api/v1/centres/{centre}/calendar/at",
     tag = "centres",
     summary = "Staffed or open to card holders at one instant",
-    params(CentreKey, centres::AtQuery),
+    params(CentreKey, centre_calendar::AtQuery),
     responses(
-        (status = 200, description = "The state at that instant", body = centres::AtOut),
+        (status = 200, description = "The state at that instant", body = centre_calendar::AtOut),
         p::ItemQueryErrors,
     ),
 )]
@@ -267,7 +268,10 @@ async fn calendar_at(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    query: Query<centres::AtQuery>,
+    query: Query<centre_calendar::AtQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| centres::at(c, &caller, &path, &query)).await
+    run(&state, ok, move |c| {
+        centre_calendar::at(c, &caller, &path, &query)
+    })
+    .await
 }

@@ -19,9 +19,9 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
     tag = "study",
     operation_id = "study_availability",
     summary = "Free study seats on a day",
-    params(CentreKey, study::DateQuery),
+    params(CentreKey, study::availability::DateQuery),
     responses(
-        (status = 200, description = "Per study room, the day cut into intervals with the seats free in each", body = study::AvailabilityOut),
+        (status = 200, description = "Per study room, the day cut into intervals with the seats free in each", body = study::availability::AvailabilityOut),
         p::ItemQueryErrors,
     ),
 )]
@@ -29,10 +29,10 @@ async fn availability(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    q: Query<study::DateQuery>,
+    q: Query<study::availability::DateQuery>,
 ) -> Reply {
     run(&state, ok, move |c| {
-        study::availability(c, &caller, &path, &q)
+        study::availability::availability(c, &caller, &path, &q)
     })
     .await
 }
@@ -44,16 +44,20 @@ async fn availability(
     operation_id = "book_study_place",
     summary = "Book a study place (students)",
     description = "Confirmed at once when every rule holds; otherwise 409 with `conflicts` naming each broken rule.",
-    request_body = study::StudyInput,
+    request_body = study::bookings::StudyInput,
     responses(
-        (status = 201, description = "The confirmed booking", body = study::StudyBookingOut),
+        (status = 201, description = "The confirmed booking", body = study::bookings::StudyBookingOut),
         p::CreateConflictErrors,
     ),
 )]
-async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>) -> Reply {
+async fn book(
+    state: State,
+    caller: Caller,
+    Body(input): Body<study::bookings::StudyInput>,
+) -> Reply {
     let host = host(&state);
     run(&state, created, move |c| {
-        study::book(c, &caller, &host, input)
+        study::bookings::book(c, &caller, &host, input)
     })
     .await
 }
@@ -73,7 +77,7 @@ async fn book(state: State, caller: Caller, Body(input): Body<study::StudyInput>
 async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -> Reply {
     let host = host(&state);
     run(&state, no_content, move |c| {
-        study::cancel(c, &caller, &host, &path)
+        study::bookings::cancel(c, &caller, &host, &path)
     })
     .await
 }
@@ -84,11 +88,11 @@ async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -
     tag = "study",
     summary = "The caller's own study bookings and sittings",
     responses(
-        (status = 200, description = "Newest first", body = study::MyBookings),
+        (status = 200, description = "Newest first", body = study::schedule::MyBookings),
     ),
 )]
 async fn my_bookings(state: State, caller: Caller) -> Reply {
-    run(&state, ok, move |c| study::mine(c, &caller)).await
+    run(&state, ok, move |c| study::schedule::mine(c, &caller)).await
 }
 
 #[utoipa::path(
@@ -96,9 +100,9 @@ async fn my_bookings(state: State, caller: Caller) -> Reply {
     path = "/api/v1/centres/{centre}/schedule",
     tag = "schedule",
     summary = "The day at a centre, room by room (its staff)",
-    params(CentreKey, study::DateQuery),
+    params(CentreKey, study::availability::DateQuery),
     responses(
-        (status = 200, description = "Rooms with sittings (by booking code), study bookings and invigilators", body = study::ScheduleOut),
+        (status = 200, description = "Rooms with sittings (by booking code), study bookings and invigilators", body = study::schedule::ScheduleOut),
         p::StaffReadErrors,
     ),
 )]
@@ -106,7 +110,10 @@ async fn schedule(
     state: State,
     caller: Caller,
     path: web::Path<String>,
-    q: Query<study::DateQuery>,
+    q: Query<study::availability::DateQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| study::schedule(c, &caller, &path, &q)).await
+    run(&state, ok, move |c| {
+        study::schedule::schedule(c, &caller, &path, &q)
+    })
+    .await
 }

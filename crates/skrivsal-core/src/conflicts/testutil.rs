@@ -131,6 +131,44 @@ pub fn assignment(
     }
 }
 
+/// [`sitting`] from `from` to `to` on `day` (Stockholm wall clock): the form
+/// most tests need, on one line.
+pub fn sitting_on(
+    id: &str,
+    exam: &str,
+    student: &str,
+    room: &str,
+    day: &str,
+    from: &str,
+    to: &str,
+) -> Sitting {
+    sitting(id, exam, student, room, at(day, from), at(day, to))
+}
+
+/// [`booking`] from `from` to `to` on `day`.
+pub fn booking_on(
+    id: &str,
+    student: &str,
+    room: &str,
+    day: &str,
+    from: &str,
+    to: &str,
+) -> StudyBooking {
+    booking(id, student, room, at(day, from), at(day, to))
+}
+
+/// [`assignment`] from `from` to `to` on `day`.
+pub fn assignment_on(
+    id: &str,
+    invigilator: &str,
+    room: &str,
+    day: &str,
+    from: &str,
+    to: &str,
+) -> InvigilatorAssignment {
+    assignment(id, invigilator, room, at(day, from), at(day, to))
+}
+
 /// The week of Mon 2026-02-02 with:
 /// * rooms `hall` (exam, 30 seats, 10 computers), `study` (study, 10 seats, 2
 ///   computers), `small` (study, 2 seats, 1 computer), `flex` (both, 20 seats),

@@ -132,31 +132,15 @@ fn staffed_hours_on_change_days_are_real_time() {
 #[test]
 fn a_move_does_not_collide_with_its_old_position() {
     let mut data = week();
-    data.sittings = vec![sitting(
-        "s1",
-        "any",
-        "stu",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
+    data.sittings = vec![sitting_on(
+        "s1", "any", "stu", "hall", MON, "09:00", "12:00",
     )];
-    data.assignments = vec![assignment(
-        "a0",
-        "anna",
-        "hall",
-        at(MON, "08:00"),
-        at(MON, "17:00"),
-    )];
+    data.assignments = vec![assignment_on("a0", "anna", "hall", MON, "08:00", "17:00")];
     let s = snap(data);
     ok(check(
         &s,
-        &[Change::PlaceSitting(sitting(
-            "s1",
-            "any",
-            "stu",
-            "hall",
-            at(MON, "10:00"),
-            at(MON, "13:00"),
+        &[Change::PlaceSitting(sitting_on(
+            "s1", "any", "stu", "hall", MON, "10:00", "13:00",
         ))],
     ));
     // Moving it onto the student's new study booking in the same batch does collide,
@@ -164,21 +148,10 @@ fn a_move_does_not_collide_with_its_old_position() {
     let res = check(
         &s,
         &[
-            Change::PlaceSitting(sitting(
-                "s1",
-                "any",
-                "stu",
-                "hall",
-                at(MON, "10:00"),
-                at(MON, "13:00"),
+            Change::PlaceSitting(sitting_on(
+                "s1", "any", "stu", "hall", MON, "10:00", "13:00",
             )),
-            Change::BookStudy(booking(
-                "b1",
-                "stu",
-                "study",
-                at(MON, "12:00"),
-                at(MON, "14:00"),
-            )),
+            Change::BookStudy(booking_on("b1", "stu", "study", MON, "12:00", "14:00")),
         ],
     );
     let vs = res.unwrap_err();
@@ -191,13 +164,7 @@ fn a_move_does_not_collide_with_its_old_position() {
         &s,
         &[
             Change::RemoveSitting { id: "s1".into() },
-            Change::BookStudy(booking(
-                "b1",
-                "stu",
-                "study",
-                at(MON, "10:00"),
-                at(MON, "11:00"),
-            )),
+            Change::BookStudy(booking_on("b1", "stu", "study", MON, "10:00", "11:00")),
         ],
     ));
 }
@@ -208,27 +175,16 @@ fn pre_existing_problems_are_not_blamed_on_a_change() {
     // `small` is already over capacity on Monday morning and `hall` has an uncovered
     // sitting: both are someone else's problem.
     data.study_bookings = vec![
-        booking("b1", "x", "small", at(MON, "09:00"), at(MON, "12:00")),
-        booking("b2", "y", "small", at(MON, "09:00"), at(MON, "12:00")),
-        booking("b3", "z", "small", at(MON, "09:00"), at(MON, "12:00")),
+        booking_on("b1", "x", "small", MON, "09:00", "12:00"),
+        booking_on("b2", "y", "small", MON, "09:00", "12:00"),
+        booking_on("b3", "z", "small", MON, "09:00", "12:00"),
     ];
-    data.sittings = vec![sitting(
-        "s1",
-        "any",
-        "w",
-        "hall",
-        at(TUE, "09:00"),
-        at(TUE, "12:00"),
-    )];
+    data.sittings = vec![sitting_on("s1", "any", "w", "hall", TUE, "09:00", "12:00")];
     let s = snap(data);
     ok(check(
         &s,
-        &[Change::BookStudy(booking(
-            "b4",
-            "v",
-            "study",
-            at(MON, "09:00"),
-            at(MON, "12:00"),
+        &[Change::BookStudy(booking_on(
+            "b4", "v", "study", MON, "09:00", "12:00",
         ))],
     ));
     ok(check(&s, &covered("s2", "u", MON, "09:00", "12:00")));
@@ -236,12 +192,8 @@ fn pre_existing_problems_are_not_blamed_on_a_change() {
     only(
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b4",
-                "v",
-                "small",
-                at(MON, "11:00"),
-                at(MON, "13:00"),
+            &[Change::BookStudy(booking_on(
+                "b4", "v", "small", MON, "11:00", "13:00",
             ))],
         ),
         Rule::RoomCapacity,
@@ -263,62 +215,27 @@ fn pre_existing_problems_are_not_blamed_on_a_change() {
 fn audit_finds_every_rule() {
     let mut data = week();
     data.centre.invigilator_ratio = 1;
-    let mut sep = sitting(
-        "sep",
-        "fixed",
-        "p1",
-        "lab",
-        at(MON, "11:00"),
-        at(MON, "14:00"),
-    );
+    let mut sep = sitting_on("sep", "fixed", "p1", "lab", MON, "11:00", "14:00");
     sep.separate_room = true;
     sep.computer = true;
-    let mut comp = sitting(
-        "comp",
-        "any",
-        "p2",
-        "lab",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
-    );
+    let mut comp = sitting_on("comp", "any", "p2", "lab", MON, "09:00", "12:00");
     comp.computer = true;
     data.sittings = vec![
         sep,
         comp,
-        sitting(
-            "late",
-            "fixed",
-            "p3",
-            "flex",
-            at(MON, "15:00"),
-            at(MON, "18:00"),
-        ),
-        sitting(
-            "closed",
-            "window",
-            "p4",
-            "flex",
-            at(WED, "09:00"),
-            at(WED, "10:00"),
-        ),
-        sitting(
-            "short",
-            "window",
-            "p5",
-            "old",
-            at(MON, "09:00"),
-            at(MON, "10:00"),
-        ),
+        sitting_on("late", "fixed", "p3", "flex", MON, "15:00", "18:00"),
+        sitting_on("closed", "window", "p4", "flex", WED, "09:00", "10:00"),
+        sitting_on("short", "window", "p5", "old", MON, "09:00", "10:00"),
     ];
     data.study_bookings = vec![
-        booking("mix", "p3", "flex", at(MON, "16:00"), at(MON, "17:00")),
-        booking("eve", "nocard", "study", at(MON, "18:00"), at(MON, "19:00")),
-        booking("hall", "p6", "hall", at(MON, "10:00"), at(MON, "11:00")),
+        booking_on("mix", "p3", "flex", MON, "16:00", "17:00"),
+        booking_on("eve", "nocard", "study", MON, "18:00", "19:00"),
+        booking_on("hall", "p6", "hall", MON, "10:00", "11:00"),
     ];
     data.rooms[4].seats = 1; // lab
     data.assignments = vec![
-        assignment("a1", "bo", "lab", at(MON, "09:00"), at(MON, "12:00")),
-        assignment("a2", "bo", "flex", at(MON, "11:00"), at(MON, "19:00")),
+        assignment_on("a1", "bo", "lab", MON, "09:00", "12:00"),
+        assignment_on("a2", "bo", "flex", MON, "11:00", "19:00"),
     ];
     let found: std::collections::BTreeSet<Rule> =
         audit_data(&data).into_iter().map(|v| v.rule).collect();
@@ -332,30 +249,10 @@ fn audit_finds_every_rule() {
     let mut data = week();
     data.centre.invigilator_ratio = 1;
     data.sittings = vec![
-        sitting(
-            "x",
-            "fixed",
-            "p1",
-            "hall",
-            at(MON, "09:00"),
-            at(MON, "12:00"),
-        ),
-        sitting(
-            "y",
-            "fixed",
-            "p2",
-            "hall",
-            at(MON, "10:00"),
-            at(MON, "13:00"),
-        ),
+        sitting_on("x", "fixed", "p1", "hall", MON, "09:00", "12:00"),
+        sitting_on("y", "fixed", "p2", "hall", MON, "10:00", "13:00"),
     ];
-    data.assignments = vec![assignment(
-        "a",
-        "anna",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "13:00"),
-    )];
+    data.assignments = vec![assignment_on("a", "anna", "hall", MON, "09:00", "13:00")];
     let vs = audit_data(&data);
     assert_eq!(vs.len(), 1, "{vs:#?}");
     assert_eq!(vs[0].rule, Rule::InvigilatorRatio);
@@ -368,32 +265,12 @@ fn audit_finds_every_rule() {
 #[test]
 fn apply_upserts_and_removes() {
     let mut data = week();
-    data.sittings = vec![sitting(
-        "s1",
-        "any",
-        "x",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "10:00"),
-    )];
+    data.sittings = vec![sitting_on("s1", "any", "x", "hall", MON, "09:00", "10:00")];
     let out = apply(
         &data,
         &[
-            Change::PlaceSitting(sitting(
-                "s1",
-                "any",
-                "x",
-                "hall",
-                at(MON, "11:00"),
-                at(MON, "12:00"),
-            )),
-            Change::BookStudy(booking(
-                "b1",
-                "x",
-                "study",
-                at(MON, "13:00"),
-                at(MON, "14:00"),
-            )),
+            Change::PlaceSitting(sitting_on("s1", "any", "x", "hall", MON, "11:00", "12:00")),
+            Change::BookStudy(booking_on("b1", "x", "study", MON, "13:00", "14:00")),
             Change::CancelStudy { id: "b1".into() },
             Change::Unassign { id: "none".into() },
         ],

@@ -26,12 +26,8 @@ fn study_places_use_card_hours_only_with_a_valid_card() {
     let evening = |student: &str| {
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b1",
-                student,
-                "study",
-                at(MON, "18:00"),
-                at(MON, "20:00"),
+            &[Change::BookStudy(booking_on(
+                "b1", student, "study", MON, "18:00", "20:00",
             ))],
         )
     };
@@ -43,12 +39,8 @@ fn study_places_use_card_hours_only_with_a_valid_card() {
     only(
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b1",
-                "carded",
-                "study",
-                at(MON, "20:00"),
-                at(MON, "22:00"),
+            &[Change::BookStudy(booking_on(
+                "b1", "carded", "study", MON, "20:00", "22:00",
             ))],
         ),
         Rule::OpeningHours,
@@ -98,8 +90,8 @@ fn closed_day_names_the_holiday() {
 fn room_capacity() {
     let mut data = week();
     data.study_bookings = vec![
-        booking("b1", "x", "small", at(MON, "09:00"), at(MON, "12:00")),
-        booking("b2", "y", "small", at(MON, "10:30"), at(MON, "13:00")),
+        booking_on("b1", "x", "small", MON, "09:00", "12:00"),
+        booking_on("b2", "y", "small", MON, "10:30", "13:00"),
     ];
     let s = snap(data);
     let new = |from, to| {
@@ -130,11 +122,11 @@ fn room_capacity() {
 #[test]
 fn computer_seats() {
     let mut data = week();
-    let mut b1 = booking("b1", "x", "small", at(MON, "09:00"), at(MON, "12:00"));
+    let mut b1 = booking_on("b1", "x", "small", MON, "09:00", "12:00");
     b1.computer = true;
     data.study_bookings = vec![b1];
     let s = snap(data);
-    let mut b2 = booking("b2", "y", "small", at(MON, "10:00"), at(MON, "11:00"));
+    let mut b2 = booking_on("b2", "y", "small", MON, "10:00", "11:00");
     ok(check(&s, &[Change::BookStudy(b2.clone())]));
     b2.computer = true;
     only(
@@ -149,35 +141,17 @@ fn computer_seats() {
 #[test]
 fn separate_room_both_directions() {
     let mut data = week();
-    let mut alone = sitting(
-        "alone",
-        "any",
-        "x",
-        "lab",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
-    );
+    let mut alone = sitting_on("alone", "any", "x", "lab", MON, "09:00", "12:00");
     alone.separate_room = true;
     data.sittings = vec![alone.clone()];
-    data.assignments = vec![assignment(
-        "a0",
-        "anna",
-        "lab",
-        at(MON, "08:00"),
-        at(MON, "14:00"),
-    )];
+    data.assignments = vec![assignment_on("a0", "anna", "lab", MON, "08:00", "14:00")];
     let s = snap(data);
     // An ordinary sitting joining the separate one.
     let v = only(
         check(
             &s,
-            &[Change::PlaceSitting(sitting(
-                "s2",
-                "any",
-                "y",
-                "lab",
-                at(MON, "11:00"),
-                at(MON, "13:00"),
+            &[Change::PlaceSitting(sitting_on(
+                "s2", "any", "y", "lab", MON, "11:00", "13:00",
             ))],
         ),
         Rule::SeparateRoom,
@@ -187,42 +161,17 @@ fn separate_room_both_directions() {
     // Right after it: fine.
     ok(check(
         &s,
-        &[Change::PlaceSitting(sitting(
-            "s2",
-            "any",
-            "y",
-            "lab",
-            at(MON, "12:00"),
-            at(MON, "13:00"),
+        &[Change::PlaceSitting(sitting_on(
+            "s2", "any", "y", "lab", MON, "12:00", "13:00",
         ))],
     ));
 
     // The other direction: a new separate-room sitting where someone already sits.
     let mut data = week();
-    data.sittings = vec![sitting(
-        "s1",
-        "any",
-        "x",
-        "lab",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
-    )];
-    data.assignments = vec![assignment(
-        "a0",
-        "anna",
-        "lab",
-        at(MON, "08:00"),
-        at(MON, "14:00"),
-    )];
+    data.sittings = vec![sitting_on("s1", "any", "x", "lab", MON, "09:00", "12:00")];
+    data.assignments = vec![assignment_on("a0", "anna", "lab", MON, "08:00", "14:00")];
     let s = snap(data);
-    let mut mine = sitting(
-        "mine",
-        "any",
-        "y",
-        "lab",
-        at(MON, "10:00"),
-        at(MON, "13:00"),
-    );
+    let mut mine = sitting_on("mine", "any", "y", "lab", MON, "10:00", "13:00");
     mine.separate_room = true;
     only(
         check(&s, &[Change::PlaceSitting(mine)]),
@@ -236,31 +185,14 @@ fn separate_room_both_directions() {
 #[test]
 fn exam_and_study_mixed() {
     let mut data = week();
-    data.sittings = vec![sitting(
-        "s1",
-        "any",
-        "x",
-        "flex",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
-    )];
-    data.assignments = vec![assignment(
-        "a0",
-        "anna",
-        "flex",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
-    )];
+    data.sittings = vec![sitting_on("s1", "any", "x", "flex", MON, "09:00", "12:00")];
+    data.assignments = vec![assignment_on("a0", "anna", "flex", MON, "09:00", "12:00")];
     let s = snap(data);
     let v = only(
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b1",
-                "y",
-                "flex",
-                at(MON, "11:00"),
-                at(MON, "13:00"),
+            &[Change::BookStudy(booking_on(
+                "b1", "y", "flex", MON, "11:00", "13:00",
             ))],
         ),
         Rule::ExamAndStudyMixed,
@@ -269,12 +201,8 @@ fn exam_and_study_mixed() {
     assert_eq!(v.item, r(ItemKind::StudyBooking, "b1"));
     ok(check(
         &s,
-        &[Change::BookStudy(booking(
-            "b1",
-            "y",
-            "flex",
-            at(MON, "12:00"),
-            at(MON, "13:00"),
+        &[Change::BookStudy(booking_on(
+            "b1", "y", "flex", MON, "12:00", "13:00",
         ))],
     ));
 }

@@ -59,20 +59,14 @@ const WED: &str = "2026-02-04";
 /// something.
 fn covered(id: &str, student: &str, day: &str, from: &str, to: &str) -> Vec<Change> {
     vec![
-        Change::PlaceSitting(sitting(
-            id,
-            "any",
-            student,
-            "hall",
-            at(day, from),
-            at(day, to),
-        )),
-        Change::Assign(assignment(
+        Change::PlaceSitting(sitting_on(id, "any", student, "hall", day, from, to)),
+        Change::Assign(assignment_on(
             &format!("a-{id}"),
             "anna",
             "hall",
-            at(day, from),
-            at(day, to),
+            day,
+            from,
+            to,
         )),
     ]
 }
@@ -131,12 +125,8 @@ fn valid_batch_passes() {
     ok(check(&s, &covered("s1", "stu", MON, "09:00", "12:00")));
     ok(check(
         &s,
-        &[Change::BookStudy(booking(
-            "b1",
-            "stu",
-            "study",
-            at(MON, "13:00"),
-            at(MON, "15:00"),
+        &[Change::BookStudy(booking_on(
+            "b1", "stu", "study", MON, "13:00", "15:00",
         ))],
     ));
     ok(check(&s, &[]));

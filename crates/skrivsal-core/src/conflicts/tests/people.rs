@@ -7,31 +7,16 @@ use super::*;
 #[test]
 fn student_double_booked() {
     let mut data = week();
-    data.sittings = vec![sitting(
-        "s1",
-        "any",
-        "stu",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
+    data.sittings = vec![sitting_on(
+        "s1", "any", "stu", "hall", MON, "09:00", "12:00",
     )];
-    data.assignments = vec![assignment(
-        "a0",
-        "anna",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
-    )];
+    data.assignments = vec![assignment_on("a0", "anna", "hall", MON, "09:00", "12:00")];
     let s = snap(data);
     only(
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b1",
-                "stu",
-                "study",
-                at(MON, "11:00"),
-                at(MON, "13:00"),
+            &[Change::BookStudy(booking_on(
+                "b1", "stu", "study", MON, "11:00", "13:00",
             ))],
         ),
         Rule::StudentDoubleBooked,
@@ -79,46 +64,26 @@ fn coverage_is_judged_on_the_whole_batch() {
 
     // The approval places the sittings and assigns Anna in one batch: OK.
     let mut batch = sittings.clone();
-    batch.push(Change::Assign(assignment(
-        "a1",
-        "anna",
-        "hall",
-        at(MON, "08:45"),
-        at(MON, "12:00"),
+    batch.push(Change::Assign(assignment_on(
+        "a1", "anna", "hall", MON, "08:45", "12:00",
     )));
     ok(check(&s, &batch));
 
     // A relay also covers; a gap between two invigilators does not.
     let mut relay = sittings.clone();
-    relay.push(Change::Assign(assignment(
-        "a1",
-        "anna",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "10:30"),
+    relay.push(Change::Assign(assignment_on(
+        "a1", "anna", "hall", MON, "09:00", "10:30",
     )));
-    relay.push(Change::Assign(assignment(
-        "a2",
-        "bo",
-        "hall",
-        at(MON, "10:30"),
-        at(MON, "12:00"),
+    relay.push(Change::Assign(assignment_on(
+        "a2", "bo", "hall", MON, "10:30", "12:00",
     )));
     ok(check(&s, &relay));
     let mut gap = sittings;
-    gap.push(Change::Assign(assignment(
-        "a1",
-        "anna",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "10:00"),
+    gap.push(Change::Assign(assignment_on(
+        "a1", "anna", "hall", MON, "09:00", "10:00",
     )));
-    gap.push(Change::Assign(assignment(
-        "a2",
-        "bo",
-        "hall",
-        at(MON, "10:30"),
-        at(MON, "12:00"),
+    gap.push(Change::Assign(assignment_on(
+        "a2", "bo", "hall", MON, "10:30", "12:00",
     )));
     let res = check(&s, &gap);
     assert_eq!(rules(&res), vec![Rule::InvigilatorCoverage; 3]);
@@ -132,13 +97,7 @@ fn coverage_is_judged_on_the_whole_batch() {
 fn invigilator_ratio() {
     let mut data = week();
     data.centre.invigilator_ratio = 2;
-    data.assignments = vec![assignment(
-        "a0",
-        "anna",
-        "hall",
-        at(MON, "08:00"),
-        at(MON, "13:00"),
-    )];
+    data.assignments = vec![assignment_on("a0", "anna", "hall", MON, "08:00", "13:00")];
     let s = snap(data);
     let place = |i: usize| {
         Change::PlaceSitting(sitting(
@@ -166,13 +125,7 @@ fn invigilator_ratio() {
             place(0),
             place(1),
             place(2),
-            Change::Assign(assignment(
-                "a1",
-                "bo",
-                "hall",
-                at(MON, "09:00"),
-                at(MON, "12:00"),
-            )),
+            Change::Assign(assignment_on("a1", "bo", "hall", MON, "09:00", "12:00")),
         ],
     ));
     // The same person twice in one room still counts once.
@@ -182,13 +135,7 @@ fn invigilator_ratio() {
             place(0),
             place(1),
             place(2),
-            Change::Assign(assignment(
-                "a1",
-                "anna",
-                "hall",
-                at(MON, "09:00"),
-                at(MON, "12:00"),
-            )),
+            Change::Assign(assignment_on("a1", "anna", "hall", MON, "09:00", "12:00")),
         ],
     );
     assert_eq!(rules(&res), vec![Rule::InvigilatorRatio; 3]);
@@ -197,23 +144,13 @@ fn invigilator_ratio() {
 #[test]
 fn invigilator_double_booked() {
     let mut data = week();
-    data.assignments = vec![assignment(
-        "a0",
-        "anna",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
-    )];
+    data.assignments = vec![assignment_on("a0", "anna", "hall", MON, "09:00", "12:00")];
     let s = snap(data);
     let v = only(
         check(
             &s,
-            &[Change::Assign(assignment(
-                "a1",
-                "anna",
-                "lab",
-                at(MON, "11:00"),
-                at(MON, "13:00"),
+            &[Change::Assign(assignment_on(
+                "a1", "anna", "lab", MON, "11:00", "13:00",
             ))],
         ),
         Rule::InvigilatorDoubleBooked,
@@ -222,12 +159,8 @@ fn invigilator_double_booked() {
     assert!(v.message.contains("Room hall"), "{}", v.message);
     ok(check(
         &s,
-        &[Change::Assign(assignment(
-            "a1",
-            "anna",
-            "lab",
-            at(MON, "12:00"),
-            at(MON, "13:00"),
+        &[Change::Assign(assignment_on(
+            "a1", "anna", "lab", MON, "12:00", "13:00",
         ))],
     ));
 }
@@ -264,17 +197,12 @@ fn invigilator_availability() {
 #[test]
 fn removing_an_assignment_uncovers_sittings() {
     let mut data = week();
-    data.sittings = vec![sitting(
-        "s1",
-        "fixed",
-        "x",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
+    data.sittings = vec![sitting_on(
+        "s1", "fixed", "x", "hall", MON, "09:00", "12:00",
     )];
     data.assignments = vec![
-        assignment("a0", "anna", "hall", at(MON, "09:00"), at(MON, "12:00")),
-        assignment("a1", "bo", "hall", at(MON, "09:00"), at(MON, "10:00")),
+        assignment_on("a0", "anna", "hall", MON, "09:00", "12:00"),
+        assignment_on("a1", "bo", "hall", MON, "09:00", "10:00"),
     ];
     let s = snap(data);
     // Bo is spare: removing him is fine.
@@ -290,12 +218,8 @@ fn removing_an_assignment_uncovers_sittings() {
     let v = only(
         check(
             &s,
-            &[Change::Assign(assignment(
-                "a0",
-                "anna",
-                "hall",
-                at(MON, "09:00"),
-                at(MON, "11:00"),
+            &[Change::Assign(assignment_on(
+                "a0", "anna", "hall", MON, "09:00", "11:00",
             ))],
         ),
         Rule::InvigilatorCoverage,
@@ -306,20 +230,8 @@ fn removing_an_assignment_uncovers_sittings() {
     ok(check(
         &s,
         &[
-            Change::Assign(assignment(
-                "a0",
-                "anna",
-                "hall",
-                at(MON, "09:00"),
-                at(MON, "11:00"),
-            )),
-            Change::Assign(assignment(
-                "a1",
-                "bo",
-                "hall",
-                at(MON, "09:00"),
-                at(MON, "12:00"),
-            )),
+            Change::Assign(assignment_on("a0", "anna", "hall", MON, "09:00", "11:00")),
+            Change::Assign(assignment_on("a1", "bo", "hall", MON, "09:00", "12:00")),
         ],
     ));
 }

@@ -58,12 +58,8 @@ fn room_not_bookable_and_inactive() {
     only(
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b1",
-                "x",
-                "hall",
-                at(MON, "09:00"),
-                at(MON, "10:00"),
+            &[Change::BookStudy(booking_on(
+                "b1", "x", "hall", MON, "09:00", "10:00",
             ))],
         ),
         Rule::RoomNotBookable,
@@ -86,12 +82,8 @@ fn room_not_bookable_and_inactive() {
     only(
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b1",
-                "x",
-                "old",
-                at(MON, "09:00"),
-                at(MON, "10:00"),
+            &[Change::BookStudy(booking_on(
+                "b1", "x", "old", MON, "09:00", "10:00",
             ))],
         ),
         Rule::RoomInactive,
@@ -110,12 +102,8 @@ fn invalid_items() {
     only(
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b1",
-                "x",
-                "attic",
-                at(MON, "09:00"),
-                at(MON, "10:00"),
+            &[Change::BookStudy(booking_on(
+                "b1", "x", "attic", MON, "09:00", "10:00",
             ))],
         ),
         Rule::InvalidItem,
@@ -124,12 +112,8 @@ fn invalid_items() {
     only(
         check(
             &s,
-            &[Change::BookStudy(booking(
-                "b1",
-                "x",
-                "study",
-                at(MON, "10:00"),
-                at(MON, "10:00"),
+            &[Change::BookStudy(booking_on(
+                "b1", "x", "study", MON, "10:00", "10:00",
             ))],
         ),
         Rule::InvalidItem,
@@ -139,12 +123,13 @@ fn invalid_items() {
     let v = only(
         check(
             &s,
-            &[Change::BookStudy(booking(
+            &[Change::BookStudy(booking_on(
                 "b1",
                 "x",
                 "study",
-                at("2026-02-09", "09:00"),
-                at("2026-02-09", "10:00"),
+                "2026-02-09",
+                "09:00",
+                "10:00",
             ))],
         ),
         Rule::InvalidItem,
@@ -154,12 +139,8 @@ fn invalid_items() {
     only(
         check(
             &s,
-            &[Change::Assign(assignment(
-                "a1",
-                "ghost",
-                "hall",
-                at(MON, "09:00"),
-                at(MON, "10:00"),
+            &[Change::Assign(assignment_on(
+                "a1", "ghost", "hall", MON, "09:00", "10:00",
             ))],
         ),
         Rule::InvalidItem,
@@ -167,14 +148,7 @@ fn invalid_items() {
     );
     // Removing twice: the second removal names a sitting that no longer exists.
     let mut data = week();
-    data.sittings = vec![sitting(
-        "s1",
-        "any",
-        "x",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "10:00"),
-    )];
+    data.sittings = vec![sitting_on("s1", "any", "x", "hall", MON, "09:00", "10:00")];
     let s = snap(data);
     ok(check(&s, &[Change::RemoveSitting { id: "s1".into() }]));
     only(
@@ -196,20 +170,8 @@ fn invalid_items() {
 fn extended_time_and_breaks_end_later_and_collide() {
     let mut data = week();
     // The student has a study booking at 13:30 in another room.
-    data.study_bookings = vec![booking(
-        "b1",
-        "stu",
-        "study",
-        at(MON, "13:30"),
-        at(MON, "15:00"),
-    )];
-    data.assignments = vec![assignment(
-        "a0",
-        "anna",
-        "hall",
-        at(MON, "09:00"),
-        at(MON, "12:00"),
-    )];
+    data.study_bookings = vec![booking_on("b1", "stu", "study", MON, "13:30", "15:00")];
+    data.assignments = vec![assignment_on("a0", "anna", "hall", MON, "09:00", "12:00")];
     let s = snap(data);
     let start = at(MON, "09:00");
     // Plain: 180 minutes, ends 12:00, covered by Anna, no clash.
@@ -253,20 +215,8 @@ fn extended_time_and_breaks_end_later_and_collide() {
         &s,
         &[
             Change::PlaceSitting(long),
-            Change::Assign(assignment(
-                "a0",
-                "anna",
-                "hall",
-                at(MON, "09:00"),
-                at(MON, "14:00"),
-            )),
-            Change::BookStudy(booking(
-                "b1",
-                "stu",
-                "study",
-                at(MON, "14:00"),
-                at(MON, "15:00"),
-            )),
+            Change::Assign(assignment_on("a0", "anna", "hall", MON, "09:00", "14:00")),
+            Change::BookStudy(booking_on("b1", "stu", "study", MON, "14:00", "15:00")),
         ],
     ));
 }
