@@ -40,24 +40,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sign-out", web::post().to(landing::sign_out))
         .route("/static/htmx.min.js", web::get().to(htmx))
         .route("/centres/{slug}", web::get().to(centre::page))
-        .route("/me/bookings", web::get().to(student::bookings))
+        .route("/me/bookings", web::get().to(student::bookings::bookings))
         .route(
             "/me/study-bookings/{id}/cancel",
-            web::post().to(student::cancel_study),
+            web::post().to(student::bookings::cancel_study),
         )
         .route(
             "/me/sittings/{id}/cancel",
-            web::post().to(student::cancel_sitting),
+            web::post().to(student::bookings::cancel_sitting),
         )
-        .route("/me/book", web::get().to(student::book_page))
-        .route("/me/book", web::post().to(student::book))
-        .route("/me/exams", web::get().to(student::exams))
-        .route("/me/exams", web::post().to(student::register))
-        .route("/me/calendar", web::get().to(student::calendar))
-        .route("/me/calendar", web::post().to(student::create_feed))
+        .route("/me/book", web::get().to(student::book::book_page))
+        .route("/me/book", web::post().to(student::book::book))
+        .route("/me/exams", web::get().to(student::exams::exams))
+        .route("/me/exams", web::post().to(student::exams::register))
+        .route("/me/calendar", web::get().to(student::calendar::calendar))
+        .route(
+            "/me/calendar",
+            web::post().to(student::calendar::create_feed),
+        )
         .route(
             "/me/calendar/{id}/revoke",
-            web::post().to(student::revoke_feed),
+            web::post().to(student::calendar::revoke_feed),
         );
 }
 
