@@ -76,6 +76,36 @@ pub fn caller_for_token(conn: &mut DbConn, token: &str) -> Result<Caller, Error>
     caller_for_user(conn, user_id, email, name, &role, institution_id)
 }
 
+/// A browser session's caller, with what the edge checks besides: the
+/// session's CSRF token and the account's stored language.
+pub struct SessionCaller {
+    pub caller: Caller,
+    pub csrf_token: String,
+    pub language: String,
+}
+
+/// The caller of a live session cookie, `None` when the session is unknown or
+/// expired: the one lookup behind both the API's extractor and the pages'.
+pub fn caller_for_session(conn: &mut DbConn, secret: &str) -> Result<Option<SessionCaller>, Error> {
+    let Some((session, user)) = crate::accounts::sessions::lookup(conn, secret)? else {
+        return Ok(None);
+    };
+    let mut caller = caller_for_user(
+        conn,
+        user.id,
+        user.email,
+        user.name,
+        &user.role,
+        user.institution_id,
+    )?;
+    caller.session_id = Some(session.id);
+    Ok(Some(SessionCaller {
+        caller,
+        csrf_token: session.csrf_token,
+        language: user.language,
+    }))
+}
+
 pub(crate) fn caller_for_user(
     conn: &mut DbConn,
     user_id: String,

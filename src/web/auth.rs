@@ -12,7 +12,7 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
-use crate::accounts::actor::{caller_for_token, caller_for_user, Caller};
+use crate::accounts::actor::{caller_for_session, caller_for_token, Caller};
 use crate::accounts::sessions;
 use crate::web::problem::ApiError;
 use crate::web::AppState;
@@ -44,22 +44,12 @@ impl FromRequest for Caller {
                     state
                         .db
                         .run(move |conn| {
-                            let (session, user) =
-                                sessions::lookup(conn, &secret)?.ok_or(ApiError::Unauthorized)?;
-                            if unsafe_method && csrf.as_deref() != Some(session.csrf_token.as_str())
-                            {
+                            let found =
+                                caller_for_session(conn, &secret)?.ok_or(ApiError::Unauthorized)?;
+                            if unsafe_method && csrf.as_deref() != Some(found.csrf_token.as_str()) {
                                 return Err(ApiError::CsrfRejected);
                             }
-                            let mut caller = caller_for_user(
-                                conn,
-                                user.id,
-                                user.email,
-                                user.name,
-                                &user.role,
-                                user.institution_id,
-                            )?;
-                            caller.session_id = Some(session.id);
-                            Ok(caller)
+                            Ok(found.caller)
                         })
                         .await
                 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::errors::PageError;
 use super::i18n;
-use crate::accounts::actor::{caller_for_user, Caller};
+use crate::accounts::actor::{caller_for_session, Caller};
 use crate::accounts::sessions;
 use crate::domain::{Language, Role};
 use crate::error::Error;
@@ -75,20 +75,10 @@ impl FromRequest for Viewer {
             let found = state
                 .db
                 .run(move |conn| {
-                    let Some((session, user)) = sessions::lookup(conn, &secret)? else {
-                        return Ok(None);
-                    };
-                    let lang = i18n::parse(&user.language).unwrap_or_default();
-                    let mut caller = caller_for_user(
-                        conn,
-                        user.id,
-                        user.email,
-                        user.name,
-                        &user.role,
-                        user.institution_id,
-                    )?;
-                    caller.session_id = Some(session.id);
-                    Ok(Some((caller, session.csrf_token, lang)))
+                    Ok(caller_for_session(conn, &secret)?.map(|found| {
+                        let lang = i18n::parse(&found.language).unwrap_or_default();
+                        (found.caller, found.csrf_token, lang)
+                    }))
                 })
                 .await
                 .map_err(|e| PageError::new(anonymous_lang, e))?;
