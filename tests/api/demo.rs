@@ -198,3 +198,47 @@ db_test!(demo_week_is_the_one_after_the_clock_s_today, |db, _url| {
         );
     }
 });
+
+// The demo prints a ready account for every role; each one signs in with the
+// printed password, and the invigilator's account is the one their
+// assignments are made to, so "Mina pass" is theirs.
+db_test!(every_role_printed_by_the_demo_signs_in, |db, url| {
+    use skrivsal::accounts::sessions::{sign_in_with_password, Client};
+    use skrivsal::app::demo::{self, DEMO_PASSWORD};
+    let db = &crate::helpers::database_at(db, "2026-11-25T09:00:00+01:00");
+    let mut conn = db.get().unwrap();
+    let c = &mut *conn;
+    let summary = demo::load_for_week(c, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
+        .unwrap()
+        .expect("an empty database takes the demo");
+    let printed = summary.to_string();
+    let settings = crate::helpers::settings_for(url);
+    let client = Client {
+        ip: Some("127.0.0.1".into()),
+        user_agent: None,
+    };
+    for (email, role) in [
+        (demo::DEMO_ADMIN, "system_admin"),
+        ("admin.sundsvall@skrivsal.demo", "centre_admin"),
+        ("tentamen@miun.demo", "institution"),
+        (demo::DEMO_INVIGILATOR, "invigilator"),
+        (demo::DEMO_STUDENT, "student"),
+    ] {
+        assert!(printed.contains(email), "{email} is not printed: {printed}");
+        let session = sign_in_with_password(c, &settings, email, DEMO_PASSWORD, &client)
+            .unwrap_or_else(|e| panic!("{email} cannot sign in: {e:?}"));
+        assert_eq!(session.user.role, role, "{email}");
+    }
+    let user_id: String = users::table
+        .filter(users::email.eq(demo::DEMO_INVIGILATOR))
+        .select(users::id)
+        .first(c)
+        .unwrap();
+    let linked: Option<String> = invigilators::table
+        .filter(invigilators::user_id.eq(&user_id))
+        .select(invigilators::name)
+        .first(c)
+        .optional()
+        .unwrap();
+    assert_eq!(linked.as_deref(), Some("Karin Sjöberg"));
+});

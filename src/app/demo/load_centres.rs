@@ -99,12 +99,21 @@ impl Loader<'_> {
         })?;
         let mut invigilators = Vec::new();
         for (name, email) in spec.invigilators {
+            // Each invigilator signs in (demo password) and sees their own
+            // assignments, as one who was invited by the centre would.
+            let user_id = self.user(email, name, "invigilator", None, true)?;
+            diesel::insert_into(user_centres::table)
+                .values(&UserCentre {
+                    user_id: user_id.clone(),
+                    centre_id: id.clone(),
+                })
+                .execute(self.conn)?;
             let inv_id = db::new_id();
             diesel::insert_into(invigilators::table)
                 .values(&Invigilator {
                     id: inv_id.clone(),
                     centre_id: id.clone(),
-                    user_id: None,
+                    user_id: Some(user_id),
                     name: (*name).into(),
                     email: (*email).into(),
                     active: true,

@@ -19,6 +19,10 @@ use crate::db::{self, DbConn};
 /// Password of every demo staff and institution account.
 pub const DEMO_PASSWORD: &str = "skrivsal-demo";
 pub const DEMO_ADMIN: &str = "admin@skrivsal.demo";
+/// The first demo student and the first invigilator of the first centre,
+/// who have the demo password too (see `data`).
+pub const DEMO_STUDENT: &str = "alva.eriksson@student.demo";
+pub const DEMO_INVIGILATOR: &str = "karin.sjoberg@sundsvall.demo";
 
 mod data;
 mod load_centres;
@@ -49,6 +53,14 @@ impl std::fmt::Display for Summary {
         writeln!(
             f,
             "  institutions:    tentamen@miun.demo, examination@yh-norrland.demo"
+        )?;
+        writeln!(
+            f,
+            "  invigilators:    {DEMO_INVIGILATOR} (and every demo centre's others)"
+        )?;
+        writeln!(
+            f,
+            "  student:         {DEMO_STUDENT} (or any student's e-mailed sign-in link)"
         )?;
         write!(f, "  password (all):  {DEMO_PASSWORD}")
     }
@@ -216,7 +228,9 @@ impl Loader<'_> {
                     .replace(['å', 'ä'], "a")
                     .replace('ö', "o")
             );
-            let id = self.user(&email, name, "student", None, false)?;
+            // Students sign in by e-mailed link; the first also has the demo
+            // password, so the demo can be tried without reading its mail.
+            let id = self.user(&email, name, "student", None, i == 0)?;
             // Every student has an access card at their home centre.
             let centre = &centres[i % centres.len()];
             diesel::insert_into(access_cards::table)
