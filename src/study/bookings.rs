@@ -17,7 +17,7 @@ use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::exams::booking::{self, refused};
 use crate::policy::study_limits;
-use crate::types::StudyBookingStatus;
+use crate::types::{RoomKind, StudyBookingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -209,7 +209,14 @@ pub fn book(
                 }
                 found
             }
-            None => room_rows,
+            None => {
+                // With no room named, the room meant for study comes first,
+                // then the largest: a group room or a video room is where a
+                // group meets, and a lone student there takes it from them.
+                let mut rows = room_rows;
+                rows.sort_by_key(|r| (r.kind != RoomKind::StudyArea, std::cmp::Reverse(r.seats)));
+                rows
+            }
         };
         v.finish()?;
         let (Some(start), Some(end)) = (start, end) else {

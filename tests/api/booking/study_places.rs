@@ -109,3 +109,34 @@ app_test!(per_student_limits_are_enforced, |app| async move {
     let r = book("09:00", "10:00", d + Duration::days(7)).await;
     assert_eq!(r.status, 409, "third upcoming booking: {r:?}");
 });
+
+// Without a room named, a study place is in the room meant for study, even
+// when a group room sorts before it and has more seats; the group room is
+// used only when the study room is full.
+app_test!(
+    a_study_place_goes_to_the_study_room_first,
+    |app| async move {
+        let w = world(&app).await;
+        let day = w.day + Duration::days(1);
+        let group = app
+        .post_as(
+            &w.admin,
+            "/api/v1/centres/sundsvall/rooms",
+            json!({"name": "Aaa grupprum", "kind": "group_room", "seats": 6, "bookable_for": ["study"]}),
+        )
+        .await;
+        assert_eq!(group.status, 201, "{group:?}");
+        let group = group.body["id"].as_str().unwrap().to_string();
+        let mut rooms = Vec::new();
+        for i in 0..4 {
+            let token = app.token(&format!("g{i}@student.se"), "student", &[], None);
+            let body = json!({"centre": "sundsvall", "starts_at": format!("{day}T09:00"), "ends_at": format!("{day}T10:00")});
+            let r = app.post_as(&token, "/api/v1/study-bookings", body).await;
+            assert_eq!(r.status, 201, "{r:?}");
+            rooms.push(r.body["room"].as_str().unwrap().to_string());
+        }
+        // The study room has three seats.
+        let study = w.study_room.as_str();
+        assert_eq!(rooms, [study, study, study, group.as_str()]);
+    }
+);
