@@ -265,9 +265,10 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         }
         Command::Serve { bind, demo } => {
             if let Some(bind) = bind {
-                settings.server.bind = bind.parse().with_context(|| {
+                let at = bind.parse().with_context(|| {
                     format!("--bind: `{bind}` is not an address like 127.0.0.1:8080")
                 })?;
+                settings.server.rebind(at);
             }
             let db = open_database(&settings)?;
             if demo {

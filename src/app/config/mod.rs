@@ -39,11 +39,40 @@ pub struct AuthSettings {
 pub struct ServerSettings {
     pub bind: SocketAddr,
     pub public_url: url::Url,
+    /// Whether `public_url` was configured; if not, it is derived from
+    /// `bind` and follows it (`serve --bind`).
+    pub public_url_configured: bool,
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
     /// Reverse proxies whose `X-Forwarded-For` names the client; nobody
     /// else's is believed, since anyone can send the header.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl ServerSettings {
+    /// Listens on `bind` instead; a public address that was not configured
+    /// follows, so the links in e-mail point where the server is.
+    pub fn rebind(&mut self, bind: SocketAddr) {
+        self.bind = bind;
+        if !self.public_url_configured {
+            self.public_url = Self::derived_url(bind);
+        }
+    }
+
+    /// `http://` and the bind address; an address that listens on every
+    /// interface (0.0.0.0, ::) is reached on this machine at loopback.
+    fn derived_url(bind: SocketAddr) -> url::Url {
+        let mut at = bind;
+        if at.ip().is_unspecified() {
+            at.set_ip(match at.ip() {
+                std::net::IpAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        // A socket address always makes a valid http URL.
+        url::Url::parse(&format!("http://{at}"))
+            .unwrap_or_else(|_| url::Url::parse("http://127.0.0.1").expect("a literal URL parses"))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -127,7 +156,8 @@ struct RawAuth {
 #[serde(deny_unknown_fields)]
 struct RawServer {
     bind: String,
-    public_url: String,
+    #[serde(default)]
+    public_url: Option<String>,
     workers: i64,
     shutdown_timeout_secs: i64,
     trusted_proxies: OneOrMany,
@@ -267,15 +297,19 @@ impl Settings {
                 ),
             )
         })?;
-        let public_url = url::Url::parse(&raw.server.public_url)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "server.public_url",
-                    format!("`{}` is not an absolute http(s) URL", raw.server.public_url),
-                )
-            })?;
+        let public_url_configured = raw.server.public_url.is_some();
+        let public_url = match &raw.server.public_url {
+            None => ServerSettings::derived_url(bind),
+            Some(raw_url) => url::Url::parse(raw_url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "server.public_url",
+                        format!("`{raw_url}` is not an absolute http(s) URL"),
+                    )
+                })?,
+        };
         let workers = in_range("server.workers", raw.server.workers, 0, 1024)? as usize;
         let shutdown_timeout_secs = in_range(
             "server.shutdown_timeout_secs",
@@ -367,6 +401,7 @@ impl Settings {
             server: ServerSettings {
                 bind,
                 public_url,
+                public_url_configured,
                 workers,
                 shutdown_timeout_secs,
                 trusted_proxies: trusted_proxies(&raw.server.trusted_proxies)?,

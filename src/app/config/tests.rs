@@ -152,3 +152,28 @@ fn trusted_proxies_are_addresses_or_networks() {
     assert_eq!(err.key, "server.trusted_proxies");
     assert!(err.message.contains("`proxy`"), "{err}");
 }
+
+#[test]
+fn an_unset_public_address_follows_the_bind_address() {
+    let mut s = load(&[]).unwrap();
+    assert_eq!(s.server.public_url.as_str(), "http://127.0.0.1:8080/");
+    // `serve --bind` on another port: the links in e-mail go there too.
+    s.server.rebind("127.0.0.1:9123".parse().unwrap());
+    assert_eq!(s.server.public_url.as_str(), "http://127.0.0.1:9123/");
+    // Every interface is reached at loopback on this machine.
+    let s = load(&[("SKRIVSAL__SERVER__BIND", "0.0.0.0:9000")]).unwrap();
+    assert_eq!(s.server.public_url.as_str(), "http://127.0.0.1:9000/");
+    let s = load(&[("SKRIVSAL__SERVER__BIND", "[::]:9000")]).unwrap();
+    assert_eq!(s.server.public_url.as_str(), "http://[::1]:9000/");
+}
+
+#[test]
+fn a_configured_public_address_stays_whatever_the_bind() {
+    let mut s = load(&[(
+        "SKRIVSAL__SERVER__PUBLIC_URL",
+        "https://skrivsal.example.se",
+    )])
+    .unwrap();
+    s.server.rebind("127.0.0.1:9123".parse().unwrap());
+    assert_eq!(s.server.public_url.as_str(), "https://skrivsal.example.se/");
+}
