@@ -158,39 +158,49 @@ mod tests {
             concat!(env!("CARGO_MANIFEST_DIR"), "/templates/pages"),
             concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/pages"),
         ];
-        for dir in dirs {
+        // The page modules nest (`student/`): read every file below each folder.
+        let mut files = Vec::new();
+        let mut pending: Vec<std::path::PathBuf> = dirs.iter().map(Into::into).collect();
+        while let Some(dir) = pending.pop() {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
-                let text = std::fs::read_to_string(&path).unwrap();
-                for marker in [
-                    "t(\"",
-                    "t(lang, \"",
-                    "t(self.lang, \"",
-                    "key: \"",
-                    "\"nav-",
-                    "\"flash-",
-                    "\"error-",
-                    "\"title-",
-                    "\"acc-",
-                ] {
-                    for (i, _) in text.match_indices(marker) {
-                        // A marker that starts with a quote is the key's own start.
-                        let start = if marker.starts_with('"') {
-                            i + 1
-                        } else {
-                            i + marker.len()
-                        };
-                        let key: String = text[start..].chars().take_while(|&c| c != '"').collect();
-                        // Keys are lower-case words joined by hyphens;
-                        // anything else after a marker is not one.
-                        let is_key = key.contains('-')
-                            && !key.ends_with('-')
-                            && key.chars().all(|c| {
-                                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
-                            });
-                        if is_key {
-                            used.push(key);
-                        }
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for marker in [
+                "t(\"",
+                "t(lang, \"",
+                "t(self.lang, \"",
+                "key: \"",
+                "\"nav-",
+                "\"flash-",
+                "\"error-",
+                "\"title-",
+                "\"acc-",
+            ] {
+                for (i, _) in text.match_indices(marker) {
+                    // A marker that starts with a quote is the key's own start.
+                    let start = if marker.starts_with('"') {
+                        i + 1
+                    } else {
+                        i + marker.len()
+                    };
+                    let key: String = text[start..].chars().take_while(|&c| c != '"').collect();
+                    // Keys are lower-case words joined by hyphens;
+                    // anything else after a marker is not one.
+                    let is_key = key.contains('-')
+                        && !key.ends_with('-')
+                        && key.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
+                        });
+                    if is_key {
+                        used.push(key);
                     }
                 }
             }
