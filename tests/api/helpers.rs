@@ -339,6 +339,27 @@ impl std::fmt::Debug for Reply {
 }
 
 impl TestApp {
+    /// Creates an account that signs in with `password`.
+    pub fn person(&self, email: &str, name: &str, role: &str, centres: &[&str], password: &str) {
+        use skrivsal::accounts::users::{create_user, NewAccount};
+        use skrivsal::domain::{Email, Language};
+        let mut conn = self.db.get().unwrap();
+        create_user(
+            &mut conn,
+            NewAccount {
+                email: Email::parse(email).unwrap(),
+                role: role.parse().unwrap(),
+                name: name.into(),
+                centres: centres.iter().map(|s| s.to_string()).collect(),
+                institution: None,
+                password: Some(password.into()),
+                language: Language::Sv,
+            },
+            "test",
+        )
+        .unwrap();
+    }
+
     /// Creates an account and an API token for it; returns the token.
     pub fn token(
         &self,

@@ -14,23 +14,7 @@ mod tokens;
 const PASSWORD: &str = "korrekt hästbatteri";
 
 fn create_staff(app: &TestApp, email: &str, role: &str, centres: &[&str]) {
-    use skrivsal::accounts::users::{create_user, NewAccount};
-    use skrivsal::domain::{Email, Language};
-    let mut conn = app.db.get().unwrap();
-    create_user(
-        &mut conn,
-        NewAccount {
-            email: Email::parse(email).unwrap(),
-            role: role.parse().unwrap(),
-            name: "Test".into(),
-            centres: centres.iter().map(|s| s.to_string()).collect(),
-            institution: None,
-            password: Some(PASSWORD.into()),
-            language: Language::Sv,
-        },
-        "test",
-    )
-    .unwrap();
+    app.person(email, "Test", role, centres, PASSWORD);
 }
 
 /// Signs in with a password; returns (cookie header value, csrf token).

@@ -21,23 +21,7 @@ pub(crate) struct Session {
 }
 
 pub(crate) fn create_person(app: &TestApp, email: &str, name: &str, role: &str, centres: &[&str]) {
-    use skrivsal::accounts::users::{create_user, NewAccount};
-    use skrivsal::domain::{Email, Language};
-    let mut conn = app.db.get().unwrap();
-    create_user(
-        &mut conn,
-        NewAccount {
-            email: Email::parse(email).unwrap(),
-            role: role.parse().unwrap(),
-            name: name.into(),
-            centres: centres.iter().map(|s| s.to_string()).collect(),
-            institution: None,
-            password: Some(PASSWORD.into()),
-            language: Language::Sv,
-        },
-        "test",
-    )
-    .unwrap();
+    app.person(email, name, role, centres, PASSWORD);
 }
 
 pub(crate) async fn sign_in(app: &TestApp, email: &str) -> Session {
