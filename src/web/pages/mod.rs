@@ -16,6 +16,7 @@ pub mod context;
 pub mod errors;
 pub mod fmt;
 pub mod i18n;
+pub mod signin;
 
 mod centre;
 mod landing;
