@@ -273,3 +273,41 @@ field-date_order = The end date must be after the start date.
 field-timezone = Give a time zone, for example Europe/Stockholm.
 field-language = Give sv or en.
 field-link = The link is used, too old or wrong.
+
+## start
+title-today = Today
+title-exam-requests = Exam requests
+title-centres = Learning centres
+today-sittings = { $count ->
+    [0] No exams today.
+    [one] One exam today.
+   *[other] { $count } exams today.
+}
+today-study = { $count ->
+    [0] No study places booked.
+    [one] One study place booked.
+   *[other] { $count } study places booked.
+}
+today-pending = Exam requests to approve
+today-no-pending = No requests are waiting for approval.
+today-print = Today's print-outs
+today-public-page = The centre's page for visitors
+today-no-centres = No learning centre is linked to your account.
+print-doc-schedule = Schedule
+print-doc-invigilators = Invigilators
+print-doc-door-signs = Door signs
+print-doc-attendance = Attendance sheets
+print-pdf = { $document } as PDF
+request-sittings = { $count ->
+    [one] 1 student
+   *[other] { $count } students
+}
+request-status-submitted = Submitted, waiting for approval
+request-status-approved = Approved
+request-status-rejected = Rejected
+request-status-scheduled = Scheduled
+request-status-completed = Completed
+request-status-cancelled = Cancelled
+requests-none = No exam requests yet.
+centre-inactive = not active
+api-docs = API and documentation

@@ -274,3 +274,41 @@ field-date_order = Slutdatumet måste vara efter startdatumet.
 field-timezone = Ange en tidszon, till exempel Europe/Stockholm.
 field-language = Ange sv eller en.
 field-link = Länken är använd, för gammal eller felaktig.
+
+## start
+title-today = Idag
+title-exam-requests = Provförfrågningar
+title-centres = Lärcentrum
+today-sittings = { $count ->
+    [0] Inga prov i dag.
+    [one] Ett prov i dag.
+   *[other] { $count } prov i dag.
+}
+today-study = { $count ->
+    [0] Inga bokade studieplatser.
+    [one] En bokad studieplats.
+   *[other] { $count } bokade studieplatser.
+}
+today-pending = Provförfrågningar att godkänna
+today-no-pending = Inga förfrågningar väntar på godkännande.
+today-print = Dagens utskrifter
+today-public-page = Lärcentrets sida för besökare
+today-no-centres = Inget lärcentrum är kopplat till ditt konto.
+print-doc-schedule = Schema
+print-doc-invigilators = Provvakter
+print-doc-door-signs = Dörrskyltar
+print-doc-attendance = Närvarolistor
+print-pdf = { $document } som PDF
+request-sittings = { $count ->
+    [one] 1 student
+   *[other] { $count } studenter
+}
+request-status-submitted = Inskickad, väntar på godkännande
+request-status-approved = Godkänd
+request-status-rejected = Avslagen
+request-status-scheduled = Schemalagd
+request-status-completed = Genomförd
+request-status-cancelled = Inställd
+requests-none = Inga provförfrågningar ännu.
+centre-inactive = inte aktivt
+api-docs = API och dokumentation

@@ -222,6 +222,12 @@ mod tests {
         for s in crate::types::StudyBookingStatus::names() {
             used.push(format!("status-{s}"));
         }
+        for s in crate::types::RequestStatus::names() {
+            used.push(format!("request-status-{s}"));
+        }
+        for doc in crate::documents::print::Document::ALL {
+            used.push(format!("print-doc-{}", doc.slug()));
+        }
         for k in crate::types::RoomKind::names() {
             used.push(format!("room-kind-{k}"));
         }
