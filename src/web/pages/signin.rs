@@ -1,9 +1,11 @@
-//! Sign-in refusals as pages. A browser's form post to `/auth/…` that is
-//! turned down (a wrong password, a used or expired link, too many attempts,
-//! an address that is not one) is answered with the form again and the
-//! reason beside its field, in the visitor's language, keeping the status
-//! code; a script posting JSON keeps its problem+json. `web::routes::auth`
-//! decides which (`wants_page`), this module draws the page.
+//! The sign-in pages. A browser's form post to `/auth/…` that is turned
+//! down (a wrong password, a used or expired link, too many attempts, an
+//! address that is not one) is answered with the form again and the reason
+//! beside its field, in the visitor's language, keeping the status code; a
+//! script posting JSON keeps its problem+json. `web::routes::auth` decides
+//! which (`wants_page`), this module draws the page. The steps of the
+//! e-mailed links (the page a link opens, "link sent") are drawn here too,
+//! in the same template.
 
 use std::collections::BTreeMap;
 
@@ -44,6 +46,10 @@ enum Shown {
     /// The same for a reset link.
     SpentReset,
     Throttled,
+    /// The page an e-mailed sign-in link opens: a button that uses it.
+    UseLink,
+    /// After asking for a link: check your inbox.
+    LinkSent,
 }
 
 impl Shown {
@@ -53,6 +59,8 @@ impl Shown {
             Shown::NewPassword => "title-new-password",
             Shown::SpentLink | Shown::SpentReset => "title-link-spent",
             Shown::Throttled => "title-throttled",
+            Shown::UseLink => "title-use-link",
+            Shown::LinkSent => "title-link-sent",
         }
     }
 }
@@ -126,15 +134,8 @@ pub async fn refused(
         return Ok(PageError::new(viewer.lang, error).error_response());
     };
     let Posted { email, token } = posted(body);
-    let page = minijinja::context! {
-        shown,
-        alert,
-        errors,
-        email,
-        token,
-        min_password_len => MIN_PASSWORD_LEN,
-    };
-    let mut response = match viewer.render("pages/sign_in.html", shown.title_key(), page) {
+    let page = minijinja::context! { alert, errors, email, token };
+    let mut response = match render(&viewer, shown, page) {
         Ok(response) => response,
         Err(failed) => return Ok(failed.error_response()),
     };
@@ -146,6 +147,58 @@ pub async fn refused(
         );
     }
     Ok(response)
+}
+
+/// `pages/sign_in.html` showing `shown`, with the page's own values.
+fn render(
+    viewer: &Viewer,
+    shown: Shown,
+    page: minijinja::Value,
+) -> Result<HttpResponse, PageError> {
+    let page = minijinja::context! { shown, min_password_len => MIN_PASSWORD_LEN, ..page };
+    viewer.render("pages/sign_in.html", shown.title_key(), page)
+}
+
+/// A step of the e-mailed links' flows that is not a refusal.
+pub enum LinkStep<'a> {
+    /// The page a sign-in link opens. Opening it uses nothing up (mail
+    /// scanners fetch links); its button posts the token.
+    UseLink { token: &'a str, minutes: u32 },
+    /// The page a reset link opens: the form for the new password.
+    NewPassword { token: &'a str },
+    /// A link was asked for: it is on its way if the address has an account.
+    Sent { minutes: u32 },
+}
+
+pub fn link_step(viewer: &Viewer, step: LinkStep<'_>) -> Result<HttpResponse, PageError> {
+    let errors = minijinja::context! {};
+    match step {
+        LinkStep::UseLink { token, minutes } => render(
+            viewer,
+            Shown::UseLink,
+            minijinja::context! { token, minutes, errors },
+        ),
+        LinkStep::NewPassword { token } => render(
+            viewer,
+            Shown::NewPassword,
+            minijinja::context! { token, errors },
+        ),
+        LinkStep::Sent { minutes } => render(
+            viewer,
+            Shown::LinkSent,
+            minijinja::context! { minutes, errors },
+        ),
+    }
+}
+
+/// The "link sent" page for the request's visitor (a form post has no
+/// `Viewer` extractor: the same handler answers JSON).
+pub async fn link_sent(req: &HttpRequest, minutes: u32) -> HttpResponse {
+    let page = match Viewer::extract(req).await {
+        Ok(viewer) => link_step(&viewer, LinkStep::Sent { minutes }),
+        Err(e) => Err(e),
+    };
+    page.unwrap_or_else(|e| e.error_response())
 }
 
 type Explained = (Shown, String, BTreeMap<String, String>);

@@ -20,8 +20,8 @@ use crate::db::DbConn;
 use crate::error::Error;
 use crate::web::extract::{Query, RawBody};
 use crate::web::openapi::problems as p;
-use crate::web::pages::signin::{self, SignInForm};
-use crate::web::pages::Viewer;
+use crate::web::pages::signin::{self, LinkStep, SignInForm};
+use crate::web::pages::{PageError, Viewer};
 use crate::web::problem::ApiError;
 use crate::web::throttle::Account;
 
@@ -38,6 +38,8 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         login_page
     ]
 }
+
+type Page = Result<HttpResponse, PageError>;
 
 fn client(req: &HttpRequest, state: &State) -> Client {
     Client {
@@ -335,11 +337,11 @@ async fn send_link(
         .await?;
     // The same answer whether or not the address has an account.
     if is_form(req) {
-        page(
-            "pages/link_sent.html",
-            "Kolla din e-post",
-            minijinja::context! {},
-        )
+        let minutes = match purpose {
+            LinkPurpose::SignIn => state.settings.auth.link_minutes,
+            LinkPurpose::PasswordReset => state.settings.auth.reset_minutes,
+        };
+        Ok(signin::link_sent(req, minutes).await)
     } else {
         Ok(HttpResponse::Accepted().json(LinkSent {
             status: "sent if the account exists",
@@ -380,17 +382,6 @@ struct TokenQuery {
     token: String,
 }
 
-/// A page of `templates/pages/`, escaped by the shared environment.
-fn page(template: &str, title: &str, ctx: minijinja::Value) -> Reply {
-    let body = crate::templates::environment()
-        .get_template(template)
-        .and_then(|t| t.render(minijinja::context! { title => title, ..ctx }))
-        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("rendering {template}: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
-
 /// The link in the e-mail opens a page with a button rather than signing in
 /// at once: mail scanners that fetch links would otherwise use it up.
 #[utoipa::path(
@@ -404,11 +395,14 @@ fn page(template: &str, title: &str, ctx: minijinja::Value) -> Reply {
         p::QueryErrors,
     ),
 )]
-async fn link_page(query: Query<TokenQuery>) -> Reply {
-    page(
-        "pages/link.html",
-        "Logga in",
-        minijinja::context! { token => &query.token },
+async fn link_page(state: State, viewer: Viewer, query: Query<TokenQuery>) -> Page {
+    let minutes = state.settings.auth.link_minutes;
+    signin::link_step(
+        &viewer,
+        LinkStep::UseLink {
+            token: &query.token,
+            minutes,
+        },
     )
 }
 
@@ -453,11 +447,12 @@ async fn use_link(req: &HttpRequest, state: &State, body: &web::Bytes) -> Reply 
         p::QueryErrors,
     ),
 )]
-async fn reset_page(query: Query<TokenQuery>) -> Reply {
-    page(
-        "pages/password_reset.html",
-        "Nytt lösenord",
-        minijinja::context! { token => &query.token, min_password_len => crate::accounts::users::MIN_PASSWORD_LEN },
+async fn reset_page(viewer: Viewer, query: Query<TokenQuery>) -> Page {
+    signin::link_step(
+        &viewer,
+        LinkStep::NewPassword {
+            token: &query.token,
+        },
     )
 }
 
@@ -517,7 +512,7 @@ async fn set_password(req: &HttpRequest, state: &State, body: &web::Bytes) -> Re
         (status = 200, description = "Password sign-in for staff and institutions, e-mailed links for students", body = String, content_type = "text/html"),
     ),
 )]
-async fn login_page(viewer: Viewer) -> Result<HttpResponse, crate::web::pages::PageError> {
+async fn login_page(viewer: Viewer) -> Page {
     viewer.render(
         "pages/sign_in.html",
         "title-sign-in",

@@ -2,7 +2,9 @@
 //! tenancy, CSRF, refusals in words) and the real-browser journeys
 //! (`browser`).
 
+use diesel::prelude::*;
 use serde_json::json;
+use skrivsal::db::schema::mail_outbox;
 
 use crate::helpers::TestApp;
 
@@ -24,6 +26,25 @@ pub(crate) struct Session {
 
 pub(crate) fn create_person(app: &TestApp, email: &str, name: &str, role: &str, centres: &[&str]) {
     app.person(email, name, role, centres, PASSWORD);
+}
+
+/// The link last e-mailed to `to`, as a path on the app.
+pub(crate) fn mailed_link(app: &TestApp, to: &str) -> String {
+    let mut conn = app.db.get().unwrap();
+    let body: String = mail_outbox::table
+        .filter(mail_outbox::to_address.eq(to))
+        .order(mail_outbox::id.desc())
+        .select(mail_outbox::body_text)
+        .first(&mut *conn)
+        .unwrap();
+    let token = body
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    format!("/auth/link?token={token}")
 }
 
 pub(crate) async fn sign_in(app: &TestApp, email: &str) -> Session {

@@ -195,3 +195,99 @@ app_test!(too_many_attempts_say_when_to_try_again, |app| async move {
     );
     assert!(page.html.contains(r#"href="/login""#));
 });
+
+/// A page fetched with `headers` (a browser's Accept-Language or cookie).
+async fn get_page(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> String {
+    let mut req = app.client.get(app.url(path));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    res.text().await.unwrap()
+}
+
+app_test!(
+    the_pages_of_a_mailed_link_speak_the_visitors_language,
+    |app| async move {
+        create_person(&app, "stina@example.se", "Stina", "student", &[]);
+        // Asked for by the form: check the inbox and the spam folder.
+        let sent = post_form(&app, "/auth/link", &[("email", "stina@example.se")], "en").await;
+        assert_eq!(sent.status, 200, "{}", sent.html);
+        assert!(sent.html.contains(r#"<html lang="en">"#), "{}", sent.html);
+        assert!(sent.html.contains("<h1>Check your e-mail</h1>"));
+        assert!(sent.html.contains("valid for 15 minutes"), "{}", sent.html);
+        assert!(sent.html.contains("spam folder"));
+        assert!(sent
+            .html
+            .contains(r#"<a href="/login">Back to sign-in</a>"#));
+        let sv = post_form(&app, "/auth/link", &[("email", "nobody@example.se")], "sv").await;
+        assert_eq!(sv.status, 200);
+        assert!(sv.html.contains("<h1>Kolla din e-post</h1>"), "{}", sv.html);
+        assert!(sv.html.contains("skräpposten"));
+        // A reset link lives longer, and the page says so.
+        let reset = post_form(
+            &app,
+            "/auth/password-reset",
+            &[("email", "stina@example.se")],
+            "sv",
+        )
+        .await;
+        assert!(reset.html.contains("gäller i 60 minuter"), "{}", reset.html);
+
+        // The link's page: Swedish by default, English for an English
+        // browser, the chosen language over the browser's.
+        let token = "a-mailed-secret";
+        let path = format!("/auth/link?token={token}");
+        let sv = get_page(&app, &path, &[]).await;
+        assert!(sv.contains(r#"<html lang="sv">"#), "{sv}");
+        assert!(sv.contains("<h1>Logga in med länken</h1>"), "{sv}");
+        assert!(sv.contains("Tryck på knappen för att logga in. Länken gäller i 15 minuter och kan användas en gång."));
+        assert!(sv.contains(&format!(
+            r#"<input type="hidden" name="token" value="{token}">"#
+        )));
+        assert!(sv.contains(r#"<button type="submit">Logga in</button>"#));
+        let en = get_page(&app, &path, &[("accept-language", "en-GB,en;q=0.9")]).await;
+        assert!(en.contains(r#"<html lang="en">"#), "{en}");
+        assert!(en.contains("<h1>Sign in with the link</h1>"), "{en}");
+        assert!(en.contains("Press the button to sign in."));
+        let chosen = get_page(
+            &app,
+            &path,
+            &[("accept-language", "sv"), ("cookie", "skrivsal_lang=en")],
+        )
+        .await;
+        assert!(chosen.contains(r#"<html lang="en">"#), "{chosen}");
+
+        // The reset link's page: the form for the new password, labelled.
+        let en = get_page(
+            &app,
+            "/auth/password-reset?token=reset-secret",
+            &[("accept-language", "en")],
+        )
+        .await;
+        assert!(en.contains("<h1>New password</h1>"), "{en}");
+        assert!(
+            en.contains(r#"<label for="new-password">New password</label>"#),
+            "{en}"
+        );
+        assert!(en.contains(r#"value="reset-secret""#));
+        assert!(en.contains("signed out on other devices"));
+    }
+);
+
+app_test!(opening_a_mailed_link_uses_nothing_up, |app| async move {
+    create_person(&app, "stina@example.se", "Stina", "student", &[]);
+    post_form(&app, "/auth/link", &[("email", "stina@example.se")], "sv").await;
+    let path = mailed_link(&app, "stina@example.se");
+    let token = path.split("token=").nth(1).unwrap().to_string();
+    // Opened twice (a mail scanner, then the person): still good.
+    get_page(&app, &path, &[]).await;
+    get_page(&app, &path, &[]).await;
+    let used = post_form(&app, "/auth/link/consume", &[("token", &token)], "sv").await;
+    assert_eq!(used.status, 303, "{}", used.html);
+});
