@@ -220,6 +220,39 @@ impl Person<'_> {
         self.settle().await;
     }
 
+    /// Signs in with the password form on the landing page.
+    async fn sign_in_as(&self, email: &str, password: &str) {
+        self.open("/").await;
+        self.fill("login-email", email).await;
+        self.fill("login-password", password).await;
+        self.click("form[action='/auth/login'] button[type=submit]")
+            .await;
+    }
+
+    /// The current page at 1280 and 390 px, whole, as `dir/{name}-{width}.png`,
+    /// checked by axe at each width.
+    async fn capture(&self, dir: &std::path::Path, name: &str) {
+        for width in [1280u32, 390] {
+            self.c.set_window_size(width, 900).await.unwrap();
+            self.check().await;
+            // The window's height is the page's plus the browser's own
+            // frame (outer minus inner), so the whole page fits unscrolled.
+            let sizes = self
+                .c
+                .execute(
+                    "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let px = |i: usize| sizes[i].as_u64().unwrap_or(0) as u32;
+            let h = px(0).clamp(400, 6000) + px(1);
+            self.c.set_window_size(width, h).await.unwrap();
+            let png = self.c.screenshot().await.unwrap();
+            std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
+        }
+    }
+
     /// Waits for a navigation or an htmx swap to end, then checks the page.
     async fn settle(&self) {
         for _ in 0..50 {
@@ -415,18 +448,11 @@ async fn staff_start_pages_in_a_browser() {
                 app: &app,
                 axe,
             };
-            let sign_in_as = |email: &'static str, password: &'static str| {
-                let p = &p;
-                async move {
-                    p.open("/").await;
-                    p.fill("login-email", email).await;
-                    p.fill("login-password", password).await;
-                    p.click("form[action='/auth/login'] button[type=submit]")
-                        .await;
-                }
-            };
             let outcome = async {
-                sign_in_as("chef@example.se", "not the password").await;
+                // The page a reset link opens (axe checks it too).
+                p.open("/auth/password-reset?token=from-the-mail").await;
+                assert!(p.text().await.contains("Nytt lösenord"));
+                p.sign_in_as("chef@example.se", "not the password").await;
                 let text = p.text().await;
                 assert!(text.contains("Fel e-postadress eller lösenord."), "{text}");
                 // The form is there again, the address kept.
@@ -444,12 +470,12 @@ async fn staff_start_pages_in_a_browser() {
                 assert!(text.contains("MA051G Tentamen 1"), "{text}");
                 p.click_text("Logga ut").await;
 
-                sign_in_as("kansli@miun.se", PASSWORD).await;
+                p.sign_in_as("kansli@miun.se", PASSWORD).await;
                 let text = p.text().await;
                 assert!(text.contains("Inskickad, väntar på godkännande"), "{text}");
                 p.click_text("Logga ut").await;
 
-                sign_in_as("ops@example.se", PASSWORD).await;
+                p.sign_in_as("ops@example.se", PASSWORD).await;
                 let text = p.text().await;
                 assert!(text.contains("Lärcentrum sundsvall"), "{text}");
                 p.click_text("Lärcentrum sundsvall").await;
@@ -470,7 +496,8 @@ async fn staff_start_pages_in_a_browser() {
 }
 
 /// Not a test: `docs/ui/shoot.sh` runs it to render every page at 1280 and
-/// 390 px into `docs/ui/` (`SKRIVSAL_SCREENSHOTS` names the folder).
+/// 390 px into `docs/ui/` (`SKRIVSAL_SCREENSHOTS` names the folder), each
+/// checked by axe at both widths.
 #[actix_web::test]
 #[ignore = "renders screenshots; run by docs/ui/shoot.sh"]
 async fn screenshots() {
@@ -483,46 +510,53 @@ async fn screenshots() {
         let (_, room) = centre_with_study_room(&app).await;
         open_exams(&app, &["Tentamen 1", "Omtentamen"]).await;
         create_person(&app, "stina@example.se", "Stina Student", "student", &[]);
+        create_person(&app, "chef@example.se", "Cecilia Chef", "centre_admin", &["sundsvall"]);
+        create_person(&app, "ops@example.se", "Ops", "system_admin", &[]);
+        super::start::institution_person(&app, "kansli@miun.se", "Kansliet", "miun");
         let token = app.token("stina@example.se", "student", &[], None);
         let r = app.post_as(&token, "/api/v1/study-bookings", serde_json::json!({"centre": "sundsvall", "room": room, "starts_at": format!("{DAY}T09:00"), "ends_at": format!("{DAY}T12:00")})).await;
         assert_eq!(r.status, 201, "{r:?}");
         let driver = start_driver();
         let p = Person { c: browser(&driver).await, app: &app, axe };
-        // Signed in through the password form (this student has a password).
-        p.open("/").await;
-        p.fill("login-email", "stina@example.se").await;
-        p.fill("login-password", PASSWORD).await;
-        p.click_text("Logga in").await;
-        let shots = [
-            ("bookings", "/me/bookings".to_string()),
-            ("book", format!("/me/book?centre=sundsvall&date={DAY}")),
-            ("exams", "/me/exams".to_string()),
-            ("calendar", "/me/calendar".to_string()),
-        ];
         let dir = std::path::PathBuf::from(dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let shoot = |name: String, path: String| {
-            let p = &p;
-            let dir = dir.clone();
+        let shoot = |name: &'static str, path: String| {
+            let (p, dir) = (&p, &dir);
             async move {
-                for width in [1280u32, 390] {
-                    p.c.set_window_size(width, 900).await.unwrap();
-                    p.open(&path).await;
-                    let h = p.c.execute("return document.documentElement.scrollHeight;", vec![]).await.unwrap();
-                    let h = h.as_u64().unwrap_or(900).clamp(400, 6000) as u32;
-                    p.c.set_window_size(width, h + 140).await.unwrap();
-                    let png = p.c.screenshot().await.unwrap();
-                    std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
-                }
+                p.open(&path).await;
+                p.capture(dir, name).await;
             }
         };
-        for (name, path) in shots {
-            shoot(name.to_string(), path).await;
-        }
-        // Signed out: the landing page and a centre's page.
+        // Signed in through the password form (this student has a password).
+        p.sign_in_as("stina@example.se", PASSWORD).await;
+        shoot("bookings", "/me/bookings".into()).await;
+        shoot("book", format!("/me/book?centre=sundsvall&date={DAY}")).await;
+        shoot("exams", "/me/exams".into()).await;
+        shoot("calendar", "/me/calendar".into()).await;
+        // Signed out: the landing page, a centre's page, the e-mailed link's
+        // pages and a refused sign-in.
         p.c.delete_all_cookies().await.unwrap();
-        shoot("landing".into(), "/".into()).await;
-        shoot("centre".into(), "/centres/sundsvall".into()).await;
+        shoot("landing", "/".into()).await;
+        shoot("centre", "/centres/sundsvall".into()).await;
+        p.open("/login").await;
+        p.fill("link-email", "stina@example.se").await;
+        p.click_text("Skicka inloggningslänk").await;
+        p.capture(&dir, "link-sent").await;
+        shoot("link", mailed_link(&app, "stina@example.se")).await;
+        shoot("new-password", "/auth/password-reset?token=from-the-mail".into()).await;
+        p.sign_in_as("chef@example.se", "not the password").await;
+        p.capture(&dir, "sign-in-refused").await;
+        // Staff on the day of the exams: each role's start page.
+        app.at(&format!("{DAY}T07:30:00+01:00"));
+        for (name, email) in [
+            ("start-centre", "chef@example.se"),
+            ("start-institution", "kansli@miun.se"),
+            ("start-admin", "ops@example.se"),
+        ] {
+            p.c.delete_all_cookies().await.unwrap();
+            p.sign_in_as(email, PASSWORD).await;
+            p.capture(&dir, name).await;
+        }
         let _ = p.c.close().await;
     })
     .await
