@@ -339,6 +339,25 @@ impl std::fmt::Debug for Reply {
 }
 
 impl TestApp {
+    /// The subject and link token of the last mail queued to `to`.
+    pub fn last_mailed_token(&self, to: &str) -> Option<(String, String)> {
+        use diesel::prelude::*;
+        use skrivsal::db::schema::mail_outbox;
+        let mut conn = self.db.get().unwrap();
+        let last: Option<(String, String)> = mail_outbox::table
+            .filter(mail_outbox::to_address.eq(to))
+            .order(mail_outbox::id.desc())
+            .select((mail_outbox::subject, mail_outbox::body_text))
+            .first(&mut *conn)
+            .optional()
+            .unwrap();
+        last.map(|(subject, body)| {
+            let token = body.split("token=").nth(1).unwrap();
+            let token = token.split_whitespace().next().unwrap().to_string();
+            (subject, token)
+        })
+    }
+
     /// Creates an account that signs in with `password`.
     pub fn person(&self, email: &str, name: &str, role: &str, centres: &[&str], password: &str) {
         use skrivsal::accounts::users::{create_user, NewAccount};

@@ -2,32 +2,9 @@
 
 use diesel::prelude::*;
 use serde_json::json;
-use skrivsal::db::schema::mail_outbox;
 
 use super::*;
 use crate::app_test;
-use crate::helpers::TestApp;
-
-fn last_link(app: &TestApp, to: &str) -> Option<(String, String)> {
-    let mut conn = app.db.get().unwrap();
-    let rows: Vec<(String, String)> = mail_outbox::table
-        .filter(mail_outbox::to_address.eq(to))
-        .order(mail_outbox::id.desc())
-        .select((mail_outbox::subject, mail_outbox::body_text))
-        .load(&mut *conn)
-        .unwrap();
-    rows.into_iter().next().map(|(subject, body)| {
-        let token = body
-            .split("token=")
-            .nth(1)
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .to_string();
-        (subject, token)
-    })
-}
 
 app_test!(students_sign_in_by_single_use_link, |app| async move {
     let admin = app.admin_with_centre("sundsvall").await;
@@ -38,8 +15,8 @@ app_test!(students_sign_in_by_single_use_link, |app| async move {
         let r = post_anonymous(&app, "/auth/link", json!({"email": email})).await;
         assert_eq!(r.status, 202, "{r:?}");
     }
-    assert!(last_link(&app, "nobody@student.se").is_none());
-    let (subject, token) = last_link(&app, "alva@student.se").unwrap();
+    assert!(app.last_mailed_token("nobody@student.se").is_none());
+    let (subject, token) = app.last_mailed_token("alva@student.se").unwrap();
     assert_eq!(subject, "Din inloggningslänk till skrivsal");
     // Opening the link shows a button; it does not sign in by itself.
     let page = app
@@ -58,7 +35,7 @@ app_test!(students_sign_in_by_single_use_link, |app| async move {
 
     // An expired link does not work.
     post_anonymous(&app, "/auth/link", json!({"email": "alva@student.se"})).await;
-    let (_, token) = last_link(&app, "alva@student.se").unwrap();
+    let (_, token) = app.last_mailed_token("alva@student.se").unwrap();
     {
         use skrivsal::db::schema::login_tokens;
         let mut conn = app.db.get().unwrap();
@@ -76,7 +53,7 @@ app_test!(students_sign_in_by_single_use_link, |app| async move {
     // Staff do not get sign-in links (they have passwords).
     create_staff(&app, "ops@example.se", "system_admin", &[]);
     post_anonymous(&app, "/auth/link", json!({"email": "ops@example.se"})).await;
-    assert!(last_link(&app, "ops@example.se").is_none());
+    assert!(app.last_mailed_token("ops@example.se").is_none());
     // A malformed address is a 422 naming it.
     let r = post_anonymous(&app, "/auth/link", json!({"email": "not-an-address"})).await;
     assert_eq!(
@@ -98,7 +75,7 @@ app_test!(
         )
         .await;
         assert_eq!(r.status, 202);
-        let (subject, token) = last_link(&app, "ops@example.se").unwrap();
+        let (subject, token) = app.last_mailed_token("ops@example.se").unwrap();
         assert!(subject.contains("lösenord"));
         let short = post_anonymous(
             &app,

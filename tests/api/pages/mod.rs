@@ -2,9 +2,7 @@
 //! tenancy, CSRF, refusals in words) and the real-browser journeys
 //! (`browser`).
 
-use diesel::prelude::*;
 use serde_json::json;
-use skrivsal::db::schema::mail_outbox;
 
 use crate::helpers::TestApp;
 
@@ -28,22 +26,9 @@ pub(crate) fn create_person(app: &TestApp, email: &str, name: &str, role: &str, 
     app.person(email, name, role, centres, PASSWORD);
 }
 
-/// The link last e-mailed to `to`, as a path on the app.
+/// The sign-in link last e-mailed to `to`, as a path on the app.
 pub(crate) fn mailed_link(app: &TestApp, to: &str) -> String {
-    let mut conn = app.db.get().unwrap();
-    let body: String = mail_outbox::table
-        .filter(mail_outbox::to_address.eq(to))
-        .order(mail_outbox::id.desc())
-        .select(mail_outbox::body_text)
-        .first(&mut *conn)
-        .unwrap();
-    let token = body
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap();
+    let (_, token) = app.last_mailed_token(to).unwrap();
     format!("/auth/link?token={token}")
 }
 
