@@ -14,6 +14,7 @@ use crate::db::models::{Centre, Invigilator, InvigilatorException, InvigilatorWe
 use crate::db::schema::{invigilator_exceptions, invigilator_weekly, invigilators};
 use crate::db::{self, DbConn};
 use crate::error::Error;
+use crate::types::UserId;
 use crate::validate::{weekday_from_index, weekday_name, Validator};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -41,7 +42,7 @@ pub struct InvigilatorOut {
 
 fn out(i: Invigilator, centre: &Centre) -> InvigilatorOut {
     InvigilatorOut {
-        id: i.id,
+        id: i.id.into(),
         centre: centre.slug.clone(),
         name: i.name,
         email: i.email,
@@ -93,7 +94,7 @@ pub fn create(
         let user_id = crate::db::schema::users::table
             .filter(crate::db::schema::users::email.eq(&email))
             .select(crate::db::schema::users::id)
-            .first::<String>(conn)
+            .first::<UserId>(conn)
             .optional()?;
         let now = db::now();
         let row = Invigilator {

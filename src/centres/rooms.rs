@@ -73,7 +73,7 @@ fn out(room: Room, centre_slug: &str, tz: chrono_tz::Tz) -> RoomOut {
     }
     RoomOut {
         created_at: timefmt::local(room.created_at, tz),
-        id: room.id,
+        id: room.id.into(),
         centre: centre_slug.to_string(),
         name: room.name,
         kind: room.kind.as_str().into(),

@@ -106,7 +106,7 @@ fn check_subject(
             ) {
                 return Err(Error::invalid("id", "exists", "no such invigilator"));
             }
-            Ok(inv.id)
+            Ok(inv.id.into())
         }
         "room" => {
             let id = id.ok_or_else(|| Error::invalid("id", "required", "name the room"))?;
@@ -124,7 +124,7 @@ fn check_subject(
             ) {
                 return Err(Error::invalid("id", "exists", "no such room"));
             }
-            Ok(room.id)
+            Ok(room.id.into())
         }
         other => Err(Error::invalid(
             "kind",
@@ -148,7 +148,7 @@ pub fn create(
             token_hash: token_hash(&secret),
             kind: input.kind.clone(),
             subject_id,
-            created_by: caller.user_id.to_string(),
+            created_by: caller.user_id.clone(),
             created_at: db::now(),
             revoked_at: None,
         };

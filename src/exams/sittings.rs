@@ -118,7 +118,7 @@ fn place_and_write(
                     continue;
                 };
                 let mut row = row.clone();
-                row.room_id = Some(p.room_id);
+                row.room_id = Some(p.room_id.into());
                 row.starts_at = Some(p.start.naive_utc());
                 row.ends_at = Some(p.end.naive_utc());
                 row.status = SittingStatus::Confirmed;
@@ -319,7 +319,7 @@ pub fn register(
                     message: "one sitting per student and exam".into(),
                     with: Some(crate::error::ItemRef {
                         kind: "exam_request".into(),
-                        id: r.id.clone(),
+                        id: r.id.clone().into(),
                     }),
                 }],
             ));
@@ -436,7 +436,7 @@ pub fn transition(
         }
         Ok(SittingState {
             booking_code: s.booking_code,
-            id: s.id,
+            id: s.id.into(),
             status: to.as_str(),
         })
     })
@@ -485,7 +485,10 @@ pub fn move_sitting(
             Some(t) => crate::centres::calendar::parse_time_field("starts_at", t, tz)?,
             None => old_start.and_utc(),
         };
-        let room = input.room.clone().unwrap_or_else(|| old_room.clone());
+        let room = input
+            .room
+            .clone()
+            .unwrap_or_else(|| old_room.clone().into());
         let end = start + (old_end - old_start);
         let snapshot = booking::snapshot(
             conn,
@@ -508,9 +511,9 @@ pub fn move_sitting(
             ));
         }
         let change = Change::PlaceSitting(conflicts::Sitting {
-            id: s.id.clone(),
-            exam_request_id: r.id.clone(),
-            student_id: s.student_id.clone(),
+            id: s.id.clone().into(),
+            exam_request_id: r.id.clone().into(),
+            student_id: s.student_id.clone().into(),
             room_id: room.clone(),
             start,
             end,
@@ -526,7 +529,7 @@ pub fn move_sitting(
             }
         }
         let mut moved = s.clone();
-        moved.room_id = Some(room);
+        moved.room_id = Some(room.into());
         moved.starts_at = Some(start.naive_utc());
         moved.ends_at = Some(end.naive_utc());
         moved.sequence += 1;

@@ -55,10 +55,10 @@ pub(super) fn out(b: StudyBooking, centre: &Centre, room_name: String) -> StudyB
     StudyBookingOut {
         starts_at: timefmt::local(b.starts_at, tz),
         ends_at: timefmt::local(b.ends_at, tz),
-        id: b.id,
+        id: b.id.into(),
         booking_code: b.booking_code,
         centre: centre.slug.clone(),
-        room: b.room_id,
+        room: b.room_id.into(),
         room_name,
         status: b.status.as_str().into(),
     }
@@ -223,7 +223,7 @@ pub fn book(
             return Err(anyhow::anyhow!("validated times missing").into());
         };
         booking::lock_centre(conn, &centre.id)?;
-        booking::lock_students(conn, &[caller.user_id.to_string()])?;
+        booking::lock_students(conn, std::slice::from_ref(&caller.user_id))?;
         let over = limits(conn, &centre, &caller.user_id, start, end)?;
         if !over.is_empty() {
             return Err(limit_conflicts(over));
@@ -247,14 +247,14 @@ pub fn book(
             start.with_timezone(&tz).date_naive(),
             end.with_timezone(&tz).date_naive(),
         )?;
-        let id = db::new_id();
+        let id: String = db::new_id();
         let mut first_refusal = None;
         let mut chosen = None;
         for room in &candidates {
             let change = Change::BookStudy(conflicts::StudyBooking {
                 id: id.clone(),
                 student_id: caller.user_id.to_string(),
-                room_id: room.id.clone(),
+                room_id: room.id.clone().into(),
                 start,
                 end,
                 computer: false,
@@ -284,10 +284,10 @@ pub fn book(
             ));
         };
         let row = StudyBooking {
-            id,
+            id: id.into(),
             centre_id: centre.id.clone(),
             room_id: room.id.clone(),
-            student_id: caller.user_id.to_string(),
+            student_id: caller.user_id.clone(),
             booking_code: crate::exams::requests::fresh_booking_code(conn, &centre.id)?,
             starts_at: start.naive_utc(),
             ends_at: end.naive_utc(),

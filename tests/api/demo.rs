@@ -227,7 +227,7 @@ db_test!(every_role_printed_by_the_demo_signs_in, |db, url| {
         assert!(printed.contains(email), "{email} is not printed: {printed}");
         let session = sign_in_with_password(c, &settings, email, DEMO_PASSWORD, &client)
             .unwrap_or_else(|e| panic!("{email} cannot sign in: {e:?}"));
-        assert_eq!(session.user.role, role, "{email}");
+        assert_eq!(session.user.role.as_str(), role, "{email}");
     }
     let user_id: String = users::table
         .filter(users::email.eq(demo::DEMO_INVIGILATOR))

@@ -123,17 +123,17 @@ fn render(
                     name: u.name,
                     email: u.email,
                 }),
-            id: s.id,
+            id: s.id.into(),
             booking_code: s.booking_code,
             status: s.status.as_str().into(),
-            room: s.room_id,
+            room: s.room_id.map(String::from),
             room_name,
             starts_at: s.starts_at.map(|t| timefmt::local(t, tz)),
             ends_at: s.ends_at.map(|t| timefmt::local(t, tz)),
         })
         .collect();
     Ok(ExamRequestOut {
-        id: r.id,
+        id: r.id.into(),
         status: r.status.as_str().into(),
         status_reason: r.status_reason,
         centre: centre.slug,
@@ -214,7 +214,7 @@ pub fn list(
     let mut items = Vec::new();
     let mut last = None;
     for r in rows.into_iter().take(limit as usize) {
-        last = Some(r.id.clone());
+        last = Some(r.id.to_string());
         let full = caller.role != Role::Student;
         items.push(render(conn, caller, r, full)?);
     }
