@@ -26,7 +26,7 @@ use crate::db::schema::{
 };
 use crate::db::DbConn;
 use crate::error::{Conflict, Context, Error};
-use crate::types::{ExamRequestId, RoomId, SittingStatus, StudyBookingStatus};
+use crate::types::{CentreId, ExamRequestId, RoomId, SittingStatus, StudyBookingStatus, UserId};
 use crate::{
     centres::calendar as centre_calendar, centres::invigilators as inv_mod, mail::notify, timefmt,
 };
@@ -235,8 +235,8 @@ fn study_model(b: StudyBooking) -> conflicts::StudyBooking {
 /// rule 5 holds across centres, which one centre's snapshot cannot see.
 pub fn busy_elsewhere(
     conn: &mut DbConn,
-    student_id: &str,
-    centre_id: &str,
+    student_id: &UserId,
+    centre_id: &CentreId,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<crate::scheduler::BusySpan>, Error> {
@@ -322,7 +322,7 @@ pub fn insert_assignment(
 
 /// The centre's wheelchair-accessible rooms, which the scheduler prefers for
 /// sittings that ask for one.
-pub fn accessible_rooms(conn: &mut DbConn, centre_id: &str) -> Result<Vec<String>, Error> {
+pub fn accessible_rooms(conn: &mut DbConn, centre_id: &CentreId) -> Result<Vec<String>, Error> {
     Ok(rooms::table
         .filter(rooms::centre_id.eq(centre_id))
         .filter(rooms::accessible.eq(true))

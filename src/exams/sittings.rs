@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::exams::booking::{self, refused};
 use crate::exams::requests::{self as exams, Accommodations, ExamRequestOut};
 use crate::scheduler;
-use crate::types::{RequestStatus, SittingStatus};
+use crate::types::{ExamRequestId, RequestStatus, SittingId, SittingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -138,7 +138,7 @@ fn place_and_write(
     Ok(())
 }
 
-fn waiting(conn: &mut DbConn, request_id: &str) -> Result<Vec<Sitting>, Error> {
+fn waiting(conn: &mut DbConn, request_id: &ExamRequestId) -> Result<Vec<Sitting>, Error> {
     Ok(sittings::table
         .filter(sittings::exam_request_id.eq(request_id))
         .filter(sittings::status.eq(SittingStatus::Requested))
@@ -153,7 +153,7 @@ pub fn approve(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &ExamRequestId,
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (r, _) = exams::find(conn, caller, id)?;
@@ -193,7 +193,7 @@ pub fn approve(
 fn find_sitting(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &SittingId,
 ) -> Result<(Sitting, ExamRequest), Error> {
     let s: Sitting = sittings::table
         .find(id)
@@ -223,7 +223,7 @@ pub fn approve_sitting(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &SittingId,
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (s, r) = find_sitting(conn, caller, id)?;
@@ -380,7 +380,7 @@ pub fn transition(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &SittingId,
     t: Transition,
 ) -> Result<SittingState, Error> {
     db::write_tx(conn, |conn| {
@@ -461,7 +461,7 @@ pub fn move_sitting(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &SittingId,
     input: MoveInput,
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {

@@ -17,7 +17,7 @@ use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::exams::booking::{self, refused};
 use crate::policy::study_limits;
-use crate::types::{RoomKind, StudyBookingStatus};
+use crate::types::{RoomKind, StudyBookingId, StudyBookingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -312,7 +312,12 @@ pub fn book(
 }
 
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id, booking = %id))]
-pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Result<(), Error> {
+pub fn cancel(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    id: &StudyBookingId,
+) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let b: StudyBooking = study_bookings::table
             .find(id)

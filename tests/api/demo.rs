@@ -94,7 +94,7 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
     }
 
     // Every pending demo request can be approved as it stands.
-    let pending: Vec<String> = exam_requests::table
+    let pending: Vec<skrivsal::types::ExamRequestId> = exam_requests::table
         .filter(exam_requests::status.eq("submitted"))
         .select(exam_requests::id)
         .load(c)

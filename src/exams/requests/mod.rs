@@ -17,7 +17,7 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{require_state, Error};
 use crate::pagination::{Page, PageQuery};
-use crate::types::{RequestStatus, SittingStatus};
+use crate::types::{ExamRequestId, RequestStatus, SittingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -67,7 +67,11 @@ fn access(conn: &mut DbConn, caller: &Caller, r: &ExamRequest) -> Result<bool, E
     Ok(caller.role != Role::Student)
 }
 
-pub fn find(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(ExamRequest, bool), Error> {
+pub fn find(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &ExamRequestId,
+) -> Result<(ExamRequest, bool), Error> {
     let r = exam_requests::table
         .find(id)
         .select(ExamRequest::as_select())
@@ -78,7 +82,11 @@ pub fn find(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(ExamRequest
     Ok((r, full))
 }
 
-pub fn load_out(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<ExamRequestOut, Error> {
+pub fn load_out(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &ExamRequestId,
+) -> Result<ExamRequestOut, Error> {
     let (r, full) = find(conn, caller, id)?;
     render(conn, caller, r, full)
 }
@@ -235,7 +243,7 @@ pub fn reject(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &ExamRequestId,
     input: ReasonInput,
 ) -> Result<ExamRequestOut, Error> {
     let mut v = Validator::new();
@@ -298,7 +306,7 @@ pub fn cancel(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &ExamRequestId,
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (r, _) = find(conn, caller, id)?;

@@ -10,7 +10,7 @@ use crate::db::{self, DbConn};
 use crate::domain::personnummer::Personnummer;
 use crate::domain::{booking_code, Language, Role};
 use crate::error::Error;
-use crate::types::{SittingStatus, UserId};
+use crate::types::{CentreId, SittingStatus, UserId};
 
 /// A listed field that differs from the account its e-mail address belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +98,7 @@ fn comparable(name: &str) -> String {
 
 /// A booking code not yet used at the centre. Codes are random over 729
 /// million; the loop only matters for a vanishingly rare clash.
-pub fn fresh_booking_code(conn: &mut DbConn, centre_id: &str) -> Result<String, Error> {
+pub fn fresh_booking_code(conn: &mut DbConn, centre_id: &CentreId) -> Result<String, Error> {
     for _ in 0..20 {
         let code = booking_code::generate();
         let in_sittings: i64 = sittings::table
