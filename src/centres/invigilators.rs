@@ -161,7 +161,7 @@ fn find(
 fn require_self_or_manager(caller: &Caller, inv: &Invigilator) -> Result<(), Error> {
     let resource = crate::accounts::policy::Resource::Invigilator {
         centre: &inv.centre_id,
-        user_id: inv.user_id.as_deref(),
+        user_id: inv.user_id.as_ref(),
         email: &inv.email,
     };
     crate::accounts::policy::authorize(

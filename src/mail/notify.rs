@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::mail::ics;
 use crate::mail::outbox::{self, Mail};
 use crate::timefmt;
-use crate::types::{SittingId, SittingStatus};
+use crate::types::{CentreId, SittingId, SittingStatus};
 
 pub fn language_of(code: &str) -> Language {
     if code == "en" {
@@ -127,7 +127,7 @@ fn student_recipient(u: &User) -> Recipient<'_> {
     }
 }
 
-fn centre_of(conn: &mut DbConn, id: &str) -> Result<Centre, Error> {
+fn centre_of(conn: &mut DbConn, id: &CentreId) -> Result<Centre, Error> {
     Ok(centres::table
         .find(id)
         .select(Centre::as_select())
