@@ -8,6 +8,7 @@ use crate::db::schema::users;
 use crate::db::DbConn;
 use crate::domain::Language;
 use crate::error::Error;
+use crate::types::ids::UserId;
 use crate::types::AsText;
 
 /// Anyone signed in may choose their own language; nobody else's.
@@ -19,4 +20,14 @@ pub fn set_language(conn: &mut DbConn, caller: &Caller, lang: Language) -> Resul
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The language an account chose, `None` for an unknown account.
+pub fn language_of(conn: &mut DbConn, user_id: &UserId) -> Result<Option<Language>, Error> {
+    let stored: Option<AsText<Language>> = users::table
+        .find(user_id)
+        .select(users::language)
+        .first(conn)
+        .optional()?;
+    Ok(stored.map(|l| l.0))
 }
