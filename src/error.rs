@@ -221,7 +221,7 @@ mod tests {
             .with_ansi(false)
             .finish();
         let result = tracing::subscriber::with_default(subscriber, || {
-            crate::centres::rooms::delete(&mut conn, &caller, "room-42")
+            crate::centres::rooms::delete(&mut conn, &caller, &"room-42".into())
         });
         assert!(matches!(result, Err(Error::Internal(_))), "{result:?}");
         let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();

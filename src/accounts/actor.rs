@@ -9,9 +9,9 @@ use diesel::prelude::*;
 use crate::accounts::tokens::token_hash;
 use crate::db::schema::{api_tokens, user_centres, users};
 use crate::db::{self, DbConn};
-use crate::domain::Role;
+use crate::domain::{Language, Role};
 use crate::error::Error;
-use crate::types::{CentreId, UserId};
+use crate::types::{AsText, CentreId, InstitutionId, UserId};
 
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -21,7 +21,7 @@ pub struct Caller {
     pub role: Role,
     /// Centres a centre admin manages or an invigilator works at.
     pub centre_ids: Vec<CentreId>,
-    pub institution_id: Option<String>,
+    pub institution_id: Option<InstitutionId>,
     /// Set when the caller came with a session cookie.
     pub session_id: Option<String>,
 }
@@ -51,11 +51,11 @@ pub fn caller_for_token(conn: &mut DbConn, token: &str) -> Result<Caller, Error>
             String,
             Option<chrono::NaiveDateTime>,
             Option<chrono::NaiveDateTime>,
+            UserId,
             String,
             String,
-            String,
-            String,
-            Option<String>,
+            AsText<Role>,
+            Option<InstitutionId>,
         )>(conn)
         .optional()?;
     let Some((token_id, expires_at, last_used_at, user_id, email, name, role, institution_id)) =
@@ -73,7 +73,7 @@ pub fn caller_for_token(conn: &mut DbConn, token: &str) -> Result<Caller, Error>
                 .execute(conn)
         })?;
     }
-    caller_for_user(conn, user_id, email, name, &role, institution_id)
+    caller_for_user(conn, user_id, email, name, role.0, institution_id)
 }
 
 /// A browser session's caller, with what the edge checks besides: the
@@ -81,7 +81,7 @@ pub fn caller_for_token(conn: &mut DbConn, token: &str) -> Result<Caller, Error>
 pub struct SessionCaller {
     pub caller: Caller,
     pub csrf_token: String,
-    pub language: String,
+    pub language: Language,
 }
 
 /// The caller of a live session cookie, `None` when the session is unknown or
@@ -95,7 +95,7 @@ pub fn caller_for_session(conn: &mut DbConn, secret: &str) -> Result<Option<Sess
         user.id,
         user.email,
         user.name,
-        &user.role,
+        user.role,
         user.institution_id,
     )?;
     caller.session_id = Some(session.id);
@@ -108,21 +108,18 @@ pub fn caller_for_session(conn: &mut DbConn, secret: &str) -> Result<Option<Sess
 
 pub(crate) fn caller_for_user(
     conn: &mut DbConn,
-    user_id: String,
+    user_id: UserId,
     email: String,
     name: String,
-    role: &str,
-    institution_id: Option<String>,
+    role: Role,
+    institution_id: Option<InstitutionId>,
 ) -> Result<Caller, Error> {
-    let role: Role = role
-        .parse()
-        .map_err(|e: String| anyhow::anyhow!("stored role: {e}"))?;
     let centre_ids = user_centres::table
         .filter(user_centres::user_id.eq(&user_id))
         .select(user_centres::centre_id)
         .load(conn)?;
     Ok(Caller {
-        user_id: user_id.into(),
+        user_id,
         email,
         name,
         role,
@@ -156,7 +153,7 @@ impl Actor<'_> {
         }
     }
 
-    pub fn user_id(&self) -> Option<&str> {
+    pub fn user_id(&self) -> Option<&UserId> {
         match self {
             Actor::User(c) => Some(&c.user_id),
             Actor::Operator => None,

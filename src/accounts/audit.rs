@@ -7,10 +7,11 @@ use crate::accounts::actor::Actor;
 use crate::db::models::AuditEntry;
 use crate::db::schema::audit_log;
 use crate::db::{self, DbConn};
+use crate::types::UserId;
 
 pub struct Entry {
     actor_label: String,
-    actor_user_id: Option<String>,
+    actor_user_id: Option<UserId>,
     action: String,
     target: Option<(String, String)>,
     ip: Option<String>,
@@ -31,8 +32,8 @@ impl Entry {
         }
     }
 
-    pub fn by_user(mut self, user_id: &str) -> Entry {
-        self.actor_user_id = Some(user_id.to_string());
+    pub fn by_user(mut self, user_id: &UserId) -> Entry {
+        self.actor_user_id = Some(user_id.clone());
         self
     }
 

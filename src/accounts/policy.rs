@@ -10,7 +10,7 @@
 use crate::accounts::actor::{Actor, Caller};
 use crate::domain::Role;
 use crate::error::Error;
-use crate::types::CentreId;
+use crate::types::{CentreId, InstitutionId, UserId};
 
 /// What an actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,41 +63,41 @@ pub enum Resource<'a> {
     /// The service as a whole (users, audit log, outbox, creating centres).
     Service,
     Centre {
-        id: &'a str,
+        id: &'a CentreId,
         active: bool,
     },
     /// An item of a centre that only its staff may know of (invigilators,
     /// access cards, inactive rooms).
     StaffItem {
-        centre: &'a str,
+        centre: &'a CentreId,
     },
     Institution {
-        id: &'a str,
+        id: &'a InstitutionId,
     },
     /// `own_sitting`: the actor is a student with a sitting on it.
     ExamRequest {
-        institution: &'a str,
-        centre: &'a str,
+        institution: &'a InstitutionId,
+        centre: &'a CentreId,
         open: bool,
         own_sitting: bool,
     },
     Sitting {
-        student: &'a str,
-        centre: &'a str,
-        institution: &'a str,
+        student: &'a UserId,
+        centre: &'a CentreId,
+        institution: &'a InstitutionId,
     },
     StudyBooking {
-        student: &'a str,
-        centre: &'a str,
+        student: &'a UserId,
+        centre: &'a CentreId,
     },
     Invigilator {
-        centre: &'a str,
-        user_id: Option<&'a str>,
+        centre: &'a CentreId,
+        user_id: Option<&'a UserId>,
         email: &'a str,
     },
     /// Something a user owns (an API token, a calendar feed).
     Owned {
-        owner: &'a str,
+        owner: &'a UserId,
     },
     /// A user, by e-mail address.
     User {
@@ -170,7 +170,7 @@ fn sees(c: &Caller, resource: Resource<'_>) -> bool {
             centre,
             institution,
         } => match c.role {
-            Role::Student => student == c.user_id,
+            Role::Student => *student == c.user_id,
             _ => sees(
                 c,
                 Resource::ExamRequest {
@@ -181,13 +181,13 @@ fn sees(c: &Caller, resource: Resource<'_>) -> bool {
                 },
             ),
         },
-        Resource::StudyBooking { student, centre } => student == c.user_id || c.works_at(centre),
+        Resource::StudyBooking { student, centre } => *student == c.user_id || c.works_at(centre),
         Resource::Invigilator {
             centre,
             user_id,
             email,
         } => c.works_at(centre) || is_self(c, user_id, email),
-        Resource::Owned { owner } => owner == c.user_id,
+        Resource::Owned { owner } => *owner == c.user_id,
     }
 }
 
@@ -228,7 +228,7 @@ fn may(c: &Caller, action: Action, resource: Resource<'_>) -> bool {
                 ..
             },
         ) => manages || c.own_institution(institution) || own_student(c, student),
-        (CancelBooking, Resource::StudyBooking { student, .. }) => manages || student == c.user_id,
+        (CancelBooking, Resource::StudyBooking { student, .. }) => manages || *student == c.user_id,
         (ManageInstitution | ExportInstitution, Resource::Institution { id }) => {
             c.own_institution(id)
         }
@@ -241,12 +241,12 @@ fn may(c: &Caller, action: Action, resource: Resource<'_>) -> bool {
 }
 
 /// An invigilator record is the caller's own by account or by address.
-fn is_self(c: &Caller, user_id: Option<&str>, email: &str) -> bool {
-    user_id == Some(c.user_id.as_str()) || email == c.email
+fn is_self(c: &Caller, user_id: Option<&UserId>, email: &str) -> bool {
+    user_id == Some(&c.user_id) || email == c.email
 }
 
-fn own_student(c: &Caller, student: &str) -> bool {
-    c.role == Role::Student && student == c.user_id
+fn own_student(c: &Caller, student: &UserId) -> bool {
+    c.role == Role::Student && *student == c.user_id
 }
 
 /// A listing whose rows depend on who asks.
@@ -268,14 +268,18 @@ pub enum Scope<'a> {
     /// The centres the caller works at, or what belongs to them.
     Centres(&'a [CentreId]),
     /// What belongs to this institution.
-    Institution(&'a str),
+    Institution(&'a InstitutionId),
     /// What this user owns.
-    Owner(&'a str),
+    Owner(&'a UserId),
     /// Active centres: what students and institutions choose among.
     ActiveCentres,
     /// Open exam requests: what a student may register for.
     OpenRequests,
 }
+
+/// What an institution account without its institution (which the schema
+/// forbids) would see: nothing, as no row has an empty id.
+static NO_INSTITUTION: InstitutionId = InstitutionId(String::new());
 
 pub fn scope<'a>(actor: impl Into<Actor<'a>>, listing: Listing) -> Scope<'a> {
     let Actor::User(c) = actor.into() else {
@@ -289,7 +293,7 @@ pub fn scope<'a>(actor: impl Into<Actor<'a>>, listing: Listing) -> Scope<'a> {
         Listing::Centres if staff => Scope::Centres(&c.centre_ids),
         Listing::Centres => Scope::ActiveCentres,
         Listing::Institutions | Listing::ExamRequests if c.role == Role::Institution => {
-            Scope::Institution(c.institution_id.as_deref().unwrap_or_default())
+            Scope::Institution(c.institution_id.as_ref().unwrap_or(&NO_INSTITUTION))
         }
         Listing::Institutions => Scope::All,
         Listing::ExamRequests if staff => Scope::Centres(&c.centre_ids),
@@ -324,7 +328,7 @@ pub enum Shown {
 /// the personnummer: it is not stored for display.
 pub fn person_view<'a>(
     viewer: impl Into<Actor<'a>>,
-    centre: &str,
+    centre: &CentreId,
     protected_identity: bool,
     shown: Shown,
 ) -> PersonView {
@@ -348,12 +352,12 @@ impl Caller {
         self.role == Role::SystemAdmin
     }
 
-    fn own_institution(&self, id: &str) -> bool {
-        self.role == Role::Institution && self.institution_id.as_deref() == Some(id)
+    fn own_institution(&self, id: &InstitutionId) -> bool {
+        self.role == Role::Institution && self.institution_id.as_ref() == Some(id)
     }
 
     /// System admins manage every centre; centre admins their own.
-    fn manages_centre(&self, centre_id: &str) -> bool {
+    fn manages_centre(&self, centre_id: &CentreId) -> bool {
         match self.role {
             Role::SystemAdmin => true,
             Role::CentreAdmin => self.centre_ids.iter().any(|c| c == centre_id),
@@ -362,14 +366,14 @@ impl Caller {
     }
 
     /// Staff of a centre: its admins and invigilators (and system admins).
-    fn works_at(&self, centre_id: &str) -> bool {
+    fn works_at(&self, centre_id: &CentreId) -> bool {
         self.manages_centre(centre_id)
             || (self.role == Role::Invigilator && self.centre_ids.iter().any(|c| c == centre_id))
     }
 
     /// Whether the caller may know the centre exists. Students and
     /// institutions choose among all active centres; staff see their own.
-    fn sees_centre(&self, centre_id: &str, active: bool) -> bool {
+    fn sees_centre(&self, centre_id: &CentreId, active: bool) -> bool {
         match self.role {
             Role::SystemAdmin => true,
             Role::CentreAdmin | Role::Invigilator => self.centre_ids.iter().any(|c| c == centre_id),
@@ -397,6 +401,7 @@ mod tests {
     #[test]
     fn a_listing_shows_each_role_what_reading_one_item_allows() {
         let ids = vec![CentreId::from("c1")];
+        let (i1, u1) = (InstitutionId::from("i1"), UserId::from("u1"));
         let cases = [
             (Role::SystemAdmin, Listing::ExamRequests, Scope::All),
             (
@@ -408,17 +413,17 @@ mod tests {
             (
                 Role::Institution,
                 Listing::ExamRequests,
-                Scope::Institution("i1"),
+                Scope::Institution(&i1),
             ),
             (
                 Role::Institution,
                 Listing::Institutions,
-                Scope::Institution("i1"),
+                Scope::Institution(&i1),
             ),
             (Role::Institution, Listing::Centres, Scope::ActiveCentres),
             (Role::Student, Listing::ExamRequests, Scope::OpenRequests),
             (Role::Student, Listing::Institutions, Scope::All),
-            (Role::Student, Listing::Owned, Scope::Owner("u1")),
+            (Role::Student, Listing::Owned, Scope::Owner(&u1)),
             (Role::SystemAdmin, Listing::Owned, Scope::All),
         ];
         for (role, listing, want) in cases {
@@ -432,13 +437,17 @@ mod tests {
     fn every_row_a_list_shows_is_one_the_caller_may_read() {
         for role in [Role::CentreAdmin, Role::Institution, Role::Student] {
             let c = caller(role);
-            let request = |centre: &'static str, institution: &'static str, open: bool| {
-                Resource::ExamRequest {
-                    institution,
-                    centre,
-                    open,
-                    own_sitting: false,
-                }
+            let request = |centre: &str, institution: &str, open: bool| {
+                permits(
+                    &c,
+                    Action::Read,
+                    Resource::ExamRequest {
+                        institution: &institution.into(),
+                        centre: &centre.into(),
+                        open,
+                        own_sitting: false,
+                    },
+                )
             };
             let listed = |centre: &str, institution: &str, open: bool| match scope(
                 &c,
@@ -458,7 +467,7 @@ mod tests {
             ] {
                 if listed(centre, institution, open) {
                     assert!(
-                        permits(&c, Action::Read, request(centre, institution, open)),
+                        request(centre, institution, open),
                         "{role:?} lists a request at {centre} of {institution} it may not read"
                     );
                 }

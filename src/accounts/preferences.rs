@@ -9,12 +9,13 @@ use crate::db::DbConn;
 use crate::domain::Language;
 use crate::error::Error;
 use crate::types::ids::UserId;
+use crate::types::AsText;
 
 /// Anyone signed in may choose their own language; nobody else's.
 pub fn set_language(conn: &mut DbConn, caller: &Caller, lang: Language) -> Result<(), Error> {
-    diesel::update(users::table.find(caller.user_id.as_str()))
+    diesel::update(users::table.find(&caller.user_id))
         .set((
-            users::language.eq(lang.as_str()),
+            users::language.eq(AsText(lang)),
             users::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)?;
@@ -23,14 +24,10 @@ pub fn set_language(conn: &mut DbConn, caller: &Caller, lang: Language) -> Resul
 
 /// The language an account chose, `None` for an unknown account.
 pub fn language_of(conn: &mut DbConn, user_id: &UserId) -> Result<Option<Language>, Error> {
-    let stored: Option<String> = users::table
-        .find(user_id.as_str())
+    let stored: Option<AsText<Language>> = users::table
+        .find(user_id)
         .select(users::language)
         .first(conn)
         .optional()?;
-    Ok(stored.and_then(|code| match code.as_str() {
-        "sv" => Some(Language::Sv),
-        "en" => Some(Language::En),
-        _ => None,
-    }))
+    Ok(stored.map(|l| l.0))
 }

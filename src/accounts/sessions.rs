@@ -201,8 +201,8 @@ pub fn request_link(
             .optional()?;
         let Some(user) = user else { return Ok(()) };
         let eligible = match purpose {
-            LinkPurpose::SignIn => user.role == Role::Student.as_str(),
-            LinkPurpose::PasswordReset => user.role != Role::Student.as_str(),
+            LinkPurpose::SignIn => user.role == Role::Student,
+            LinkPurpose::PasswordReset => user.role != Role::Student,
         };
         if !eligible {
             return Ok(());
@@ -243,7 +243,7 @@ pub fn request_link(
             crate::mail::notify::Recipient {
                 address: &user.email,
                 name: &user.name,
-                language: crate::mail::notify::language_of(&user.language),
+                language: user.language,
             },
             minijinja::context! { name => &user.name, minutes => minutes, link => &link },
             Some(("user", &user.id)),

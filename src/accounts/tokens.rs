@@ -17,6 +17,7 @@ use crate::db::schema::users;
 use crate::db::{self, DbConn};
 use crate::domain::Email;
 use crate::error::Error;
+use crate::types::UserId;
 
 /// A new API token: the secret to show once, and the row that stores its hash.
 pub struct IssuedToken {
@@ -63,7 +64,7 @@ pub fn issue_token(
         let user_id = users::table
             .filter(users::email.eq(user_email.as_str()))
             .select(users::id)
-            .first::<String>(conn)
+            .first::<UserId>(conn)
             .optional()?
             .ok_or_else(|| AccountError::UnknownUser(user_email.to_string()))?;
         let created_at = db::now();
@@ -123,7 +124,7 @@ fn token_out(t: ApiToken, secret: Option<String>) -> TokenOut {
         id: t.id,
         name: t.name,
         prefix: t.prefix,
-        user_id: t.user_id,
+        user_id: t.user_id.into(),
         created_at: utc(t.created_at),
         last_used_at: t.last_used_at.map(utc),
         expires_at: t.expires_at.map(utc),

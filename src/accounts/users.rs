@@ -12,6 +12,7 @@ use crate::db::models::{User, UserCentre};
 use crate::db::schema::{centres, institutions, users};
 use crate::db::{self, DbConn};
 use crate::domain::{Email, Language, Role};
+use crate::types::{CentreId, InstitutionId};
 
 /// Everything `user create` needs, already parsed.
 #[derive(Debug, Clone)]
@@ -35,12 +36,12 @@ pub fn user_row(email: &Email, name: &str, role: Role, language: Language) -> Us
         id: db::new_id(),
         email: email.to_string(),
         name: name.to_string(),
-        role: role.as_str().to_string(),
+        role,
         institution_id: None,
         password_hash: None,
         personnummer: None,
         protected_identity: false,
-        language: language.as_str().to_string(),
+        language,
         municipality: None,
         active: true,
         created_at: now,
@@ -124,7 +125,7 @@ pub fn create_user(conn: &mut DbConn, new: NewAccount, actor: &str) -> Result<Us
                 institutions::table
                     .filter(institutions::slug.eq(slug))
                     .select(institutions::id)
-                    .first::<String>(conn)
+                    .first::<InstitutionId>(conn)
                     .optional()?
                     .ok_or_else(|| AccountError::UnknownInstitution(slug.clone()))?,
             ),
@@ -135,7 +136,7 @@ pub fn create_user(conn: &mut DbConn, new: NewAccount, actor: &str) -> Result<Us
             let id = centres::table
                 .filter(centres::slug.eq(slug))
                 .select(centres::id)
-                .first::<String>(conn)
+                .first::<CentreId>(conn)
                 .optional()?
                 .ok_or_else(|| AccountError::UnknownCentre(slug.clone()))?;
             if !centre_ids.contains(&id) {
@@ -146,7 +147,7 @@ pub fn create_user(conn: &mut DbConn, new: NewAccount, actor: &str) -> Result<Us
         user.institution_id = institution_id;
         user.password_hash = password_hash;
         diesel::insert_into(users::table)
-            .values(&user)
+            .values(user.clone())
             .execute(conn)?;
         for centre_id in centre_ids {
             diesel::insert_into(crate::db::schema::user_centres::table)
@@ -254,11 +255,11 @@ pub struct UserOut {
 impl From<User> for UserOut {
     fn from(u: User) -> Self {
         UserOut {
-            id: u.id,
+            id: u.id.into(),
             email: u.email,
             name: u.name,
-            role: u.role,
-            language: u.language,
+            role: u.role.to_string(),
+            language: u.language.as_str().to_string(),
             active: u.active,
             created_at: crate::timefmt::utc(u.created_at),
             last_sign_in_at: u.last_sign_in_at.map(crate::timefmt::utc),
@@ -358,7 +359,7 @@ pub fn api_list_users(
     Ok(crate::pagination::Page::from_rows(
         rows,
         limit,
-        |u| u.id.clone(),
+        |u| u.id.to_string(),
         UserOut::from,
     ))
 }
@@ -427,7 +428,7 @@ pub fn api_audit(
             id: e.id,
             at: crate::timefmt::utc(e.at),
             actor: e.actor_label,
-            actor_user_id: e.actor_user_id,
+            actor_user_id: e.actor_user_id.map(String::from),
             action: e.action,
             target_kind: e.target_kind,
             target_id: e.target_id,

@@ -13,7 +13,7 @@ use crate::db::models::{AccessCard, User};
 use crate::db::schema::{access_cards, users};
 use crate::db::{self, DbConn};
 use crate::domain::bounds;
-use crate::domain::{Language, Role};
+use crate::domain::Role;
 use crate::error::Error;
 use crate::validate::Validator;
 
@@ -76,7 +76,7 @@ pub fn create(
             .first(conn)
             .optional()?;
         let student_id = match existing {
-            Some(u) if u.role == Role::Student.as_str() => u.id,
+            Some(u) if u.role == Role::Student => u.id,
             Some(_) => {
                 return Err(Error::invalid(
                     "student_email",
@@ -87,17 +87,13 @@ pub fn create(
             None => {
                 // Centres register their students; the account signs in by
                 // e-mail link, so it needs no password.
-                let language = if centre.language == "en" {
-                    Language::En
-                } else {
-                    Language::Sv
-                };
+                let language = centre.language;
                 let name = name
                     .clone()
                     .unwrap_or_else(|| email.local_part().to_string());
                 let user = crate::accounts::users::user_row(&email, &name, Role::Student, language);
                 diesel::insert_into(users::table)
-                    .values(&user)
+                    .values(user.clone())
                     .execute(conn)?;
                 user.id
             }

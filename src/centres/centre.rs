@@ -105,14 +105,14 @@ impl From<Centre> for CentreOut {
         CentreOut {
             created_at: timefmt::local(c.created_at, tz),
             updated_at: timefmt::local(c.updated_at, tz),
-            id: c.id,
+            id: c.id.into(),
             slug: c.slug,
             name: c.name,
             municipality: c.municipality,
             address: c.address,
             email: c.email,
             timezone: c.timezone.to_string(),
-            language: c.language,
+            language: c.language.as_str().to_string(),
             invigilator_ratio: c.invigilator_ratio,
             closed_on_de_facto_holidays: c.closed_on_de_facto_holidays,
             max_future_study_bookings: c.max_future_study_bookings,
@@ -181,7 +181,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, input: CentreInput) -> Result<
             address,
             email: email.to_string(),
             timezone: Zone(zone),
-            language: language.as_str().to_string(),
+            language,
             invigilator_ratio: ratio,
             closed_on_de_facto_holidays: input.closed_on_de_facto_holidays.unwrap_or(true),
             max_future_study_bookings: max_future,
@@ -194,7 +194,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, input: CentreInput) -> Result<
             updated_at: now,
         };
         diesel::insert_into(centres::table)
-            .values(&row)
+            .values(row.clone())
             .execute(conn)?;
         audit::record_by(conn, caller, "centre.create", "centre", &row.id)?;
         Ok(row.into())
@@ -257,7 +257,7 @@ pub fn list(
     Ok(Page::from_rows(
         rows,
         limit,
-        |c| c.id.clone(),
+        |c| c.id.to_string(),
         CentreOut::from,
     ))
 }
@@ -310,7 +310,7 @@ pub fn update(
         }
         if let Some(l) = &patch.language {
             if let Some(l) = v.language("language", l) {
-                centre.language = l.as_str().to_string();
+                centre.language = l;
             }
         }
         if let Some(r) = patch.invigilator_ratio {
@@ -336,7 +336,7 @@ pub fn update(
         v.finish()?;
         centre.updated_at = db::now();
         diesel::update(centres::table.find(&centre.id))
-            .set(&centre)
+            .set(centre.clone())
             .execute(conn)?;
         audit::record_by(conn, caller, "centre.update", "centre", &centre.id)?;
         Ok(centre.into())

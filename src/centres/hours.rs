@@ -13,7 +13,7 @@ use crate::db::models::CentreHours;
 use crate::db::schema::centre_hours;
 use crate::db::{self, DbConn};
 use crate::error::Error;
-use crate::types::HoursKind;
+use crate::types::{CentreId, HoursKind};
 use crate::validate::{weekday_from_index, weekday_name, Validator};
 
 /// One weekday's span, wall-clock time in the centre's zone.
@@ -87,7 +87,7 @@ fn hours_of(rows: &[CentreHours], kind: HoursKind) -> Vec<HoursEntry> {
         .collect()
 }
 
-pub(super) fn load_hours(conn: &mut DbConn, centre_id: &str) -> QueryResult<Vec<CentreHours>> {
+pub(super) fn load_hours(conn: &mut DbConn, centre_id: &CentreId) -> QueryResult<Vec<CentreHours>> {
     centre_hours::table
         .filter(centre_hours::centre_id.eq(centre_id))
         .select(CentreHours::as_select())

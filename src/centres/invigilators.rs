@@ -14,6 +14,7 @@ use crate::db::models::{Centre, Invigilator, InvigilatorException, InvigilatorWe
 use crate::db::schema::{invigilator_exceptions, invigilator_weekly, invigilators};
 use crate::db::{self, DbConn};
 use crate::error::Error;
+use crate::types::{CentreId, InvigilatorId, UserId};
 use crate::validate::{weekday_from_index, weekday_name, Validator};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -41,7 +42,7 @@ pub struct InvigilatorOut {
 
 fn out(i: Invigilator, centre: &Centre) -> InvigilatorOut {
     InvigilatorOut {
-        id: i.id,
+        id: i.id.into(),
         centre: centre.slug.clone(),
         name: i.name,
         email: i.email,
@@ -51,7 +52,7 @@ fn out(i: Invigilator, centre: &Centre) -> InvigilatorOut {
 
 fn email_taken(
     conn: &mut DbConn,
-    centre_id: &str,
+    centre_id: &CentreId,
     email: &str,
     except: Option<&str>,
 ) -> QueryResult<bool> {
@@ -93,7 +94,7 @@ pub fn create(
         let user_id = crate::db::schema::users::table
             .filter(crate::db::schema::users::email.eq(&email))
             .select(crate::db::schema::users::id)
-            .first::<String>(conn)
+            .first::<UserId>(conn)
             .optional()?;
         let now = db::now();
         let row = Invigilator {
@@ -137,7 +138,11 @@ pub fn list(
 }
 
 /// Invigilators are staff data: only the centre's staff may know of them.
-fn find(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(Invigilator, Centre), Error> {
+fn find(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &InvigilatorId,
+) -> Result<(Invigilator, Centre), Error> {
     let inv = invigilators::table
         .find(id)
         .select(Invigilator::as_select())
@@ -156,7 +161,7 @@ fn find(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(Invigilator, Ce
 fn require_self_or_manager(caller: &Caller, inv: &Invigilator) -> Result<(), Error> {
     let resource = crate::accounts::policy::Resource::Invigilator {
         centre: &inv.centre_id,
-        user_id: inv.user_id.as_deref(),
+        user_id: inv.user_id.as_ref(),
         email: &inv.email,
     };
     crate::accounts::policy::authorize(
@@ -166,7 +171,11 @@ fn require_self_or_manager(caller: &Caller, inv: &Invigilator) -> Result<(), Err
     )
 }
 
-pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<InvigilatorOut, Error> {
+pub fn get(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &InvigilatorId,
+) -> Result<InvigilatorOut, Error> {
     let (inv, centre) = find(conn, caller, id)?;
     Ok(out(inv, &centre))
 }
@@ -175,7 +184,7 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<InvigilatorOu
 pub fn update(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &InvigilatorId,
     patch: InvigilatorPatch,
 ) -> Result<InvigilatorOut, Error> {
     db::write_tx(conn, |conn| {
@@ -214,7 +223,7 @@ pub fn update(
 /// Deactivates (history keeps the name on past assignments); refused with
 /// 409 naming the future assignments.
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id, invigilator = %id))]
-pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
+pub fn delete(conn: &mut DbConn, caller: &Caller, id: &InvigilatorId) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let (inv, centre) = find(conn, caller, id)?;
         crate::accounts::policy::authorize(
@@ -292,7 +301,7 @@ pub struct Span {
 pub fn put_availability(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &InvigilatorId,
     input: AvailabilityInput,
 ) -> Result<AvailabilityOut, Error> {
     let mut v = Validator::new();
@@ -412,7 +421,10 @@ pub struct AvailabilityQuery {
 }
 
 /// Loads an invigilator's availability as the calendar engine takes it.
-pub fn load_availability(conn: &mut DbConn, invigilator_id: &str) -> QueryResult<Availability> {
+pub fn load_availability(
+    conn: &mut DbConn,
+    invigilator_id: &InvigilatorId,
+) -> QueryResult<Availability> {
     let weekly = invigilator_weekly::table
         .filter(invigilator_weekly::invigilator_id.eq(invigilator_id))
         .select(InvigilatorWeekly::as_select())
@@ -442,7 +454,7 @@ pub fn load_availability(conn: &mut DbConn, invigilator_id: &str) -> QueryResult
 pub fn get_availability(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &InvigilatorId,
     query: &AvailabilityQuery,
 ) -> Result<AvailabilityOut, Error> {
     let (inv, centre) = find(conn, caller, id)?;

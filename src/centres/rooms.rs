@@ -13,7 +13,7 @@ use crate::db::schema::rooms;
 use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::timefmt;
-use crate::types::RoomKind;
+use crate::types::{CentreId, RoomId, RoomKind};
 use crate::validate::Validator;
 
 pub const MAX_SEATS: i64 = 10_000;
@@ -73,7 +73,7 @@ fn out(room: Room, centre_slug: &str, tz: chrono_tz::Tz) -> RoomOut {
     }
     RoomOut {
         created_at: timefmt::local(room.created_at, tz),
-        id: room.id,
+        id: room.id.into(),
         centre: centre_slug.to_string(),
         name: room.name,
         kind: room.kind.as_str().into(),
@@ -164,7 +164,7 @@ fn check_room(
 
 fn name_taken(
     conn: &mut DbConn,
-    centre_id: &str,
+    centre_id: &CentreId,
     name: &str,
     except: Option<&str>,
 ) -> QueryResult<bool> {
@@ -261,7 +261,7 @@ pub fn list(
 fn find(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &RoomId,
 ) -> Result<(Room, crate::db::models::Centre), Error> {
     let room = rooms::table
         .find(id)
@@ -281,7 +281,7 @@ fn find(
     Ok((room, centre))
 }
 
-pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<RoomOut, Error> {
+pub fn get(conn: &mut DbConn, caller: &Caller, id: &RoomId) -> Result<RoomOut, Error> {
     let (room, centre) = find(conn, caller, id)?;
     Ok(out(room, &centre.slug, centre.timezone.tz()))
 }
@@ -292,7 +292,7 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<RoomOut, Erro
 pub fn update(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &RoomId,
     patch: RoomPatch,
 ) -> Result<RoomOut, Error> {
     db::write_tx(conn, |conn| {
@@ -351,7 +351,7 @@ pub fn update(
 /// Deactivates the room: it keeps its history (past sittings name it) but
 /// takes no new bookings. Refused with 409 while future bookings use it.
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id, room = %id))]
-pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error> {
+pub fn delete(conn: &mut DbConn, caller: &Caller, id: &RoomId) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let (room, centre) = find(conn, caller, id)?;
         crate::accounts::policy::authorize(

@@ -11,12 +11,12 @@ use diesel::prelude::*;
 
 use crate::db::schema::{centres, mail_outbox, users};
 use crate::db::DbConn;
-use crate::types::MailStatus;
+use crate::types::{CentreId, MailStatus, UserId};
 
 /// Locks a centre's row for the rest of the transaction: every booking write
 /// at the centre takes it first, so a snapshot read after it still holds when
 /// the write commits.
-pub fn lock_centre(conn: &mut DbConn, centre_id: &str) -> QueryResult<()> {
+pub fn lock_centre(conn: &mut DbConn, centre_id: &CentreId) -> QueryResult<()> {
     if let DbConn::Postgres(pg) = conn {
         centres::table
             .find(centre_id)
@@ -31,9 +31,9 @@ pub fn lock_centre(conn: &mut DbConn, centre_id: &str) -> QueryResult<()> {
 /// Locks students (sorted, so two writers never wait for each other in a
 /// cycle) after their centre: a student's bookings at two centres must not
 /// race.
-pub fn lock_students(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
+pub fn lock_students(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<()> {
     if let DbConn::Postgres(pg) = conn {
-        let mut sorted: Vec<&String> = ids.iter().collect();
+        let mut sorted: Vec<&UserId> = ids.iter().collect();
         sorted.sort();
         sorted.dedup();
         for id in sorted {

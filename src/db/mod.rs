@@ -316,8 +316,9 @@ pub fn pending_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
 
 /// A new UUIDv7 as stored in the database. v7 ids sort by creation time, which
 /// keeps b-tree inserts local and makes cursor pagination by id chronological.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
+/// Made as the id type the row asks for (`SittingId`, or a plain `String`).
+pub fn new_id<T: From<String>>() -> T {
+    T::from(uuid::Uuid::now_v7().to_string())
 }
 
 /// Now on the current clock, in UTC, truncated to microseconds: both backends

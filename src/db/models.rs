@@ -7,16 +7,18 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use super::schema::*;
+use crate::domain::{Language, Role};
 use crate::types::{
-    FeeStatus, HoursKind, InstitutionKind, MailStatus, RequestStatus, RoomKind, SittingStatus,
-    StudyBookingStatus, Zone,
+    AsText, CentreId, ExamRequestId, FeeStatus, HoursKind, InstitutionId, InstitutionKind,
+    InvigilatorId, MailStatus, RequestStatus, RoomId, RoomKind, SittingId, SittingStatus,
+    StudyBookingId, StudyBookingStatus, UserId, Zone,
 };
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = institutions)]
 #[diesel(treat_none_as_null = true)]
 pub struct Institution {
-    pub id: String,
+    pub id: InstitutionId,
     pub slug: String,
     pub name: String,
     pub kind: InstitutionKind,
@@ -34,14 +36,15 @@ pub struct Institution {
 #[diesel(table_name = centres)]
 #[diesel(treat_none_as_null = true)]
 pub struct Centre {
-    pub id: String,
+    pub id: CentreId,
     pub slug: String,
     pub name: String,
     pub municipality: String,
     pub address: String,
     pub email: String,
     pub timezone: Zone,
-    pub language: String,
+    #[diesel(serialize_as = AsText<Language>, deserialize_as = AsText<Language>)]
+    pub language: Language,
     pub invigilator_ratio: i32,
     pub closed_on_de_facto_holidays: bool,
     pub max_future_study_bookings: Option<i32>,
@@ -58,7 +61,7 @@ pub struct Centre {
 #[diesel(table_name = fee_exemptions)]
 #[diesel(treat_none_as_null = true)]
 pub struct FeeExemption {
-    pub centre_id: String,
+    pub centre_id: CentreId,
     pub municipality: String,
 }
 
@@ -66,8 +69,8 @@ pub struct FeeExemption {
 #[diesel(table_name = rooms)]
 #[diesel(treat_none_as_null = true)]
 pub struct Room {
-    pub id: String,
-    pub centre_id: String,
+    pub id: RoomId,
+    pub centre_id: CentreId,
     pub name: String,
     pub kind: RoomKind,
     pub seats: i32,
@@ -85,7 +88,7 @@ pub struct Room {
 #[diesel(treat_none_as_null = true)]
 pub struct CentreHours {
     pub id: String,
-    pub centre_id: String,
+    pub centre_id: CentreId,
     pub kind: HoursKind,
     pub weekday: i32,
     pub opens: NaiveTime,
@@ -97,7 +100,7 @@ pub struct CentreHours {
 #[diesel(treat_none_as_null = true)]
 pub struct Closure {
     pub id: String,
-    pub centre_id: String,
+    pub centre_id: CentreId,
     pub from_date: NaiveDate,
     pub to_date: NaiveDate,
     pub reason: String,
@@ -108,15 +111,17 @@ pub struct Closure {
 #[diesel(table_name = users)]
 #[diesel(treat_none_as_null = true)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
-    pub role: String,
-    pub institution_id: Option<String>,
+    #[diesel(serialize_as = AsText<Role>, deserialize_as = AsText<Role>)]
+    pub role: Role,
+    pub institution_id: Option<InstitutionId>,
     pub password_hash: Option<String>,
     pub personnummer: Option<String>,
     pub protected_identity: bool,
-    pub language: String,
+    #[diesel(serialize_as = AsText<Language>, deserialize_as = AsText<Language>)]
+    pub language: Language,
     pub municipality: Option<String>,
     pub active: bool,
     pub created_at: NaiveDateTime,
@@ -128,8 +133,8 @@ pub struct User {
 #[diesel(table_name = user_centres)]
 #[diesel(treat_none_as_null = true)]
 pub struct UserCentre {
-    pub user_id: String,
-    pub centre_id: String,
+    pub user_id: UserId,
+    pub centre_id: CentreId,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -137,7 +142,7 @@ pub struct UserCentre {
 #[diesel(treat_none_as_null = true)]
 pub struct ApiToken {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     pub token_hash: String,
     pub prefix: String,
@@ -152,8 +157,8 @@ pub struct ApiToken {
 #[diesel(treat_none_as_null = true)]
 pub struct AccessCard {
     pub id: String,
-    pub centre_id: String,
-    pub student_id: String,
+    pub centre_id: CentreId,
+    pub student_id: UserId,
     pub card_number: Option<String>,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
@@ -165,9 +170,9 @@ pub struct AccessCard {
 #[diesel(table_name = invigilators)]
 #[diesel(treat_none_as_null = true)]
 pub struct Invigilator {
-    pub id: String,
-    pub centre_id: String,
-    pub user_id: Option<String>,
+    pub id: InvigilatorId,
+    pub centre_id: CentreId,
+    pub user_id: Option<UserId>,
     pub name: String,
     pub email: String,
     pub active: bool,
@@ -180,7 +185,7 @@ pub struct Invigilator {
 #[diesel(treat_none_as_null = true)]
 pub struct InvigilatorWeekly {
     pub id: String,
-    pub invigilator_id: String,
+    pub invigilator_id: InvigilatorId,
     pub weekday: i32,
     pub from_time: NaiveTime,
     pub to_time: NaiveTime,
@@ -191,7 +196,7 @@ pub struct InvigilatorWeekly {
 #[diesel(treat_none_as_null = true)]
 pub struct InvigilatorException {
     pub id: String,
-    pub invigilator_id: String,
+    pub invigilator_id: InvigilatorId,
     pub date: NaiveDate,
     pub from_time: Option<NaiveTime>,
     pub to_time: Option<NaiveTime>,
@@ -202,9 +207,9 @@ pub struct InvigilatorException {
 #[diesel(table_name = exam_requests)]
 #[diesel(treat_none_as_null = true)]
 pub struct ExamRequest {
-    pub id: String,
-    pub institution_id: String,
-    pub centre_id: String,
+    pub id: ExamRequestId,
+    pub institution_id: InstitutionId,
+    pub centre_id: CentreId,
     pub course_code: String,
     pub course_name: String,
     pub title: String,
@@ -223,7 +228,7 @@ pub struct ExamRequest {
     pub registration_deadline: Option<NaiveDate>,
     pub status: RequestStatus,
     pub status_reason: Option<String>,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -232,10 +237,10 @@ pub struct ExamRequest {
 #[diesel(table_name = sittings)]
 #[diesel(treat_none_as_null = true)]
 pub struct Sitting {
-    pub id: String,
-    pub exam_request_id: String,
-    pub centre_id: String,
-    pub student_id: String,
+    pub id: SittingId,
+    pub exam_request_id: ExamRequestId,
+    pub centre_id: CentreId,
+    pub student_id: UserId,
     pub booking_code: String,
     pub status: SittingStatus,
     pub status_reason: Option<String>,
@@ -244,7 +249,7 @@ pub struct Sitting {
     pub computer: bool,
     pub breaks_minutes: i32,
     pub other_accommodation: Option<String>,
-    pub room_id: Option<String>,
+    pub room_id: Option<RoomId>,
     pub starts_at: Option<NaiveDateTime>,
     pub ends_at: Option<NaiveDateTime>,
     pub sequence: i32,
@@ -258,10 +263,10 @@ pub struct Sitting {
 #[diesel(table_name = study_bookings)]
 #[diesel(treat_none_as_null = true)]
 pub struct StudyBooking {
-    pub id: String,
-    pub centre_id: String,
-    pub room_id: String,
-    pub student_id: String,
+    pub id: StudyBookingId,
+    pub centre_id: CentreId,
+    pub room_id: RoomId,
+    pub student_id: UserId,
     pub booking_code: String,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
@@ -276,8 +281,8 @@ pub struct StudyBooking {
 #[diesel(treat_none_as_null = true)]
 pub struct InvigilatorAssignment {
     pub id: String,
-    pub invigilator_id: String,
-    pub room_id: String,
+    pub invigilator_id: InvigilatorId,
+    pub room_id: RoomId,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -288,14 +293,14 @@ pub struct InvigilatorAssignment {
 #[diesel(treat_none_as_null = true)]
 pub struct ExamPaper {
     pub id: String,
-    pub exam_request_id: String,
+    pub exam_request_id: ExamRequestId,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i32,
     pub sha256: String,
     pub storage_key: String,
     pub readable_from: NaiveDateTime,
-    pub uploaded_by: Option<String>,
+    pub uploaded_by: Option<UserId>,
     pub uploaded_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
 }
@@ -306,7 +311,7 @@ pub struct ExamPaper {
 pub struct ExamPaperAccess {
     pub id: String,
     pub exam_paper_id: String,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub accessed_at: NaiveDateTime,
     pub ip: Option<String>,
 }
@@ -316,11 +321,11 @@ pub struct ExamPaperAccess {
 #[diesel(treat_none_as_null = true)]
 pub struct AnswerReturn {
     pub id: String,
-    pub sitting_id: String,
+    pub sitting_id: SittingId,
     pub method: String,
     pub tracking_number: Option<String>,
     pub sent_at: NaiveDateTime,
-    pub sent_by: Option<String>,
+    pub sent_by: Option<UserId>,
     pub received_at: Option<NaiveDateTime>,
     pub note: String,
 }
@@ -330,12 +335,12 @@ pub struct AnswerReturn {
 #[diesel(treat_none_as_null = true)]
 pub struct Incident {
     pub id: String,
-    pub sitting_id: String,
+    pub sitting_id: SittingId,
     pub kind: String,
     pub occurred_at: NaiveDateTime,
     pub minutes: Option<i32>,
     pub note: String,
-    pub recorded_by: Option<String>,
+    pub recorded_by: Option<UserId>,
     pub created_at: NaiveDateTime,
 }
 
@@ -344,8 +349,8 @@ pub struct Incident {
 #[diesel(treat_none_as_null = true)]
 pub struct Fee {
     pub id: String,
-    pub sitting_id: Option<String>,
-    pub study_booking_id: Option<String>,
+    pub sitting_id: Option<SittingId>,
+    pub study_booking_id: Option<StudyBookingId>,
     pub payer: String,
     pub amount_ore: i32,
     pub status: FeeStatus,
@@ -364,7 +369,8 @@ pub struct OutboxMessage {
     pub kind: String,
     pub to_address: String,
     pub to_name: String,
-    pub language: String,
+    #[diesel(serialize_as = AsText<Language>, deserialize_as = AsText<Language>)]
+    pub language: Language,
     pub subject: String,
     pub body_text: String,
     pub body_html: Option<String>,
@@ -386,7 +392,7 @@ pub struct OutboxMessage {
 pub struct AuditEntry {
     pub id: String,
     pub at: NaiveDateTime,
-    pub actor_user_id: Option<String>,
+    pub actor_user_id: Option<UserId>,
     pub actor_label: String,
     pub action: String,
     pub target_kind: Option<String>,
@@ -400,7 +406,7 @@ pub struct AuditEntry {
 #[diesel(treat_none_as_null = true)]
 pub struct Session {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub token_hash: String,
     pub csrf_token: String,
     pub created_at: NaiveDateTime,
@@ -415,7 +421,7 @@ pub struct Session {
 #[diesel(treat_none_as_null = true)]
 pub struct LoginToken {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub purpose: String,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
@@ -431,7 +437,7 @@ pub struct CalendarFeed {
     pub token_hash: String,
     pub kind: String,
     pub subject_id: String,
-    pub created_by: String,
+    pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
 }

@@ -20,6 +20,7 @@ use crate::db::DbConn;
 use crate::domain::bounds;
 use crate::error::Error;
 use crate::timefmt;
+use crate::types::{CentreId, InstitutionId, RoomId};
 use crate::validate::Validator;
 
 /// The longest range one export covers, days inclusive.
@@ -228,30 +229,30 @@ fn with_places(
     base: Vec<(Sitting, ExamRequest, User)>,
 ) -> Result<Vec<SittingRow>, Error> {
     use std::collections::HashMap;
-    let centre_ids: Vec<String> = base.iter().map(|(s, _, _)| s.centre_id.clone()).collect();
-    let institution_ids: Vec<String> = base
+    let centre_ids: Vec<CentreId> = base.iter().map(|(s, _, _)| s.centre_id.clone()).collect();
+    let institution_ids: Vec<InstitutionId> = base
         .iter()
         .map(|(_, r, _)| r.institution_id.clone())
         .collect();
-    let room_ids: Vec<String> = base
+    let room_ids: Vec<RoomId> = base
         .iter()
         .filter_map(|(s, _, _)| s.room_id.clone())
         .collect();
-    let centre_map: HashMap<String, Centre> = centres_t::table
+    let centre_map: HashMap<CentreId, Centre> = centres_t::table
         .filter(centres_t::id.eq_any(&centre_ids))
         .select(Centre::as_select())
         .load(conn)?
         .into_iter()
         .map(|c| (c.id.clone(), c))
         .collect();
-    let institution_map: HashMap<String, Institution> = institutions::table
+    let institution_map: HashMap<InstitutionId, Institution> = institutions::table
         .filter(institutions::id.eq_any(&institution_ids))
         .select(Institution::as_select())
         .load(conn)?
         .into_iter()
         .map(|i| (i.id.clone(), i))
         .collect();
-    let room_map: HashMap<String, Room> = rooms::table
+    let room_map: HashMap<RoomId, Room> = rooms::table
         .filter(rooms::id.eq_any(&room_ids))
         .select(Room::as_select())
         .load(conn)?

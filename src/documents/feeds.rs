@@ -21,7 +21,7 @@ use crate::db::schema::{
 use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::mail::ics::{self, Invite, Method};
-use crate::types::{SittingStatus, StudyBookingStatus};
+use crate::types::{CentreId, RoomId, SittingStatus, StudyBookingStatus};
 use crate::{accounts::audit, accounts::sessions, timefmt};
 
 pub const KINDS: [&str; 3] = ["invigilator", "room", "student"];
@@ -96,7 +96,7 @@ fn check_subject(
                 .ok_or_else(|| Error::invalid("id", "exists", "no such invigilator"))?;
             let resource = crate::accounts::policy::Resource::Invigilator {
                 centre: &inv.centre_id,
-                user_id: inv.user_id.as_deref(),
+                user_id: inv.user_id.as_ref(),
                 email: &inv.email,
             };
             if !crate::accounts::policy::permits(
@@ -106,7 +106,7 @@ fn check_subject(
             ) {
                 return Err(Error::invalid("id", "exists", "no such invigilator"));
             }
-            Ok(inv.id)
+            Ok(inv.id.into())
         }
         "room" => {
             let id = id.ok_or_else(|| Error::invalid("id", "required", "name the room"))?;
@@ -124,7 +124,7 @@ fn check_subject(
             ) {
                 return Err(Error::invalid("id", "exists", "no such room"));
             }
-            Ok(room.id)
+            Ok(room.id.into())
         }
         other => Err(Error::invalid(
             "kind",
@@ -148,7 +148,7 @@ pub fn create(
             token_hash: token_hash(&secret),
             kind: input.kind.clone(),
             subject_id,
-            created_by: caller.user_id.to_string(),
+            created_by: caller.user_id.clone(),
             created_at: db::now(),
             revoked_at: None,
         };
@@ -205,14 +205,14 @@ struct Item {
     centre: Centre,
 }
 
-fn centre(conn: &mut DbConn, id: &str) -> Result<Centre, Error> {
+fn centre(conn: &mut DbConn, id: &CentreId) -> Result<Centre, Error> {
     Ok(centres::table
         .find(id)
         .select(Centre::as_select())
         .first(conn)?)
 }
 
-fn room_name(conn: &mut DbConn, id: &str) -> Result<String, Error> {
+fn room_name(conn: &mut DbConn, id: &RoomId) -> Result<String, Error> {
     Ok(rooms::table.find(id).select(rooms::name).first(conn)?)
 }
 
@@ -273,7 +273,7 @@ pub fn render(conn: &mut DbConn, host: &str, secret: &str) -> Result<String, Err
             name = if by_student {
                 "skrivsal".to_string()
             } else {
-                room_name(conn, &feed.subject_id)?
+                room_name(conn, &RoomId::from(feed.subject_id.as_str()))?
             };
             let subject = feed.subject_id.clone();
             let mut sq = sittings::table

@@ -26,7 +26,7 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::domain::Language;
 use crate::error::Error;
-use crate::types::{SittingStatus, StudyBookingStatus};
+use crate::types::{InstitutionId, SittingStatus, StudyBookingStatus};
 use crate::{centres::centre as centres, timefmt};
 
 /// The printable documents, each in HTML and PDF.
@@ -368,7 +368,7 @@ pub fn load(
             User::as_select(),
         ))
         .load(conn)?;
-    let institution_names: BTreeMap<String, String> = institutions::table
+    let institution_names: BTreeMap<InstitutionId, String> = institutions::table
         .select(Institution::as_select())
         .load(conn)?
         .into_iter()
@@ -481,7 +481,7 @@ pub fn load(
             .map(|r| r.name.clone())
             .unwrap_or_default();
         by_invigilator
-            .entry(i.id.clone())
+            .entry(i.id.clone().into())
             .or_insert_with(|| InvigilatorDay {
                 name: i.name.clone(),
                 assignments: Vec::new(),

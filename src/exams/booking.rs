@@ -26,7 +26,7 @@ use crate::db::schema::{
 };
 use crate::db::DbConn;
 use crate::error::{Conflict, Context, Error};
-use crate::types::{SittingStatus, StudyBookingStatus};
+use crate::types::{CentreId, ExamRequestId, RoomId, SittingStatus, StudyBookingStatus, UserId};
 use crate::{
     centres::calendar as centre_calendar, centres::invigilators as inv_mod, mail::notify, timefmt,
 };
@@ -75,7 +75,7 @@ fn exam_of(r: &ExamRequest, institution: &Institution) -> conflicts::Exam {
         },
     };
     conflicts::Exam {
-        id: r.id.clone(),
+        id: r.id.clone().into(),
         timing,
         duration_minutes: r.duration_minutes.max(0) as u32,
         start_offset_minutes: institution.start_offset_minutes.max(0) as u32,
@@ -102,7 +102,7 @@ pub fn snapshot(
         .filter(rooms::centre_id.eq(&centre.id))
         .select(Room::as_select())
         .load(conn)?;
-    let room_ids: Vec<String> = room_rows.iter().map(|r| r.id.clone()).collect();
+    let room_ids: Vec<RoomId> = room_rows.iter().map(|r| r.id.clone()).collect();
     let sitting_rows: Vec<Sitting> = sittings::table
         .filter(sittings::centre_id.eq(&centre.id))
         .filter(sittings::status.eq_any(PLACED_STATES))
@@ -111,7 +111,7 @@ pub fn snapshot(
         .select(Sitting::as_select())
         .load(conn)
         .with_context(|| format!("loading sittings for centre {}", centre.id))?;
-    let exam_ids: HashSet<String> = sitting_rows
+    let exam_ids: HashSet<ExamRequestId> = sitting_rows
         .iter()
         .map(|s| s.exam_request_id.clone())
         .collect();
@@ -151,7 +151,7 @@ pub fn snapshot(
         let availability = inv_mod::load_availability(conn, &i.id)?;
         invs.push(conflicts::Invigilator {
             availability: crate::calendar::available_set(tz, &availability, from, to),
-            id: i.id,
+            id: i.id.into(),
             name: i.name,
             active: i.active,
         });
@@ -173,7 +173,7 @@ pub fn snapshot(
         rooms: room_rows
             .into_iter()
             .map(|r| conflicts::Room {
-                id: r.id,
+                id: r.id.into(),
                 name: r.name,
                 seats: r.seats.max(0) as u32,
                 computer_seats: r.computer_seats.max(0) as u32,
@@ -189,8 +189,8 @@ pub fn snapshot(
             .into_iter()
             .map(|a| conflicts::InvigilatorAssignment {
                 id: a.id,
-                invigilator_id: a.invigilator_id,
-                room_id: a.room_id,
+                invigilator_id: a.invigilator_id.into(),
+                room_id: a.room_id.into(),
                 start: utc(a.starts_at),
                 end: utc(a.ends_at),
             })
@@ -199,7 +199,7 @@ pub fn snapshot(
         access_cards: cards
             .into_iter()
             .map(|c| conflicts::AccessCard {
-                student_id: c.student_id,
+                student_id: c.student_id.into(),
                 valid_from: c.valid_from,
                 valid_to: c.valid_to,
             })
@@ -210,12 +210,12 @@ pub fn snapshot(
 
 pub fn sitting_model(s: Sitting) -> Option<conflicts::Sitting> {
     Some(conflicts::Sitting {
-        room_id: s.room_id?,
+        room_id: s.room_id?.into(),
         start: utc(s.starts_at?),
         end: utc(s.ends_at?),
-        id: s.id,
-        exam_request_id: s.exam_request_id,
-        student_id: s.student_id,
+        id: s.id.into(),
+        exam_request_id: s.exam_request_id.into(),
+        student_id: s.student_id.into(),
         computer: s.computer,
         separate_room: s.separate_room,
     })
@@ -223,9 +223,9 @@ pub fn sitting_model(s: Sitting) -> Option<conflicts::Sitting> {
 
 fn study_model(b: StudyBooking) -> conflicts::StudyBooking {
     conflicts::StudyBooking {
-        id: b.id,
-        student_id: b.student_id,
-        room_id: b.room_id,
+        id: b.id.into(),
+        student_id: b.student_id.into(),
+        room_id: b.room_id.into(),
         start: utc(b.starts_at),
         end: utc(b.ends_at),
         computer: false,
@@ -236,8 +236,8 @@ fn study_model(b: StudyBooking) -> conflicts::StudyBooking {
 /// rule 5 holds across centres, which one centre's snapshot cannot see.
 pub fn busy_elsewhere(
     conn: &mut DbConn,
-    student_id: &str,
-    centre_id: &str,
+    student_id: &UserId,
+    centre_id: &CentreId,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<crate::scheduler::BusySpan>, Error> {
@@ -286,9 +286,9 @@ pub fn task(
     current: Option<(String, DateTime<Utc>)>,
 ) -> Result<crate::scheduler::Task, Error> {
     Ok(crate::scheduler::Task {
-        id: s.id.clone(),
-        exam_id: r.id.clone(),
-        student_id: s.student_id.clone(),
+        id: s.id.clone().into(),
+        exam_id: r.id.clone().into(),
+        student_id: s.student_id.clone().into(),
         length: conflicts::personal_duration(
             r.duration_minutes.max(0) as u32,
             s.extra_time_percent.max(0) as u32,
@@ -311,8 +311,8 @@ pub fn insert_assignment(
     diesel::insert_into(invigilator_assignments::table)
         .values(&InvigilatorAssignment {
             id: a.id.clone(),
-            invigilator_id: a.invigilator_id.clone(),
-            room_id: a.room_id.clone(),
+            invigilator_id: a.invigilator_id.clone().into(),
+            room_id: a.room_id.clone().into(),
             starts_at: a.start.naive_utc(),
             ends_at: a.end.naive_utc(),
             created_at: now,
@@ -323,7 +323,7 @@ pub fn insert_assignment(
 
 /// The centre's wheelchair-accessible rooms, which the scheduler prefers for
 /// sittings that ask for one.
-pub fn accessible_rooms(conn: &mut DbConn, centre_id: &str) -> Result<Vec<String>, Error> {
+pub fn accessible_rooms(conn: &mut DbConn, centre_id: &CentreId) -> Result<Vec<String>, Error> {
     Ok(rooms::table
         .filter(rooms::centre_id.eq(centre_id))
         .filter(rooms::accessible.eq(true))

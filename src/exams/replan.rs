@@ -203,7 +203,7 @@ fn load(
     for (s, r) in &rows {
         let current = match (&s.room_id, s.starts_at) {
             (Some(room), Some(at)) if s.status == SittingStatus::Confirmed => {
-                Some((room.clone(), at.and_utc()))
+                Some((room.to_string(), at.and_utc()))
             }
             _ => None,
         };
@@ -297,7 +297,7 @@ fn write(conn: &mut DbConn, host: &str, loaded: &Loaded, changes: &[Change]) -> 
                 }
                 let was_placed = row.status == SittingStatus::Confirmed;
                 let mut row = row.clone();
-                row.room_id = Some(p.room_id.clone());
+                row.room_id = Some(p.room_id.clone().into());
                 row.starts_at = Some(start);
                 row.ends_at = Some(end);
                 row.status = SittingStatus::Confirmed;
@@ -385,9 +385,9 @@ fn describe(
         };
         match (&p.moved_from, s.status) {
             (Some((room, start)), _) => moved.push(MovedOut {
-                sitting: s.id.clone(),
+                sitting: s.id.clone().into(),
                 booking_code: s.booking_code.clone(),
-                exam_request: s.exam_request_id.clone(),
+                exam_request: s.exam_request_id.clone().into(),
                 from: PlaceOut {
                     room: room.clone(),
                     room_name: room_name(room),
@@ -397,9 +397,9 @@ fn describe(
                 to: at,
             }),
             (None, SittingStatus::Requested) => placed.push(PlacedOut {
-                sitting: s.id.clone(),
+                sitting: s.id.clone().into(),
                 booking_code: s.booking_code.clone(),
-                exam_request: s.exam_request_id.clone(),
+                exam_request: s.exam_request_id.clone().into(),
                 at,
             }),
             _ => {}
@@ -411,9 +411,9 @@ fn describe(
         .filter_map(|u| {
             let (s, _) = row(&u.sitting_id)?;
             Some(UnplacedOut {
-                sitting: s.id.clone(),
+                sitting: s.id.clone().into(),
                 booking_code: s.booking_code.clone(),
-                exam_request: s.exam_request_id.clone(),
+                exam_request: s.exam_request_id.clone().into(),
                 conflicts: to_conflicts(u.violations.clone()),
             })
         })

@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::exams::booking::{self, refused};
 use crate::exams::requests::{self as exams, Accommodations, ExamRequestOut};
 use crate::scheduler;
-use crate::types::{RequestStatus, SittingStatus};
+use crate::types::{ExamRequestId, RequestStatus, SittingId, SittingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -118,7 +118,7 @@ fn place_and_write(
                     continue;
                 };
                 let mut row = row.clone();
-                row.room_id = Some(p.room_id);
+                row.room_id = Some(p.room_id.into());
                 row.starts_at = Some(p.start.naive_utc());
                 row.ends_at = Some(p.end.naive_utc());
                 row.status = SittingStatus::Confirmed;
@@ -138,7 +138,7 @@ fn place_and_write(
     Ok(())
 }
 
-fn waiting(conn: &mut DbConn, request_id: &str) -> Result<Vec<Sitting>, Error> {
+fn waiting(conn: &mut DbConn, request_id: &ExamRequestId) -> Result<Vec<Sitting>, Error> {
     Ok(sittings::table
         .filter(sittings::exam_request_id.eq(request_id))
         .filter(sittings::status.eq(SittingStatus::Requested))
@@ -153,7 +153,7 @@ pub fn approve(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &ExamRequestId,
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (r, _) = exams::find(conn, caller, id)?;
@@ -193,7 +193,7 @@ pub fn approve(
 fn find_sitting(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &SittingId,
 ) -> Result<(Sitting, ExamRequest), Error> {
     let s: Sitting = sittings::table
         .find(id)
@@ -223,7 +223,7 @@ pub fn approve_sitting(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &SittingId,
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (s, r) = find_sitting(conn, caller, id)?;
@@ -319,7 +319,7 @@ pub fn register(
                     message: "one sitting per student and exam".into(),
                     with: Some(crate::error::ItemRef {
                         kind: "exam_request".into(),
-                        id: r.id.clone(),
+                        id: r.id.clone().into(),
                     }),
                     words: Vec::new(),
                 }],
@@ -381,7 +381,7 @@ pub fn transition(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &SittingId,
     t: Transition,
 ) -> Result<SittingState, Error> {
     db::write_tx(conn, |conn| {
@@ -437,7 +437,7 @@ pub fn transition(
         }
         Ok(SittingState {
             booking_code: s.booking_code,
-            id: s.id,
+            id: s.id.into(),
             status: to.as_str(),
         })
     })
@@ -462,7 +462,7 @@ pub fn move_sitting(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &SittingId,
     input: MoveInput,
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
@@ -486,7 +486,10 @@ pub fn move_sitting(
             Some(t) => crate::centres::calendar::parse_time_field("starts_at", t, tz)?,
             None => old_start.and_utc(),
         };
-        let room = input.room.clone().unwrap_or_else(|| old_room.clone());
+        let room = input
+            .room
+            .clone()
+            .unwrap_or_else(|| old_room.clone().into());
         let end = start + (old_end - old_start);
         let snapshot = booking::snapshot(
             conn,
@@ -510,9 +513,9 @@ pub fn move_sitting(
             ));
         }
         let change = Change::PlaceSitting(conflicts::Sitting {
-            id: s.id.clone(),
-            exam_request_id: r.id.clone(),
-            student_id: s.student_id.clone(),
+            id: s.id.clone().into(),
+            exam_request_id: r.id.clone().into(),
+            student_id: s.student_id.clone().into(),
             room_id: room.clone(),
             start,
             end,
@@ -528,7 +531,7 @@ pub fn move_sitting(
             }
         }
         let mut moved = s.clone();
-        moved.room_id = Some(room);
+        moved.room_id = Some(room.into());
         moved.starts_at = Some(start.naive_utc());
         moved.ends_at = Some(end.naive_utc());
         moved.sequence += 1;

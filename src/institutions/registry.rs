@@ -78,7 +78,7 @@ pub struct InstitutionOut {
 impl From<Institution> for InstitutionOut {
     fn from(i: Institution) -> Self {
         InstitutionOut {
-            id: i.id,
+            id: i.id.into(),
             slug: i.slug,
             name: i.name,
             email: i.email,
@@ -235,7 +235,7 @@ pub fn list(
     Ok(Page::from_rows(
         rows,
         limit,
-        |r| r.id.clone(),
+        |r| r.id.clone().into(),
         InstitutionOut::from,
     ))
 }

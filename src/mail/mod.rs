@@ -418,7 +418,7 @@ mod tests {
             kind: "sitting_confirmed".into(),
             to_address: "alva@example.se".into(),
             to_name: "Alva Eriksson".into(),
-            language: "sv".into(),
+            language: crate::domain::Language::Sv,
             subject: "Bekräftad: MA051G".into(),
             body_text: "Hej Alva! Välkommen.".into(),
             body_html: Some("<p>Hej Alva! Välkommen.</p>".into()),

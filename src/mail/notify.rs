@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::mail::ics;
 use crate::mail::outbox::{self, Mail};
 use crate::timefmt;
-use crate::types::SittingStatus;
+use crate::types::{CentreId, SittingId, SittingStatus};
 
 pub fn language_of(code: &str) -> Language {
     if code == "en" {
@@ -123,11 +123,11 @@ fn student_recipient(u: &User) -> Recipient<'_> {
     Recipient {
         address: &u.email,
         name: &u.name,
-        language: language_of(&u.language),
+        language: u.language,
     }
 }
 
-fn centre_of(conn: &mut DbConn, id: &str) -> Result<Centre, Error> {
+fn centre_of(conn: &mut DbConn, id: &CentreId) -> Result<Centre, Error> {
     Ok(centres::table
         .find(id)
         .select(Centre::as_select())
@@ -302,7 +302,7 @@ fn sitting_placed(
         Some(id) => rooms::table.find(id).select(rooms::name).first(conn)?,
         None => String::new(),
     };
-    let lang = language_of(&student.language);
+    let lang = student.language;
     let ctx = context! {
         reminder => reminder,
         changed => changed,
@@ -426,7 +426,7 @@ pub fn study_booking(
         .find(&b.room_id)
         .select(rooms::name)
         .first(conn)?;
-    let lang = language_of(&student.language);
+    let lang = student.language;
     let summary = match lang {
         Language::Sv => format!("Studieplats, {}", centre.name),
         Language::En => format!("Study place, {}", centre.name),
@@ -498,7 +498,7 @@ pub fn request_report(conn: &mut DbConn, host: &str, r: &ExamRequest) -> Result<
         }
         .to_string()
     };
-    let ids: Vec<String> = all.iter().map(|s| s.id.clone()).collect();
+    let ids: Vec<SittingId> = all.iter().map(|s| s.id.clone()).collect();
     let notes: Vec<Incident> = incidents::table
         .filter(incidents::sitting_id.eq_any(&ids))
         .order(incidents::occurred_at)

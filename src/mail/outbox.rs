@@ -38,7 +38,7 @@ pub fn enqueue(conn: &mut DbConn, mail: Mail<'_>, host: &str) -> QueryResult<Str
         kind: mail.kind.to_string(),
         to_address: mail.to_address.to_string(),
         to_name: mail.to_name.to_string(),
-        language: mail.language.as_str().to_string(),
+        language: mail.language,
         subject: mail.subject,
         body_text: mail.body_text,
         body_html: mail.body_html,
@@ -53,8 +53,9 @@ pub fn enqueue(conn: &mut DbConn, mail: Mail<'_>, host: &str) -> QueryResult<Str
         created_at: now,
         sent_at: None,
     };
+    let id = row.id.clone();
     diesel::insert_into(mail_outbox::table)
-        .values(&row)
+        .values(row)
         .execute(conn)?;
-    Ok(row.id)
+    Ok(id)
 }

@@ -143,7 +143,7 @@ pub fn availability(
             }
         }
         out_rooms.push(RoomAvailability {
-            room: room.id,
+            room: room.id.into(),
             name: room.name,
             seats: room.seats,
             intervals,

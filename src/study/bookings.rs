@@ -17,7 +17,7 @@ use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::exams::booking::{self, refused};
 use crate::policy::study_limits;
-use crate::types::{RoomKind, StudyBookingStatus};
+use crate::types::{RoomKind, StudyBookingId, StudyBookingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -55,10 +55,10 @@ pub(super) fn out(b: StudyBooking, centre: &Centre, room_name: String) -> StudyB
     StudyBookingOut {
         starts_at: timefmt::local(b.starts_at, tz),
         ends_at: timefmt::local(b.ends_at, tz),
-        id: b.id,
+        id: b.id.into(),
         booking_code: b.booking_code,
         centre: centre.slug.clone(),
-        room: b.room_id,
+        room: b.room_id.into(),
         room_name,
         status: b.status.as_str().into(),
     }
@@ -226,7 +226,7 @@ pub fn book(
             return Err(anyhow::anyhow!("validated times missing").into());
         };
         booking::lock_centre(conn, &centre.id)?;
-        booking::lock_students(conn, &[caller.user_id.to_string()])?;
+        booking::lock_students(conn, std::slice::from_ref(&caller.user_id))?;
         let over = limits(conn, &centre, &caller.user_id, start, end)?;
         if !over.is_empty() {
             return Err(limit_conflicts(over));
@@ -251,14 +251,14 @@ pub fn book(
             start.with_timezone(&tz).date_naive(),
             end.with_timezone(&tz).date_naive(),
         )?;
-        let id = db::new_id();
+        let id: String = db::new_id();
         let mut first_refusal = None;
         let mut chosen = None;
         for room in &candidates {
             let change = Change::BookStudy(conflicts::StudyBooking {
                 id: id.clone(),
                 student_id: caller.user_id.to_string(),
-                room_id: room.id.clone(),
+                room_id: room.id.clone().into(),
                 start,
                 end,
                 computer: false,
@@ -289,10 +289,10 @@ pub fn book(
             ));
         };
         let row = StudyBooking {
-            id,
+            id: id.into(),
             centre_id: centre.id.clone(),
             room_id: room.id.clone(),
-            student_id: caller.user_id.to_string(),
+            student_id: caller.user_id.clone(),
             booking_code: crate::exams::requests::fresh_booking_code(conn, &centre.id)?,
             starts_at: start.naive_utc(),
             ends_at: end.naive_utc(),
@@ -317,7 +317,12 @@ pub fn book(
 }
 
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id, booking = %id))]
-pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Result<(), Error> {
+pub fn cancel(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    id: &StudyBookingId,
+) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let b: StudyBooking = study_bookings::table
             .find(id)

@@ -76,10 +76,10 @@ pub fn mine(conn: &mut DbConn, caller: &Caller) -> Result<MyBookings, Error> {
             let tz = c.timezone.tz();
             MySitting {
                 accommodations: accommodations_of(&s),
-                id: s.id,
+                id: s.id.into(),
                 booking_code: s.booking_code,
                 status: s.status.as_str().into(),
-                exam_request: r.id,
+                exam_request: r.id.into(),
                 course_code: r.course_code,
                 title: r.title,
                 centre: c.slug,
@@ -180,7 +180,7 @@ pub fn schedule(
                     accommodations: accommodations_of(&s),
                     starts_at: timefmt::local(s.starts_at?, tz),
                     ends_at: timefmt::local(s.ends_at?, tz),
-                    id: s.id,
+                    id: s.id.into(),
                     booking_code: s.booking_code,
                     status: s.status.as_str().into(),
                     course_code: r.course_code,
@@ -215,7 +215,7 @@ pub fn schedule(
             continue;
         }
         out_rooms.push(ScheduleRoom {
-            room: room.id,
+            room: room.id.into(),
             name: room.name,
             kind: room.kind.as_str().into(),
             sittings: sittings_out,
@@ -223,7 +223,7 @@ pub fn schedule(
             invigilators: invs
                 .into_iter()
                 .map(|(a, i)| ScheduleInvigilator {
-                    id: i.id,
+                    id: i.id.into(),
                     name: i.name,
                     starts_at: timefmt::local(a.starts_at, tz),
                     ends_at: timefmt::local(a.ends_at, tz),

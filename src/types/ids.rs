@@ -32,3 +32,13 @@ text_newtype! {
     /// `users.id`.
     pub struct UserId;
 }
+
+text_newtype! {
+    /// `institutions.id`.
+    pub struct InstitutionId;
+}
+
+text_newtype! {
+    /// `invigilators.id` (not the invigilator's user account, `users.id`).
+    pub struct InvigilatorId;
+}

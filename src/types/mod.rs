@@ -5,6 +5,7 @@
 //! reading a value outside the set is a deserialization error naming it (a
 //! hand-edited row), never a panic and never a silent default.
 
+pub mod core_text;
 pub mod hours;
 pub mod ids;
 pub mod institution;
@@ -12,8 +13,12 @@ pub mod room;
 pub mod status;
 pub mod zone;
 
+pub use core_text::AsText;
 pub use hours::HoursKind;
-pub use ids::{CentreId, ExamRequestId, RoomId, SittingId, StudyBookingId, UserId};
+pub use ids::{
+    CentreId, ExamRequestId, InstitutionId, InvigilatorId, RoomId, SittingId, StudyBookingId,
+    UserId,
+};
 pub use institution::InstitutionKind;
 pub use room::RoomKind;
 pub use status::{FeeStatus, MailStatus, RequestStatus, SittingStatus, Status, StudyBookingStatus};

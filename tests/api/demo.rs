@@ -94,7 +94,7 @@ db_test!(demo_loads_once_into_an_empty_database, |db, _url| {
     }
 
     // Every pending demo request can be approved as it stands.
-    let pending: Vec<String> = exam_requests::table
+    let pending: Vec<skrivsal::types::ExamRequestId> = exam_requests::table
         .filter(exam_requests::status.eq("submitted"))
         .select(exam_requests::id)
         .load(c)
@@ -227,7 +227,7 @@ db_test!(every_role_printed_by_the_demo_signs_in, |db, url| {
         assert!(printed.contains(email), "{email} is not printed: {printed}");
         let session = sign_in_with_password(c, &settings, email, DEMO_PASSWORD, &client)
             .unwrap_or_else(|e| panic!("{email} cannot sign in: {e:?}"));
-        assert_eq!(session.user.role, role, "{email}");
+        assert_eq!(session.user.role.as_str(), role, "{email}");
     }
     let user_id: String = users::table
         .filter(users::email.eq(demo::DEMO_INVIGILATOR))

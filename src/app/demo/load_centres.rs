@@ -12,16 +12,17 @@ use crate::db::schema::{
     rooms, user_centres,
 };
 use crate::db::{self};
-use crate::types::{HoursKind, RoomKind, Zone};
+use crate::domain::{Language, Role};
+use crate::types::{CentreId, HoursKind, InvigilatorId, RoomKind, Zone};
 
 use super::data::CentreSpec;
 use super::{hm, LoadedCentre, Loader};
 
 impl Loader<'_> {
     pub(super) fn centre(&mut self, spec: &CentreSpec) -> anyhow::Result<LoadedCentre> {
-        let id = db::new_id();
+        let id: CentreId = db::new_id();
         diesel::insert_into(centres::table)
-            .values(&Centre {
+            .values(Centre {
                 id: id.clone(),
                 slug: spec.slug.into(),
                 name: spec.name.into(),
@@ -29,7 +30,7 @@ impl Loader<'_> {
                 address: spec.address.into(),
                 email: spec.email.into(),
                 timezone: Zone(chrono_tz::Europe::Stockholm),
-                language: "sv".into(),
+                language: Language::Sv,
                 invigilator_ratio: 20,
                 closed_on_de_facto_holidays: true,
                 max_future_study_bookings: Some(10),
@@ -85,7 +86,7 @@ impl Loader<'_> {
         self.user(
             &format!("admin.{}@skrivsal.demo", spec.slug),
             &format!("Administratör {}", spec.municipality),
-            "centre_admin",
+            Role::CentreAdmin,
             None,
             true,
         )
@@ -101,14 +102,14 @@ impl Loader<'_> {
         for (name, email) in spec.invigilators {
             // Each invigilator signs in (demo password) and sees their own
             // assignments, as one who was invited by the centre would.
-            let user_id = self.user(email, name, "invigilator", None, true)?;
+            let user_id = self.user(email, name, Role::Invigilator, None, true)?;
             diesel::insert_into(user_centres::table)
                 .values(&UserCentre {
                     user_id: user_id.clone(),
                     centre_id: id.clone(),
                 })
                 .execute(self.conn)?;
-            let inv_id = db::new_id();
+            let inv_id: InvigilatorId = db::new_id();
             diesel::insert_into(invigilators::table)
                 .values(&Invigilator {
                     id: inv_id.clone(),
@@ -169,7 +170,7 @@ impl Loader<'_> {
 
     fn hours(
         &mut self,
-        centre_id: &str,
+        centre_id: &CentreId,
         kind: HoursKind,
         weekday: i32,
         opens: NaiveTime,
@@ -178,7 +179,7 @@ impl Loader<'_> {
         diesel::insert_into(centre_hours::table)
             .values(&CentreHours {
                 id: db::new_id(),
-                centre_id: centre_id.into(),
+                centre_id: centre_id.clone(),
                 kind,
                 weekday,
                 opens,

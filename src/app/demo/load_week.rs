@@ -7,7 +7,9 @@ use crate::db::models::{ExamRequest, InvigilatorAssignment, Sitting, StudyBookin
 use crate::db::schema::{exam_requests, invigilator_assignments, sittings, study_bookings};
 use crate::db::{self};
 use crate::domain::booking_code;
-use crate::types::{RequestStatus, SittingStatus, StudyBookingStatus};
+use crate::types::{
+    ExamRequestId, InstitutionId, RequestStatus, RoomId, SittingStatus, StudyBookingStatus, UserId,
+};
 
 use super::{hm, is_working_day, utc, LoadedCentre, Loader};
 
@@ -19,8 +21,8 @@ impl Loader<'_> {
         &mut self,
         monday: NaiveDate,
         centres: &[LoadedCentre],
-        institutions: &[String],
-        students: &[String],
+        institutions: &[InstitutionId],
+        students: &[UserId],
     ) -> anyhow::Result<()> {
         let courses = [
             ("MA051G", "Matematik för ingenjörer", "Tentamen 1"),
@@ -51,7 +53,7 @@ impl Loader<'_> {
                 };
                 let starts_at = utc(date, start_time)?;
                 let duration = 180;
-                let request_id = db::new_id();
+                let request_id: ExamRequestId = db::new_id();
                 diesel::insert_into(exam_requests::table)
                     .values(&ExamRequest {
                         id: request_id.clone(),
@@ -86,7 +88,7 @@ impl Loader<'_> {
                     .execute(self.conn)?;
                 self.summary.exam_requests += 1;
                 let hall = &centre.exam_rooms[0];
-                let mut room_spans: Vec<(String, NaiveDateTime, NaiveDateTime)> = Vec::new();
+                let mut room_spans: Vec<(RoomId, NaiveDateTime, NaiveDateTime)> = Vec::new();
                 for k in 0..4 {
                     let mut pick = next_student;
                     for _ in 0..students.len() {
@@ -145,7 +147,7 @@ impl Loader<'_> {
                 }
                 // One invigilator per room in use, from the first start to the
                 // last end; the two rooms get different invigilators.
-                let mut rooms_used: Vec<String> = room_spans.iter().map(|s| s.0.clone()).collect();
+                let mut rooms_used: Vec<RoomId> = room_spans.iter().map(|s| s.0.clone()).collect();
                 rooms_used.sort();
                 rooms_used.dedup();
                 for (i, room_id) in rooms_used.iter().enumerate() {
@@ -184,7 +186,7 @@ impl Loader<'_> {
         &mut self,
         monday: NaiveDate,
         centres: &[LoadedCentre],
-        students: &[String],
+        students: &[UserId],
     ) -> anyhow::Result<()> {
         for (i, student_id) in students.iter().enumerate() {
             let centre = &centres[i % centres.len()];

@@ -15,6 +15,8 @@ use crate::calendar;
 use crate::db::models::*;
 use crate::db::schema::*;
 use crate::db::{self, DbConn};
+use crate::domain::{Language, Role};
+use crate::types::{CentreId, InstitutionId, InvigilatorId, UserId};
 
 /// Password of every demo staff and institution account.
 pub const DEMO_PASSWORD: &str = "skrivsal-demo";
@@ -126,11 +128,11 @@ struct Loader<'a> {
 }
 
 struct LoadedCentre {
-    id: String,
+    id: CentreId,
     exam_rooms: Vec<Room>,
     separate_room: Room,
     study_rooms: Vec<Room>,
-    invigilators: Vec<String>,
+    invigilators: Vec<InvigilatorId>,
     opens: NaiveTime,
 }
 
@@ -159,20 +161,20 @@ impl Loader<'_> {
         &mut self,
         email: &str,
         name: &str,
-        role: &str,
-        institution: Option<&str>,
+        role: Role,
+        institution: Option<&InstitutionId>,
         password: bool,
-    ) -> QueryResult<String> {
+    ) -> QueryResult<UserId> {
         let user = User {
             id: db::new_id(),
             email: email.to_string(),
             name: name.to_string(),
-            role: role.to_string(),
-            institution_id: institution.map(str::to_string),
+            role,
+            institution_id: institution.cloned(),
             password_hash: password.then(|| self.password_hash.clone()),
             personnummer: None,
             protected_identity: false,
-            language: "sv".into(),
+            language: Language::Sv,
             municipality: None,
             active: true,
             created_at: self.now,
@@ -180,7 +182,7 @@ impl Loader<'_> {
             last_sign_in_at: None,
         };
         diesel::insert_into(users::table)
-            .values(&user)
+            .values(user.clone())
             .execute(self.conn)?;
         Ok(user.id)
     }
@@ -189,13 +191,13 @@ impl Loader<'_> {
         self.user(
             DEMO_ADMIN,
             "Systemadministratör",
-            "system_admin",
+            Role::SystemAdmin,
             None,
             true,
         )?;
         let mut institution_ids = Vec::new();
         for spec in INSTITUTIONS {
-            let id = db::new_id();
+            let id: InstitutionId = db::new_id();
             diesel::insert_into(institutions::table)
                 .values(&Institution {
                     id: id.clone(),
@@ -212,7 +214,7 @@ impl Loader<'_> {
                     updated_at: self.now,
                 })
                 .execute(self.conn)?;
-            self.user(spec.email, spec.name, "institution", Some(&id), true)?;
+            self.user(spec.email, spec.name, Role::Institution, Some(&id), true)?;
             institution_ids.push(id);
         }
         let mut centres = Vec::new();
@@ -230,7 +232,7 @@ impl Loader<'_> {
             );
             // Students sign in by e-mailed link; the first also has the demo
             // password, so the demo can be tried without reading its mail.
-            let id = self.user(&email, name, "student", None, i == 0)?;
+            let id = self.user(&email, name, Role::Student, None, i == 0)?;
             // Every student has an access card at their home centre.
             let centre = &centres[i % centres.len()];
             diesel::insert_into(access_cards::table)

@@ -17,7 +17,7 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{require_state, Error};
 use crate::pagination::{Page, PageQuery};
-use crate::types::{RequestStatus, SittingStatus};
+use crate::types::{ExamRequestId, RequestStatus, SittingStatus};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
@@ -67,7 +67,11 @@ fn access(conn: &mut DbConn, caller: &Caller, r: &ExamRequest) -> Result<bool, E
     Ok(caller.role != Role::Student)
 }
 
-pub fn find(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(ExamRequest, bool), Error> {
+pub fn find(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &ExamRequestId,
+) -> Result<(ExamRequest, bool), Error> {
     let r = exam_requests::table
         .find(id)
         .select(ExamRequest::as_select())
@@ -78,7 +82,11 @@ pub fn find(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(ExamRequest
     Ok((r, full))
 }
 
-pub fn load_out(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<ExamRequestOut, Error> {
+pub fn load_out(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &ExamRequestId,
+) -> Result<ExamRequestOut, Error> {
     let (r, full) = find(conn, caller, id)?;
     render(conn, caller, r, full)
 }
@@ -123,17 +131,17 @@ fn render(
                     name: u.name,
                     email: u.email,
                 }),
-            id: s.id,
+            id: s.id.into(),
             booking_code: s.booking_code,
             status: s.status.as_str().into(),
-            room: s.room_id,
+            room: s.room_id.map(String::from),
             room_name,
             starts_at: s.starts_at.map(|t| timefmt::local(t, tz)),
             ends_at: s.ends_at.map(|t| timefmt::local(t, tz)),
         })
         .collect();
     Ok(ExamRequestOut {
-        id: r.id,
+        id: r.id.into(),
         status: r.status.as_str().into(),
         status_reason: r.status_reason,
         centre: centre.slug,
@@ -214,7 +222,7 @@ pub fn list(
     let mut items = Vec::new();
     let mut last = None;
     for r in rows.into_iter().take(limit as usize) {
-        last = Some(r.id.clone());
+        last = Some(r.id.to_string());
         let full = caller.role != Role::Student;
         items.push(render(conn, caller, r, full)?);
     }
@@ -235,7 +243,7 @@ pub fn reject(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &ExamRequestId,
     input: ReasonInput,
 ) -> Result<ExamRequestOut, Error> {
     let mut v = Validator::new();
@@ -299,7 +307,7 @@ pub fn cancel(
     conn: &mut DbConn,
     caller: &Caller,
     host: &str,
-    id: &str,
+    id: &ExamRequestId,
 ) -> Result<ExamRequestOut, Error> {
     db::write_tx(conn, |conn| {
         let (r, _) = find(conn, caller, id)?;

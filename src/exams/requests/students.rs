@@ -10,7 +10,7 @@ use crate::db::{self, DbConn};
 use crate::domain::personnummer::Personnummer;
 use crate::domain::{booking_code, Language, Role};
 use crate::error::Error;
-use crate::types::SittingStatus;
+use crate::types::{CentreId, SittingStatus, UserId};
 
 /// A listed field that differs from the account its e-mail address belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,11 +61,13 @@ pub fn student_account(
         let mut u = crate::accounts::users::user_row(email, name, Role::Student, language);
         u.personnummer = personnummer.map(|p| p.as_str().to_string());
         u.protected_identity = protected_identity;
-        diesel::insert_into(users::table).values(&u).execute(conn)?;
+        diesel::insert_into(users::table)
+            .values(u.clone())
+            .execute(conn)?;
         return Ok(Ok(u));
     };
     let mut mismatches = Vec::new();
-    if u.role != Role::Student.as_str() || comparable(&u.name) != comparable(name) {
+    if u.role != Role::Student || comparable(&u.name) != comparable(name) {
         mismatches.push(Mismatch::Name);
     }
     if let (Some(stored), Some(listed)) = (u.personnummer.as_deref(), personnummer) {
@@ -80,7 +82,7 @@ pub fn student_account(
         u.protected_identity = true;
         u.updated_at = db::now();
         diesel::update(users::table.find(&u.id))
-            .set(&u)
+            .set(u.clone())
             .execute(conn)?;
     }
     Ok(Ok(u))
@@ -96,7 +98,7 @@ fn comparable(name: &str) -> String {
 
 /// A booking code not yet used at the centre. Codes are random over 729
 /// million; the loop only matters for a vanishingly rare clash.
-pub fn fresh_booking_code(conn: &mut DbConn, centre_id: &str) -> Result<String, Error> {
+pub fn fresh_booking_code(conn: &mut DbConn, centre_id: &CentreId) -> Result<String, Error> {
     for _ in 0..20 {
         let code = booking_code::generate();
         let in_sittings: i64 = sittings::table
@@ -118,7 +120,7 @@ pub fn fresh_booking_code(conn: &mut DbConn, centre_id: &str) -> Result<String, 
 
 pub fn new_sitting(
     request: &ExamRequest,
-    student_id: &str,
+    student_id: &UserId,
     code: String,
     a: &Accommodations,
 ) -> Sitting {
@@ -127,7 +129,7 @@ pub fn new_sitting(
         id: db::new_id(),
         exam_request_id: request.id.clone(),
         centre_id: request.centre_id.clone(),
-        student_id: student_id.to_string(),
+        student_id: student_id.clone(),
         booking_code: code,
         status: SittingStatus::Requested,
         status_reason: None,

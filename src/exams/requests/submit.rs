@@ -204,7 +204,7 @@ impl Fields {
             registration_deadline: deadline,
             status: RequestStatus::Submitted,
             status_reason: None,
-            created_by: Some(caller.user_id.to_string()),
+            created_by: Some(caller.user_id.clone()),
             created_at: now,
             updated_at: now,
         }
@@ -494,7 +494,7 @@ fn institution_for(
 ) -> Result<Institution, Error> {
     policy::authorize(caller, Action::SubmitRequest, Resource::Service)?;
     let id_or_slug = match (caller.role, named) {
-        (Role::Institution, None) => caller.institution_id.clone().unwrap_or_default(),
+        (Role::Institution, None) => caller.institution_id.clone().unwrap_or_default().into(),
         (Role::Institution, Some(_)) => {
             return Err(Error::invalid(
                 "institution",

@@ -75,10 +75,8 @@ impl FromRequest for Viewer {
             let found = state
                 .db
                 .run(move |conn| {
-                    Ok(caller_for_session(conn, &secret)?.map(|found| {
-                        let lang = i18n::parse(&found.language).unwrap_or_default();
-                        (found.caller, found.csrf_token, lang)
-                    }))
+                    Ok(caller_for_session(conn, &secret)?
+                        .map(|found| (found.caller, found.csrf_token, found.language)))
                 })
                 .await
                 .map_err(|e| PageError::new(anonymous_lang, e))?;

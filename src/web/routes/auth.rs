@@ -214,9 +214,9 @@ fn signed_in(req: &HttpRequest, state: &State, session: NewSession) -> HttpRespo
             expires_at: crate::timefmt::utc(session.expires_at),
             user: SignedInUser {
                 email: session.user.email,
-                id: session.user.id,
+                id: session.user.id.into(),
                 name: session.user.name,
-                role: session.user.role,
+                role: session.user.role.to_string(),
             },
         })
     }

@@ -5,6 +5,7 @@ use actix_web::web;
 use super::{created, host, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::pagination::Page;
+use crate::types::ExamRequestId;
 use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 use crate::{exams::replan, exams::requests as exams, exams::sittings};
@@ -62,7 +63,7 @@ async fn list(state: State, caller: Caller, q: Query<exams::ListQuery>) -> Reply
         p::ItemErrors,
     ),
 )]
-async fn get(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn get(state: State, caller: Caller, path: web::Path<ExamRequestId>) -> Reply {
     run(&state, ok, move |c| exams::load_out(c, &caller, &path)).await
 }
 
@@ -79,7 +80,7 @@ async fn get(state: State, caller: Caller, path: web::Path<String>) -> Reply {
         p::ActionErrors,
     ),
 )]
-async fn approve(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn approve(state: State, caller: Caller, path: web::Path<ExamRequestId>) -> Reply {
     let host = host(&state);
     run(&state, ok, move |c| {
         sittings::approve(c, &caller, &host, &path)
@@ -103,7 +104,7 @@ async fn approve(state: State, caller: Caller, path: web::Path<String>) -> Reply
 async fn reject(
     state: State,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<ExamRequestId>,
     Body(input): Body<exams::ReasonInput>,
 ) -> Reply {
     let host = host(&state);
@@ -125,7 +126,7 @@ async fn reject(
         p::ActionErrors,
     ),
 )]
-async fn cancel(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn cancel(state: State, caller: Caller, path: web::Path<ExamRequestId>) -> Reply {
     let host = host(&state);
     run(&state, ok, move |c| exams::cancel(c, &caller, &host, &path)).await
 }

@@ -7,6 +7,7 @@ use crate::accounts::actor::Caller;
 use crate::centres::invigilators;
 use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
+use crate::types::InvigilatorId;
 use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
@@ -78,7 +79,7 @@ async fn create_invigilator(
         p::ItemErrors,
     ),
 )]
-async fn get_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn get_invigilator(state: State, caller: Caller, path: web::Path<InvigilatorId>) -> Reply {
     run(&state, ok, move |c| invigilators::get(c, &caller, &path)).await
 }
 
@@ -97,7 +98,7 @@ async fn get_invigilator(state: State, caller: Caller, path: web::Path<String>) 
 async fn update_invigilator(
     state: State,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<InvigilatorId>,
     Body(patch): Body<invigilators::InvigilatorPatch>,
 ) -> Reply {
     run(&state, ok, move |c| {
@@ -118,7 +119,7 @@ async fn update_invigilator(
         p::ActionErrors,
     ),
 )]
-async fn delete_invigilator(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn delete_invigilator(state: State, caller: Caller, path: web::Path<InvigilatorId>) -> Reply {
     run(&state, no_content, move |c| {
         invigilators::delete(c, &caller, &path)
     })
@@ -139,7 +140,7 @@ async fn delete_invigilator(state: State, caller: Caller, path: web::Path<String
 async fn get_availability(
     state: State,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<InvigilatorId>,
     q: Query<invigilators::AvailabilityQuery>,
 ) -> Reply {
     run(&state, ok, move |c| {
@@ -163,7 +164,7 @@ async fn get_availability(
 async fn put_availability(
     state: State,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<InvigilatorId>,
     Body(input): Body<invigilators::AvailabilityInput>,
 ) -> Reply {
     run(&state, ok, move |c| {

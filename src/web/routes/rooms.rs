@@ -7,6 +7,7 @@ use crate::accounts::actor::Caller;
 use crate::centres::rooms;
 use crate::db::DbConn;
 use crate::pagination::{Page, PageQuery};
+use crate::types::RoomId;
 use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
@@ -89,7 +90,7 @@ async fn create_room(
         p::ItemErrors,
     ),
 )]
-async fn get_room(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn get_room(state: State, caller: Caller, path: web::Path<RoomId>) -> Reply {
     run(&state, ok, move |c| rooms::get(c, &caller, &path)).await
 }
 
@@ -108,7 +109,7 @@ async fn get_room(state: State, caller: Caller, path: web::Path<String>) -> Repl
 async fn update_room(
     state: State,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<RoomId>,
     Body(patch): Body<rooms::RoomPatch>,
 ) -> Reply {
     run(&state, ok, move |c| rooms::update(c, &caller, &path, patch)).await
@@ -126,7 +127,7 @@ async fn update_room(
         p::ActionErrors,
     ),
 )]
-async fn delete_room(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn delete_room(state: State, caller: Caller, path: web::Path<RoomId>) -> Reply {
     run(&state, no_content, move |c| {
         rooms::delete(c, &caller, &path)
     })

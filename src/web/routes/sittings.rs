@@ -7,6 +7,7 @@ use super::{created, host, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::exams::requests as exams;
 use crate::exams::sittings::{self, Transition};
+use crate::types::SittingId;
 use crate::web::extract::Body;
 use crate::web::openapi::{problems as p, ItemId};
 
@@ -57,7 +58,7 @@ async fn register(
         p::ActionErrors,
     ),
 )]
-async fn approve_sitting(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn approve_sitting(state: State, caller: Caller, path: web::Path<SittingId>) -> Reply {
     let host = host(&state);
     run(&state, ok, move |c| {
         sittings::approve_sitting(c, &caller, &host, &path)
@@ -65,7 +66,7 @@ async fn approve_sitting(state: State, caller: Caller, path: web::Path<String>) 
     .await
 }
 
-async fn transition(state: State, caller: Caller, id: String, t: Transition) -> Reply {
+async fn transition(state: State, caller: Caller, id: SittingId, t: Transition) -> Reply {
     let host = host(&state);
     run(&state, ok, move |c| {
         sittings::transition(c, &caller, &host, &id, t)
@@ -85,7 +86,7 @@ async fn transition(state: State, caller: Caller, id: String, t: Transition) -> 
         p::ActionErrors,
     ),
 )]
-async fn check_in(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn check_in(state: State, caller: Caller, path: web::Path<SittingId>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::CheckIn).await
 }
 
@@ -101,7 +102,7 @@ async fn check_in(state: State, caller: Caller, path: web::Path<String>) -> Repl
         p::ActionErrors,
     ),
 )]
-async fn complete(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn complete(state: State, caller: Caller, path: web::Path<SittingId>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::Complete).await
 }
 
@@ -117,7 +118,7 @@ async fn complete(state: State, caller: Caller, path: web::Path<String>) -> Repl
         p::ActionErrors,
     ),
 )]
-async fn no_show(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn no_show(state: State, caller: Caller, path: web::Path<SittingId>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::NoShow).await
 }
 
@@ -132,7 +133,7 @@ async fn no_show(state: State, caller: Caller, path: web::Path<String>) -> Reply
         p::ActionErrors,
     ),
 )]
-async fn cancel_sitting(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn cancel_sitting(state: State, caller: Caller, path: web::Path<SittingId>) -> Reply {
     transition(state, caller, path.into_inner(), Transition::Cancel).await
 }
 
@@ -152,7 +153,7 @@ async fn cancel_sitting(state: State, caller: Caller, path: web::Path<String>) -
 async fn move_sitting(
     state: State,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<SittingId>,
     Body(input): Body<sittings::MoveInput>,
 ) -> Reply {
     let host = host(&state);

@@ -6,6 +6,7 @@ use actix_web::web;
 use super::{created, host, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
 use crate::study;
+use crate::types::StudyBookingId;
 use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
@@ -74,7 +75,7 @@ async fn book(
         p::ActionErrors,
     ),
 )]
-async fn cancel_booking(state: State, caller: Caller, path: web::Path<String>) -> Reply {
+async fn cancel_booking(state: State, caller: Caller, path: web::Path<StudyBookingId>) -> Reply {
     let host = host(&state);
     run(&state, no_content, move |c| {
         study::bookings::cancel(c, &caller, &host, &path)

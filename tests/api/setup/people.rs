@@ -137,7 +137,7 @@ app_test!(invigilators_and_their_availability, |app| async move {
         let start = skrivsal::db::now() + chrono::Duration::days(2);
         let a = InvigilatorAssignment {
             id: skrivsal::db::new_id(),
-            invigilator_id: id.clone(),
+            invigilator_id: id.as_str().into(),
             room_id: room.id,
             starts_at: start,
             ends_at: start + chrono::Duration::hours(3),

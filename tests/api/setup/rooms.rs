@@ -141,19 +141,19 @@ fn insert_future_study_booking(app: &crate::helpers::TestApp, room_id: &str) -> 
     use skrivsal::db::schema::{rooms, study_bookings, users};
     let mut conn = app.db.get().unwrap();
     let c = &mut *conn;
-    let centre_id: String = rooms::table
+    let centre_id: skrivsal::types::CentreId = rooms::table
         .find(room_id)
         .select(rooms::centre_id)
         .first(c)
         .unwrap();
-    let student_id: String = users::table.select(users::id).first(c).unwrap();
+    let student_id: skrivsal::types::UserId = users::table.select(users::id).first(c).unwrap();
     let start = skrivsal::db::now() + chrono::Duration::days(1);
-    let id = skrivsal::db::new_id();
+    let id: String = skrivsal::db::new_id();
     diesel::insert_into(study_bookings::table)
         .values(&StudyBooking {
-            id: id.clone(),
+            id: id.as_str().into(),
             centre_id,
-            room_id: room_id.to_string(),
+            room_id: room_id.into(),
             student_id,
             booking_code: skrivsal::domain::booking_code::generate(),
             starts_at: start,

@@ -13,6 +13,7 @@ use crate::exams::requests::{self as requests, Accommodations};
 use crate::exams::sittings::{self, Transition};
 use crate::study::bookings::{self};
 use crate::study::schedule::{self, MyBookings};
+use crate::types::{ExamRequestId, SittingId, StudyBookingId};
 use crate::web::pages::context::see_other;
 use crate::web::pages::landing::CsrfForm;
 use crate::web::pages::{fmt, form, host, run, Page, State, Viewer};
@@ -75,7 +76,8 @@ pub(in crate::web::pages) async fn bookings(state: State, viewer: Viewer) -> Pag
         let mut aids = HashMap::new();
         for s in &mine.sittings {
             if !aids.contains_key(&s.exam_request) {
-                let r = requests::load_out(c, &caller, &s.exam_request)?;
+                let id = ExamRequestId::from(s.exam_request.as_str());
+                let r = requests::load_out(c, &caller, &id)?;
                 aids.insert(s.exam_request.clone(), r.aids);
             }
         }
@@ -151,13 +153,13 @@ pub(in crate::web::pages) async fn bookings(state: State, viewer: Viewer) -> Pag
 }
 
 /// A cancel button's post: the token, the operation, back to the list.
-async fn cancel<T: Send + 'static>(
+async fn cancel<I: Send + 'static, T: Send + 'static>(
     state: State,
     viewer: Viewer,
-    id: web::Path<String>,
+    id: web::Path<I>,
     body: web::Bytes,
     flash: &str,
-    op: fn(&mut crate::db::DbConn, &Caller, &str, &str) -> Result<T, Error>,
+    op: fn(&mut crate::db::DbConn, &Caller, &str, &I) -> Result<T, Error>,
 ) -> Page {
     let input: CsrfForm = form(viewer.lang, &body)?;
     let caller = viewer.check_csrf(input.csrf.as_deref())?.clone();
@@ -169,7 +171,7 @@ async fn cancel<T: Send + 'static>(
 pub(in crate::web::pages) async fn cancel_study(
     state: State,
     viewer: Viewer,
-    id: web::Path<String>,
+    id: web::Path<StudyBookingId>,
     body: web::Bytes,
 ) -> Page {
     cancel(
@@ -186,7 +188,7 @@ pub(in crate::web::pages) async fn cancel_study(
 pub(in crate::web::pages) async fn cancel_sitting(
     state: State,
     viewer: Viewer,
-    id: web::Path<String>,
+    id: web::Path<SittingId>,
     body: web::Bytes,
 ) -> Page {
     cancel(
