@@ -116,12 +116,13 @@ struct Person<'a> {
     role: &'static str,
 }
 
-/// The start page of each role. Students have theirs; the staff's and the
-/// institutions' pages come with issues 15–17, and until then they land on
-/// a page that says who they are and offers sign-out.
+/// The start page of each role. Students and invigilators have theirs; the
+/// admins' and the institutions' pages come with issues 15–17, and until
+/// then they land on a page that says who they are and offers sign-out.
 pub fn start_page(role: Role) -> &'static str {
     match role {
         Role::Student => "/me/bookings",
+        Role::Invigilator => "/me/shifts",
         _ => "/start",
     }
 }
@@ -132,6 +133,11 @@ fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/me/bookings", "nav-my-bookings"),
             ("/me/book", "nav-book-study"),
             ("/me/exams", "nav-exams"),
+            ("/me/calendar", "nav-calendar"),
+        ],
+        Role::Invigilator => &[
+            ("/me/shifts", "nav-my-shifts"),
+            ("/me/availability", "nav-availability"),
             ("/me/calendar", "nav-calendar"),
         ],
         _ => &[("/start", "nav-start")],
@@ -148,8 +154,17 @@ impl Viewer {
 
     /// A student's page: others get 404, as for another tenant's item.
     pub fn student(&self) -> Result<&Caller, PageError> {
+        self.of_role(Role::Student)
+    }
+
+    /// An invigilator's page: others get 404.
+    pub fn invigilator(&self) -> Result<&Caller, PageError> {
+        self.of_role(Role::Invigilator)
+    }
+
+    fn of_role(&self, role: Role) -> Result<&Caller, PageError> {
         let caller = self.signed_in()?;
-        if caller.role == Role::Student {
+        if caller.role == role {
             Ok(caller)
         } else {
             Err(self.error(Error::NotFound))

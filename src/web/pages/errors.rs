@@ -123,13 +123,9 @@ pub fn messages_with(lang: Language, error: &Error, args: RuleArgs<'_>) -> FormM
                 // The field's last segment names the form control
                 // (`accommodations.extra_time_percent` → extra_time_percent).
                 let name = f.field.rsplit('.').next().unwrap_or(&f.field).to_string();
-                let key = format!("field-{}", f.rule);
-                let text = if i18n::has(lang, &key) {
-                    i18n::t(lang, &key, &[])
-                } else {
-                    i18n::t(lang, "field-invalid", &[])
-                };
-                out.fields.entry(name).or_insert(text);
+                out.fields
+                    .entry(name)
+                    .or_insert_with(|| field_message(lang, &f.rule));
             }
         }
         Error::Conflict { conflicts, .. } => {
@@ -157,6 +153,29 @@ pub fn messages_with(lang: Language, error: &Error, args: RuleArgs<'_>) -> FormM
             }
         }
         _ => {}
+    }
+    out
+}
+
+/// The words for a field that broke `rule`.
+pub fn field_message(lang: Language, rule: &str) -> String {
+    let key = format!("field-{rule}");
+    if i18n::has(lang, &key) {
+        i18n::t(lang, &key, &[])
+    } else {
+        i18n::t(lang, "field-invalid", &[])
+    }
+}
+
+/// Each invalid field by its whole name (`weekly[1].to`), for a form of
+/// repeated rows.
+pub fn row_messages(lang: Language, error: &Error) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    if let Error::Invalid(fields) = error {
+        for f in fields {
+            out.entry(f.field.clone())
+                .or_insert_with(|| field_message(lang, &f.rule));
+        }
     }
     out
 }
