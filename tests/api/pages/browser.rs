@@ -27,7 +27,7 @@ const AXE: &str = concat!(
 );
 
 /// chromedriver on a free port, ended when dropped.
-struct Driver {
+pub(super) struct Driver {
     child: Child,
     port: u16,
 }
@@ -40,7 +40,7 @@ impl Drop for Driver {
 }
 
 /// What a browser test needs, or why it cannot run here.
-fn tools(test: &str) -> Option<String> {
+pub(super) fn tools(test: &str) -> Option<String> {
     let missing = if !std::path::Path::new(CHROMEDRIVER).exists() {
         Some(format!(
             "{CHROMEDRIVER} not installed (apt install chromium chromium-driver)"
@@ -60,7 +60,7 @@ fn tools(test: &str) -> Option<String> {
     }
 }
 
-fn start_driver() -> Driver {
+pub(super) fn start_driver() -> Driver {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -82,7 +82,7 @@ fn start_driver() -> Driver {
 }
 
 /// A headless Chromium at phone width (390 px), where students book.
-async fn browser(driver: &Driver) -> Client {
+pub(super) async fn browser(driver: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -102,21 +102,21 @@ async fn browser(driver: &Driver) -> Client {
 }
 
 /// A page as a person sees it, checked by axe-core.
-struct Person<'a> {
-    c: Client,
-    app: &'a TestApp,
-    axe: String,
+pub(super) struct Person<'a> {
+    pub(super) c: Client,
+    pub(super) app: &'a TestApp,
+    pub(super) axe: String,
 }
 
 impl Person<'_> {
-    async fn open(&self, path: &str) {
+    pub(super) async fn open(&self, path: &str) {
         self.c.goto(&self.app.url(path)).await.unwrap();
         self.check().await;
     }
 
     /// axe-core on the current page: 0 serious or critical violations, and
     /// no horizontal scroll at 390 px.
-    async fn check(&self) {
+    pub(super) async fn check(&self) {
         self.c
             .execute(&format!("{};return true;", self.axe), vec![])
             .await
@@ -181,7 +181,7 @@ impl Person<'_> {
         v.as_str().unwrap_or_default().to_string()
     }
 
-    async fn text(&self) -> String {
+    pub(super) async fn text(&self) -> String {
         self.c
             .find(Locator::Css("body"))
             .await
@@ -191,13 +191,13 @@ impl Person<'_> {
             .unwrap()
     }
 
-    async fn fill(&self, label_for: &str, value: &str) {
+    pub(super) async fn fill(&self, label_for: &str, value: &str) {
         let e = self.c.find(Locator::Id(label_for)).await.unwrap();
         e.clear().await.unwrap();
         e.send_keys(value).await.unwrap();
     }
 
-    async fn click(&self, css: &str) {
+    pub(super) async fn click(&self, css: &str) {
         self.c
             .find(Locator::Css(css))
             .await
@@ -208,7 +208,7 @@ impl Person<'_> {
         self.settle().await;
     }
 
-    async fn click_text(&self, text: &str) {
+    pub(super) async fn click_text(&self, text: &str) {
         // The control's own words (its first text), not what a hidden
         // suffix for screen readers adds.
         let xpath = format!("(//button | //a | //summary)[normalize-space(text()[1]) = '{text}']");
@@ -223,7 +223,7 @@ impl Person<'_> {
     }
 
     /// Waits for a navigation or an htmx swap to end, then checks the page.
-    async fn settle(&self) {
+    pub(super) async fn settle(&self) {
         for _ in 0..50 {
             let busy = self
                 .c
@@ -410,6 +410,23 @@ async fn a_student_registers_for_an_exam_by_keyboard_alone() {
     .await
 }
 
+/// The page at `path` at 1280 and 390 px, its whole height, into
+/// `dir/name-WIDTH.png`.
+pub(super) async fn shoot(p: &Person<'_>, dir: &std::path::Path, name: &str, path: &str) {
+    for width in [1280u32, 390] {
+        p.c.set_window_size(width, 900).await.unwrap();
+        p.open(path).await;
+        let h =
+            p.c.execute("return document.documentElement.scrollHeight;", vec![])
+                .await
+                .unwrap();
+        let h = h.as_u64().unwrap_or(900).clamp(400, 6000) as u32;
+        p.c.set_window_size(width, h + 140).await.unwrap();
+        let png = p.c.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
+    }
+}
+
 /// Not a test: `docs/ui/shoot.sh` runs it to render every page at 1280 and
 /// 390 px into `docs/ui/` (`SKRIVSAL_SCREENSHOTS` names the folder).
 #[actix_web::test]
@@ -442,28 +459,13 @@ async fn screenshots() {
         ];
         let dir = std::path::PathBuf::from(dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let shoot = |name: String, path: String| {
-            let p = &p;
-            let dir = dir.clone();
-            async move {
-                for width in [1280u32, 390] {
-                    p.c.set_window_size(width, 900).await.unwrap();
-                    p.open(&path).await;
-                    let h = p.c.execute("return document.documentElement.scrollHeight;", vec![]).await.unwrap();
-                    let h = h.as_u64().unwrap_or(900).clamp(400, 6000) as u32;
-                    p.c.set_window_size(width, h + 140).await.unwrap();
-                    let png = p.c.screenshot().await.unwrap();
-                    std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
-                }
-            }
-        };
         for (name, path) in shots {
-            shoot(name.to_string(), path).await;
+            shoot(&p, &dir, name, &path).await;
         }
         // Signed out: the landing page and a centre's page.
         p.c.delete_all_cookies().await.unwrap();
-        shoot("landing".into(), "/".into()).await;
-        shoot("centre".into(), "/centres/sundsvall".into()).await;
+        shoot(&p, &dir, "landing", "/").await;
+        shoot(&p, &dir, "centre", "/centres/sundsvall").await;
         let _ = p.c.close().await;
     })
     .await

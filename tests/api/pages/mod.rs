@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::helpers::TestApp;
 
 mod browser;
+mod browser_invigilator;
 mod http;
 mod invigilator;
 
