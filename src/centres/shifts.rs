@@ -14,14 +14,11 @@ use crate::accounts::policy::{self, Action, Resource, Shown};
 use crate::calendar::Interval;
 use crate::centres::invigilators::{self as invigilator_ops, AvailabilityInput};
 use crate::conflicts::rules::invigilator_availability;
-use crate::db::models::{
-    Centre, ExamRequest, Invigilator, InvigilatorAssignment, Room, Sitting, User,
-};
-use crate::db::schema::{
-    centres, exam_requests, invigilator_assignments, invigilators, rooms, sittings, users,
-};
+use crate::db::models::{Centre, Invigilator, InvigilatorAssignment, Room};
+use crate::db::schema::{centres, invigilator_assignments, invigilators, rooms};
 use crate::db::DbConn;
 use crate::error::Error;
+use crate::exams::booking::{self, PlacedIn};
 use crate::exams::requests::{accommodations_of, Accommodations};
 use crate::timefmt;
 use crate::types::SittingStatus;
@@ -120,29 +117,11 @@ fn sittings_in(
     caller: &Caller,
     centre: &Centre,
     room: &str,
-    (from, to): (NaiveDateTime, NaiveDateTime),
+    span: (NaiveDateTime, NaiveDateTime),
     shown: Shown,
 ) -> Result<Vec<RoomSitting>, Error> {
     let tz = centre.timezone.tz();
-    let rows: Vec<(Sitting, ExamRequest, User)> = sittings::table
-        .inner_join(exam_requests::table)
-        .inner_join(users::table)
-        .filter(sittings::room_id.eq(room))
-        .filter(sittings::status.eq_any([
-            SittingStatus::Confirmed,
-            SittingStatus::CheckedIn,
-            SittingStatus::Completed,
-            SittingStatus::NoShow,
-        ]))
-        .filter(sittings::starts_at.lt(to))
-        .filter(sittings::ends_at.gt(from))
-        .order((sittings::starts_at, sittings::booking_code))
-        .select((
-            Sitting::as_select(),
-            ExamRequest::as_select(),
-            User::as_select(),
-        ))
-        .load(conn)?;
+    let rows = booking::placed_sittings(conn, PlacedIn::Room(room), span)?;
     Ok(rows
         .into_iter()
         .filter_map(|(s, r, u)| {

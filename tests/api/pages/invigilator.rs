@@ -166,6 +166,11 @@ app_test!(
     }
 );
 
+/// A mark button's post, with the session's token.
+async fn marked(app: &TestApp, s: &Session, path: &str) -> super::http::Answer {
+    post(app, s, path, &[("csrf", s.csrf.as_str())]).await
+}
+
 app_test!(
     check_in_changes_the_status_and_a_wrong_mark_says_why,
     |app| async move {
@@ -181,13 +186,7 @@ app_test!(
         let a = post(&app, &karin, &mark("check-in"), &[("csrf", "forged")]).await;
         assert_eq!(a.status, 403);
 
-        let a = post(
-            &app,
-            &karin,
-            &mark("check-in"),
-            &[("csrf", karin.csrf.as_str())],
-        )
-        .await;
+        let a = marked(&app, &karin, &mark("check-in")).await;
         assert_eq!(a.status, 303, "{}", a.html);
         let back = format!("/me/shifts/{shift}");
         assert_eq!(a.location.as_deref(), Some(back.as_str()));
@@ -203,13 +202,7 @@ app_test!(
         assert!(!after.html.contains(&mark("check-in")), "{}", after.html);
 
         // A checked-in sitting cannot be a no-show: a message on the sheet.
-        let a = post(
-            &app,
-            &karin,
-            &mark("no-show"),
-            &[("csrf", karin.csrf.as_str())],
-        )
-        .await;
+        let a = marked(&app, &karin, &mark("no-show")).await;
         assert_eq!(a.status, 409, "{}", a.html);
         assert!(a.html.contains("<!doctype html>"), "a page, not JSON");
         assert!(
@@ -224,22 +217,10 @@ app_test!(
         );
         assert!(a.html.contains("Skrivsal A, tis 8 dec"), "{}", a.html);
         // An unknown mark is no page.
-        let a = post(
-            &app,
-            &karin,
-            &mark("vanish"),
-            &[("csrf", karin.csrf.as_str())],
-        )
-        .await;
+        let a = marked(&app, &karin, &mark("vanish")).await;
         assert_eq!(a.status, 404);
 
-        let a = post(
-            &app,
-            &karin,
-            &mark("complete"),
-            &[("csrf", karin.csrf.as_str())],
-        )
-        .await;
+        let a = marked(&app, &karin, &mark("complete")).await;
         assert_eq!(a.status, 303, "{}", a.html);
         let after = get(&app, Some(&karin), &back, "").await;
         assert!(after.html.contains("Genomförd"), "{}", after.html);
