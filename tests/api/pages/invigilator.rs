@@ -103,14 +103,21 @@ app_test!(
     }
 );
 
+/// Karin signed in, her shift's id and its run sheet, as the link from
+/// Mina pass opens it.
+async fn karins_run_sheet(app: &TestApp) -> (Session, String, super::http::Answer) {
+    shift_world(app).await;
+    let karin = sign_in(app, KARIN).await;
+    let shifts = get(app, Some(&karin), "/me/shifts", "").await;
+    let shift = id_after(&shifts.html, r#"href="/me/shifts/"#);
+    let sheet = get(app, Some(&karin), &format!("/me/shifts/{shift}"), "").await;
+    (karin, shift, sheet)
+}
+
 app_test!(
     the_run_sheet_is_for_the_centres_staff_only,
     |app| async move {
-        shift_world(&app).await;
-        let karin = sign_in(&app, KARIN).await;
-        let shifts = get(&app, Some(&karin), "/me/shifts", "").await;
-        let shift = id_after(&shifts.html, r#"href="/me/shifts/"#);
-        let sheet = get(&app, Some(&karin), &format!("/me/shifts/{shift}"), "").await;
+        let (_, shift, sheet) = karins_run_sheet(&app).await;
         assert_eq!(sheet.status, 200, "{}", sheet.html);
         assert!(
             sheet.html.contains("Skrivsal A, tis 8 dec"),
@@ -174,11 +181,7 @@ async fn marked(app: &TestApp, s: &Session, path: &str) -> super::http::Answer {
 app_test!(
     check_in_changes_the_status_and_a_wrong_mark_says_why,
     |app| async move {
-        shift_world(&app).await;
-        let karin = sign_in(&app, KARIN).await;
-        let shifts = get(&app, Some(&karin), "/me/shifts", "").await;
-        let shift = id_after(&shifts.html, r#"href="/me/shifts/"#);
-        let sheet = get(&app, Some(&karin), &format!("/me/shifts/{shift}"), "").await;
+        let (karin, shift, sheet) = karins_run_sheet(&app).await;
         let sitting = id_after(&sheet.html, &format!("/me/shifts/{shift}/sittings/"));
         let mark = |m: &str| format!("/me/shifts/{shift}/sittings/{sitting}/{m}");
 
