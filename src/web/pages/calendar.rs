@@ -19,32 +19,50 @@ struct FeedView {
     created: String,
 }
 
-/// The feed kind a role follows on this page; others get 404.
-fn feed_kind(viewer: &Viewer) -> Result<(&Caller, &'static str), PageError> {
+/// What a person follows on this page: a student their own sittings and
+/// study places, an invigilator their shifts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Feed {
+    OwnBookings,
+    Shifts,
+}
+
+impl Feed {
+    /// The kind's name in the feeds operation.
+    fn kind(self) -> &'static str {
+        match self {
+            Feed::OwnBookings => "student",
+            Feed::Shifts => "invigilator",
+        }
+    }
+}
+
+/// The feed the viewer's role follows; other roles get 404.
+fn feed_of(viewer: &Viewer) -> Result<(&Caller, Feed), PageError> {
     let caller = viewer.signed_in()?;
     match caller.role {
-        Role::Student => Ok((caller, "student")),
-        Role::Invigilator => Ok((caller, "invigilator")),
+        Role::Student => Ok((caller, Feed::OwnBookings)),
+        Role::Invigilator => Ok((caller, Feed::Shifts)),
         _ => Err(viewer.error(Error::NotFound)),
     }
 }
 
 async fn render_calendar(state: &State, viewer: &Viewer, new_url: Option<String>) -> Page {
-    let (caller, kind) = feed_kind(viewer)?;
+    let (caller, feed) = feed_of(viewer)?;
     let caller = caller.clone();
     let lang = viewer.lang;
     let list = run(state, lang, move |c| feeds::list(c, &caller)).await?;
     let feeds: Vec<FeedView> = list
         .into_iter()
-        .filter(|f| f.kind == kind && !f.revoked)
+        .filter(|f| f.kind == feed.kind() && !f.revoked)
         .map(|f| FeedView {
             created: fmt::day(lang, f.created_at.date_naive()),
             id: f.id,
         })
         .collect();
-    let lead = match kind {
-        "student" => "calendar-lead",
-        _ => "calendar-lead-invigilator",
+    let lead = match feed {
+        Feed::OwnBookings => "calendar-lead",
+        Feed::Shifts => "calendar-lead-invigilator",
     };
     viewer.render(
         "pages/calendar.html",
@@ -63,11 +81,11 @@ pub(super) async fn calendar(state: State, viewer: Viewer) -> Page {
 pub(super) async fn create_feed(state: State, viewer: Viewer, body: web::Bytes) -> Page {
     let input: CsrfForm = form(viewer.lang, &body)?;
     let caller = viewer.check_csrf(input.csrf.as_deref())?.clone();
-    let (_, kind) = feed_kind(&viewer)?;
+    let (_, feed) = feed_of(&viewer)?;
     let base = state.settings.server.public_url.to_string();
     let out = run(&state, viewer.lang, move |c| {
-        let id = match kind {
-            "invigilator" => Some(
+        let id = match feed {
+            Feed::Shifts => Some(
                 shifts::own_records(c, &caller)?
                     .into_iter()
                     .next()
@@ -75,10 +93,10 @@ pub(super) async fn create_feed(state: State, viewer: Viewer, body: web::Bytes) 
                     .0
                     .id,
             ),
-            _ => None,
+            Feed::OwnBookings => None,
         };
         let input = feeds::FeedInput {
-            kind: kind.into(),
+            kind: feed.kind().into(),
             id,
         };
         feeds::create(c, &caller, &base, input)

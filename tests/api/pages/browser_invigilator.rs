@@ -17,7 +17,7 @@ async fn sign_in_as_karin(p: &Person<'_>) {
 
 async fn shift_journey(app: TestApp, test: &str) {
     let Some(axe) = tools(test) else { return };
-    shift_world(&app).await;
+    let (admin, _) = shift_world(&app).await;
     let driver = start_driver();
     let p = Person {
         c: browser(&driver).await,
@@ -34,6 +34,24 @@ async fn shift_journey(app: TestApp, test: &str) {
         p.click_text("Öppna körschemat").await;
         let text = p.text().await;
         assert!(text.contains("Skrivsal A, tis 8 dec"), "{text}");
+        // Someone else checks the first sitting in meanwhile: its button
+        // is stale, and pressing it says so on the sheet (htmx swaps the
+        // refusal in; without JavaScript it is the same page).
+        let first = p
+            .c
+            .execute("return document.querySelector('.run-sheet li').id.slice(2);", vec![])
+            .await
+            .unwrap();
+        let first = first.as_str().unwrap();
+        let r = app
+            .post_as(&admin, &format!("/api/v1/exam-sittings/{first}/check-in"), serde_json::json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        p.click_text("Checka in").await;
+        let text = p.text().await;
+        assert!(text.contains("Det gick inte att markera skrivningen:"), "{text}");
+        assert!(text.contains("Det går inte längre att ändra bokningen."), "{text}");
+        // The sheet now shows it checked in; the other sitting's check-in works.
         p.click_text("Checka in").await;
         let text = p.text().await;
         assert!(text.contains("Studenten är incheckad."), "{text}");
