@@ -190,6 +190,44 @@ fn read_rows(pairs: Vec<(String, String)>) -> Posted {
     }
 }
 
+/// What a posted form comes to.
+enum Outcome {
+    /// Saved: back to the page, which warns of uncovered shifts.
+    Saved(String),
+    /// The form again, with a preview or the refusal.
+    Shown(FormState, Option<Error>),
+}
+
+/// Previews or saves the posted rows with the API's operations.
+fn apply(c: &mut crate::db::DbConn, caller: &Caller, posted: Posted) -> Result<Outcome, Error> {
+    let (records, id) = records(c, caller, posted.invigilator.as_deref())?;
+    let input = AvailabilityInput {
+        weekly: posted.weekly.clone(),
+        exceptions: posted.exceptions.clone(),
+    };
+    let result = if posted.save {
+        invigilators::put_availability(c, caller, &id, input).map(|_| None)
+    } else {
+        shifts::uncovered(c, caller, &id, Some(&input)).map(Some)
+    };
+    let (preview, error) = match result {
+        Ok(None) => return Ok(Outcome::Saved(id)),
+        Ok(Some(preview)) => (Some(preview), None),
+        Err(e) if is_refusal(&e) => (None, Some(e)),
+        Err(e) => return Err(e),
+    };
+    let form = FormState {
+        records,
+        weekly: posted.weekly,
+        exceptions: posted.exceptions,
+        errors: BTreeMap::new(),
+        preview,
+        uncovered: Vec::new(),
+        id,
+    };
+    Ok(Outcome::Shown(form, error))
+}
+
 /// "Förhandsgranska" or "Spara": a refused form comes back with a message
 /// beside each field to fix.
 pub(super) async fn submit(state: State, viewer: Viewer, body: web::Bytes) -> Page {
@@ -197,52 +235,16 @@ pub(super) async fn submit(state: State, viewer: Viewer, body: web::Bytes) -> Pa
     let posted = read_rows(form(lang, &body)?);
     let caller = viewer.check_csrf(posted.csrf.as_deref())?.clone();
     viewer.invigilator()?;
-    let Posted {
-        invigilator,
-        save,
-        weekly,
-        exceptions,
-        ..
-    } = posted;
-    let outcome = run(&state, lang, move |c| {
-        let (records, id) = records(c, &caller, invigilator.as_deref())?;
-        let input = AvailabilityInput {
-            weekly: weekly.clone(),
-            exceptions: exceptions.clone(),
-        };
-        let result = if save {
-            invigilators::put_availability(c, &caller, &id, input).map(|_| None)
-        } else {
-            shifts::uncovered(c, &caller, &id, Some(&input)).map(Some)
-        };
-        let (preview, error) = match result {
-            Ok(None) => return Ok(Err(id)),
-            Ok(Some(preview)) => (Some(preview), None),
-            Err(e) if is_refusal(&e) => (None, Some(e)),
-            Err(e) => return Err(e),
-        };
-        let s = FormState {
-            records,
-            weekly,
-            exceptions,
-            errors: BTreeMap::new(),
-            preview,
-            uncovered: Vec::new(),
-            id,
-        };
-        Ok(Ok((s, error)))
-    })
-    .await?;
-    match outcome {
-        Err(id) => Ok(see_other(
+    match run(&state, lang, move |c| apply(c, &caller, posted)).await? {
+        Outcome::Saved(id) => Ok(see_other(
             &format!("/me/availability?invigilator={id}"),
             Some("flash-availability-saved"),
         )),
-        Ok((s, None)) => render(&viewer, s, StatusCode::OK),
-        Ok((mut s, Some(error))) => {
-            s.errors = row_messages(lang, &error);
+        Outcome::Shown(form, None) => render(&viewer, form, StatusCode::OK),
+        Outcome::Shown(mut form, Some(error)) => {
+            form.errors = row_messages(lang, &error);
             let status = PageError::new(lang, error).status();
-            render(&viewer, s, status)
+            render(&viewer, form, status)
         }
     }
 }

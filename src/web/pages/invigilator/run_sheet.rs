@@ -65,6 +65,20 @@ pub(super) async fn run_sheet(state: State, viewer: Viewer, id: web::Path<String
     render(&viewer, &id, sheet, FormMessages::default(), StatusCode::OK)
 }
 
+/// Runs a mark; a refusal comes back with the sheet to show it on.
+fn refusal<T>(
+    c: &mut crate::db::DbConn,
+    caller: &crate::accounts::actor::Caller,
+    shift: &str,
+    op: impl FnOnce(&mut crate::db::DbConn) -> Result<T, Error>,
+) -> Result<Option<(Error, RunSheet)>, Error> {
+    match op(c) {
+        Ok(_) => Ok(None),
+        Err(e) if is_refusal(&e) => Ok(Some((e, shifts::run_sheet(c, caller, shift)?))),
+        Err(e) => Err(e),
+    }
+}
+
 /// Check-in, complete or no-show: the API's operation; back to the sheet.
 pub(super) async fn mark(
     state: State,
@@ -83,11 +97,9 @@ pub(super) async fn mark(
         .ok_or_else(|| viewer.error(Error::NotFound))?;
     let (host, key) = (host(&state), shift.clone());
     let refused = run(&state, lang, move |c| {
-        match sittings::transition(c, &caller, &host, &sitting, transition) {
-            Ok(_) => Ok(None),
-            Err(e) if is_refusal(&e) => Ok(Some((e, shifts::run_sheet(c, &caller, &key)?))),
-            Err(e) => Err(e),
-        }
+        refusal(c, &caller, &key, |c| {
+            sittings::transition(c, &caller, &host, &sitting, transition)
+        })
     })
     .await?;
     match refused {
