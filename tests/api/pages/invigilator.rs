@@ -100,6 +100,37 @@ app_test!(
         // Booking codes, never the personnummer.
         assert!(!a.html.contains("19900101"), "{}", a.html);
         assert!(!a.html.contains("0017"), "{}", a.html);
+
+        // On the day, the shift is today's, also after it ends.
+        let today = |html: &str| {
+            let rest = html
+                .split("<h2 id=\"today-h\">")
+                .nth(1)
+                .unwrap()
+                .to_string();
+            rest.split("<h2 id=\"upcoming-h\">")
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        for now in ["2026-12-08T07:00:00+01:00", "2026-12-08T15:00:00+01:00"] {
+            app.at(now);
+            // A week on, the session has ended: sign in again.
+            let karin = sign_in(&app, KARIN).await;
+            let a = get(&app, Some(&karin), "/me/shifts", "").await;
+            assert!(today(&a.html).contains("Skrivsal A"), "{now}: {}", a.html);
+        }
+        // The day after, folded away under the past ones.
+        app.at("2026-12-09T09:00:00+01:00");
+        let karin = sign_in(&app, KARIN).await;
+        let a = get(&app, Some(&karin), "/me/shifts", "").await;
+        assert!(!today(&a.html).contains("Skrivsal A"), "{}", a.html);
+        let past = a.html.split("<details>").nth(1).unwrap();
+        assert!(
+            past.contains("Tidigare pass") && past.contains("Skrivsal A"),
+            "{}",
+            a.html
+        );
     }
 );
 

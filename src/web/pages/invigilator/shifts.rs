@@ -65,10 +65,12 @@ pub(super) async fn shifts(state: State, viewer: Viewer) -> Page {
     .await?;
     let (mut today, mut upcoming, mut past) = (Vec::new(), Vec::new(), Vec::new());
     for s in list {
-        if s.ends_at.with_timezone(&Utc) <= now {
-            past.push(s);
-        } else if is_today(&s, now) {
+        // Today's shifts stay under "I dag" after they end: sittings are
+        // marked completed then.
+        if is_today(&s, now) {
             today.push(s);
+        } else if s.ends_at.with_timezone(&Utc) <= now {
+            past.push(s);
         } else {
             upcoming.push(s);
         }
