@@ -98,6 +98,7 @@ fn limits(
                 item: item.clone(),
                 with: None,
                 span: None,
+                words: Vec::new(),
             });
         }
     }
@@ -121,6 +122,7 @@ fn limits(
                 item,
                 with: None,
                 span: None,
+                words: Vec::new(),
             });
         }
     }
@@ -135,6 +137,7 @@ fn limit_conflicts(v: Vec<Violation>) -> Error {
                 rule: study_limits::CODE.into(),
                 message: v.message,
                 with: None,
+                words: Vec::new(),
             })
             .collect(),
     )
@@ -238,6 +241,7 @@ pub fn book(
                     item: ItemRef::new(ItemKind::StudyBooking, "new"),
                     with: Some(with),
                     span: None,
+                    words: Vec::new(),
                 }],
             ));
         }
@@ -279,6 +283,7 @@ pub fn book(
                         item: ItemRef::new(ItemKind::StudyBooking, id.clone()),
                         with: None,
                         span: None,
+                        words: Vec::new(),
                     }]
                 }),
             ));
