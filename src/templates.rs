@@ -61,6 +61,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("pages/book.html"),
     template!("pages/exams.html"),
     template!("pages/calendar.html"),
+    template!("pages/invigilator_shifts.html"),
+    template!("pages/invigilator_shift.html"),
+    template!("pages/invigilator_sitting.html"),
+    template!("pages/invigilator_run_sheet.html"),
+    template!("pages/invigilator_availability.html"),
 ];
 
 pub fn environment() -> &'static Environment<'static> {

@@ -4,5 +4,5 @@
 # Needs chromium, chromium-driver and `npm ci` in tests/browser.
 set -eu
 cd "$(dirname "$0")/../.."
-SKRIVSAL_SCREENSHOTS="$PWD/docs/ui" cargo test --test api pages::browser::screenshots -- --ignored --nocapture
+SKRIVSAL_SCREENSHOTS="$PWD/docs/ui" cargo test --test api screenshots -- --ignored --nocapture
 ls docs/ui/*.png

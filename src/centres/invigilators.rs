@@ -171,6 +171,18 @@ fn require_self_or_manager(caller: &Caller, inv: &Invigilator) -> Result<(), Err
     )
 }
 
+/// The invigilator whose availability the caller may change (their own, or
+/// one at a centre they manage), with its centre.
+pub(crate) fn find_settable(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &InvigilatorId,
+) -> Result<(Invigilator, Centre), Error> {
+    let (inv, centre) = find(conn, caller, id)?;
+    require_self_or_manager(caller, &inv)?;
+    Ok((inv, centre))
+}
+
 pub fn get(
     conn: &mut DbConn,
     caller: &Caller,
@@ -297,13 +309,9 @@ pub struct Span {
     pub end: DateTime<FixedOffset>,
 }
 
-#[tracing::instrument(skip_all, fields(caller = %caller.user_id, invigilator = %id))]
-pub fn put_availability(
-    conn: &mut DbConn,
-    caller: &Caller,
-    id: &InvigilatorId,
-    input: AvailabilityInput,
-) -> Result<AvailabilityOut, Error> {
+/// Checks an availability as entered and reads it as the calendar engine
+/// takes it; each bad entry names its field (`weekly[0].to`).
+pub fn parse_availability(input: &AvailabilityInput) -> Result<Availability, Error> {
     let mut v = Validator::new();
     let mut weekly = Vec::new();
     for (i, e) in input.weekly.iter().enumerate() {
@@ -317,7 +325,11 @@ pub fn put_availability(
                 "after_from",
                 "must be later than from",
             ) {
-                weekly.push((w, f, t));
+                weekly.push(WeeklyHours {
+                    weekday: w,
+                    opens: f,
+                    closes: t,
+                });
             }
         }
     }
@@ -358,13 +370,28 @@ pub fn put_availability(
             _ => {}
         }
         if let Some(d) = d {
-            exceptions.push((d, f.flatten(), t.flatten(), e.available));
+            exceptions.push(calendar::Exception {
+                date: d,
+                from: f.flatten(),
+                to: t.flatten(),
+                available: e.available,
+            });
         }
     }
     v.finish()?;
+    Ok(Availability { weekly, exceptions })
+}
+
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, invigilator = %id))]
+pub fn put_availability(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &InvigilatorId,
+    input: AvailabilityInput,
+) -> Result<AvailabilityOut, Error> {
+    let Availability { weekly, exceptions } = parse_availability(&input)?;
     db::write_tx(conn, |conn| {
-        let (inv, _centre) = find(conn, caller, id)?;
-        require_self_or_manager(caller, &inv)?;
+        let (inv, _centre) = find_settable(conn, caller, id)?;
         diesel::delete(
             invigilator_weekly::table.filter(invigilator_weekly::invigilator_id.eq(&inv.id)),
         )
@@ -374,26 +401,26 @@ pub fn put_availability(
                 .filter(invigilator_exceptions::invigilator_id.eq(&inv.id)),
         )
         .execute(conn)?;
-        for (w, f, t) in weekly {
+        for w in weekly {
             diesel::insert_into(invigilator_weekly::table)
                 .values(&InvigilatorWeekly {
                     id: db::new_id(),
                     invigilator_id: inv.id.clone(),
-                    weekday: w.num_days_from_monday() as i32,
-                    from_time: f,
-                    to_time: t,
+                    weekday: w.weekday.num_days_from_monday() as i32,
+                    from_time: w.opens,
+                    to_time: w.closes,
                 })
                 .execute(conn)?;
         }
-        for (date, from, to, available) in exceptions {
+        for e in exceptions {
             diesel::insert_into(invigilator_exceptions::table)
                 .values(&InvigilatorException {
                     id: db::new_id(),
                     invigilator_id: inv.id.clone(),
-                    date,
-                    from_time: from,
-                    to_time: to,
-                    available,
+                    date: e.date,
+                    from_time: e.from,
+                    to_time: e.to,
+                    available: e.available,
                 })
                 .execute(conn)?;
         }

@@ -10,3 +10,4 @@ pub mod hours;
 pub mod invigilators;
 pub mod public;
 pub mod rooms;
+pub mod shifts;

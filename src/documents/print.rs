@@ -20,13 +20,12 @@ use crate::db::models::{
     ExamRequest, Institution, Invigilator, InvigilatorAssignment, Room, Sitting, User,
 };
 use crate::db::schema::{
-    exam_requests, institutions, invigilator_assignments, invigilators, rooms, sittings,
-    study_bookings, users,
+    institutions, invigilator_assignments, invigilators, rooms, study_bookings,
 };
 use crate::db::DbConn;
 use crate::domain::Language;
 use crate::error::Error;
-use crate::types::{InstitutionId, SittingStatus, StudyBookingStatus};
+use crate::types::{InstitutionId, StudyBookingStatus};
 use crate::{centres::centre as centres, timefmt};
 
 /// The printable documents, each in HTML and PDF.
@@ -349,25 +348,11 @@ pub fn load(
         .order(rooms::name)
         .select(Room::as_select())
         .load(conn)?;
-    let placed: Vec<(Sitting, ExamRequest, User)> = sittings::table
-        .inner_join(exam_requests::table)
-        .inner_join(users::table)
-        .filter(sittings::centre_id.eq(&centre.id))
-        .filter(sittings::status.eq_any([
-            SittingStatus::Confirmed,
-            SittingStatus::CheckedIn,
-            SittingStatus::Completed,
-            SittingStatus::NoShow,
-        ]))
-        .filter(sittings::starts_at.lt(day_end))
-        .filter(sittings::ends_at.gt(day_start))
-        .order((sittings::starts_at, sittings::booking_code))
-        .select((
-            Sitting::as_select(),
-            ExamRequest::as_select(),
-            User::as_select(),
-        ))
-        .load(conn)?;
+    let placed = crate::exams::booking::placed_sittings(
+        conn,
+        crate::exams::booking::PlacedIn::Centre(&centre.id),
+        (day_start, day_end),
+    )?;
     let institution_names: BTreeMap<InstitutionId, String> = institutions::table
         .select(Institution::as_select())
         .load(conn)?

@@ -18,11 +18,11 @@ use diesel::prelude::*;
 use crate::conflicts::{self, ItemKind, ItemRef, Snapshot, SnapshotData, Violation};
 use crate::db::models::{
     AccessCard, Centre, ExamRequest, Institution, Invigilator, InvigilatorAssignment, Room,
-    Sitting, StudyBooking,
+    Sitting, StudyBooking, User,
 };
 use crate::db::schema::{
     access_cards, exam_requests, institutions, invigilator_assignments, invigilators, rooms,
-    sittings, study_bookings,
+    sittings, study_bookings, users,
 };
 use crate::db::DbConn;
 use crate::error::{Conflict, Context, Error};
@@ -380,4 +380,44 @@ pub fn prune_assignments(
         }
     }
     Ok(())
+}
+
+/// Where [`placed_sittings`] looks.
+#[derive(Debug, Clone, Copy)]
+pub enum PlacedIn<'a> {
+    Centre(&'a str),
+    Room(&'a str),
+}
+
+/// The sittings placed (confirmed, or with their outcome) in a centre or a
+/// room overlapping `[from, to)`, by start and booking code, with their
+/// request and student: what the day's documents and the run sheet show.
+pub fn placed_sittings(
+    conn: &mut DbConn,
+    within: PlacedIn<'_>,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+) -> QueryResult<Vec<(Sitting, ExamRequest, User)>> {
+    let mut q = sittings::table
+        .inner_join(exam_requests::table)
+        .inner_join(users::table)
+        .filter(sittings::status.eq_any([
+            SittingStatus::Confirmed,
+            SittingStatus::CheckedIn,
+            SittingStatus::Completed,
+            SittingStatus::NoShow,
+        ]))
+        .filter(sittings::starts_at.lt(to))
+        .filter(sittings::ends_at.gt(from))
+        .into_boxed();
+    q = match within {
+        PlacedIn::Centre(id) => q.filter(sittings::centre_id.eq(id)),
+        PlacedIn::Room(id) => q.filter(sittings::room_id.eq(id)),
+    };
+    q.order((sittings::starts_at, sittings::booking_code))
+        .select((
+            Sitting::as_select(),
+            ExamRequest::as_select(),
+            User::as_select(),
+        ))
+        .load(conn)
 }

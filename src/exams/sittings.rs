@@ -360,6 +360,12 @@ impl Transition {
             Transition::Cancel => (&[Requested, Confirmed], Cancelled, "cancel"),
         }
     }
+
+    /// Whether a sitting in `status` can take this transition (a page
+    /// offers only the buttons that can work).
+    pub fn applies_to(self, status: SittingStatus) -> bool {
+        self.rule().0.contains(&status)
+    }
 }
 
 /// A sitting after a state change.

@@ -241,4 +241,15 @@ db_test!(every_role_printed_by_the_demo_signs_in, |db, url| {
         .optional()
         .unwrap();
     assert_eq!(linked.as_deref(), Some("Karin Sjöberg"));
+    // Her "Mina pass" shows shifts in the demo week, with sittings in them.
+    let session =
+        sign_in_with_password(c, &settings, demo::DEMO_INVIGILATOR, DEMO_PASSWORD, &client)
+            .unwrap();
+    let karin = skrivsal::accounts::actor::caller_for_session(c, &session.secret)
+        .unwrap()
+        .unwrap()
+        .caller;
+    let shifts = skrivsal::centres::shifts::mine(c, &karin).unwrap();
+    assert!(shifts.len() >= 2, "{shifts:?}");
+    assert!(shifts.iter().all(|s| !s.sittings.is_empty()), "{shifts:?}");
 });

@@ -114,12 +114,14 @@ struct Person<'a> {
     role: &'static str,
 }
 
-/// The start page of each role. Students have theirs; staff and
-/// institutions land on `/start` (`pages::start`), a page per role over the
-/// operations they have until their full pages come with issues 16–17.
+/// The start page of each role. Students and invigilators have theirs;
+/// admins and institutions land on `/start` (`pages::start`), a page per
+/// role over the operations they have until their full pages come with
+/// issues 16–17.
 pub fn start_page(role: Role) -> &'static str {
     match role {
         Role::Student => "/me/bookings",
+        Role::Invigilator => "/me/shifts",
         _ => "/start",
     }
 }
@@ -130,6 +132,11 @@ fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/me/bookings", "nav-my-bookings"),
             ("/me/book", "nav-book-study"),
             ("/me/exams", "nav-exams"),
+            ("/me/calendar", "nav-calendar"),
+        ],
+        Role::Invigilator => &[
+            ("/me/shifts", "nav-my-shifts"),
+            ("/me/availability", "nav-availability"),
             ("/me/calendar", "nav-calendar"),
         ],
         _ => &[("/start", "nav-start")],
@@ -146,8 +153,17 @@ impl Viewer {
 
     /// A student's page: others get 404, as for another tenant's item.
     pub fn student(&self) -> Result<&Caller, PageError> {
+        self.of_role(Role::Student)
+    }
+
+    /// An invigilator's page: others get 404.
+    pub fn invigilator(&self) -> Result<&Caller, PageError> {
+        self.of_role(Role::Invigilator)
+    }
+
+    fn of_role(&self, role: Role) -> Result<&Caller, PageError> {
         let caller = self.signed_in()?;
-        if caller.role == Role::Student {
+        if caller.role == role {
             Ok(caller)
         } else {
             Err(self.error(Error::NotFound))

@@ -152,6 +152,19 @@ pub fn field_message(lang: Language, rule: &str) -> String {
     }
 }
 
+/// Each invalid field by its whole name (`weekly[1].to`), for a form of
+/// repeated rows.
+pub fn row_messages(lang: Language, error: &Error) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    if let Error::Invalid(fields) = error {
+        for f in fields {
+            out.entry(f.field.clone())
+                .or_insert_with(|| field_message(lang, &f.rule));
+        }
+    }
+    out
+}
+
 /// A broken rule in words; with the values `words` gives (a closed day's
 /// reason, the other booking's time), the fuller message.
 pub fn rule_message(lang: Language, rule: &str, words: &[(&'static str, String)]) -> String {

@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::calendar::humanfmt;
 use crate::domain::Language;
+use crate::exams::requests::Accommodations;
 
 pub fn day(lang: Language, date: NaiveDate) -> String {
     humanfmt::day(lang, date)
@@ -26,4 +27,23 @@ pub fn day_span(
     // terms keeps humanfmt's day logic (and its midnight rule) in one place.
     let as_utc = |t: &DateTime<FixedOffset>| -> DateTime<Utc> { t.naive_local().and_utc() };
     humanfmt::day_and_span(lang, as_utc(start), as_utc(end), tz)
+}
+
+/// The catalogue keys of a sitting's accommodations (extra time is shown
+/// with the times, free text as written).
+pub fn accommodation_keys(a: &Accommodations) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if a.separate_room {
+        out.push("acc-separate-room");
+    }
+    if a.computer {
+        out.push("acc-computer");
+    }
+    if a.breaks_minutes > 0 {
+        out.push("acc-breaks");
+    }
+    if a.accessible_room {
+        out.push("acc-accessible-room");
+    }
+    out
 }

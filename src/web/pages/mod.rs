@@ -18,7 +18,9 @@ pub mod fmt;
 pub mod i18n;
 pub mod signin;
 
+mod calendar;
 mod centre;
+mod invigilator;
 mod landing;
 mod start;
 mod student;
@@ -55,15 +57,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/book", web::post().to(student::book::book))
         .route("/me/exams", web::get().to(student::exams::exams))
         .route("/me/exams", web::post().to(student::exams::register))
-        .route("/me/calendar", web::get().to(student::calendar::calendar))
-        .route(
-            "/me/calendar",
-            web::post().to(student::calendar::create_feed),
-        )
+        .route("/me/calendar", web::get().to(calendar::calendar))
+        .route("/me/calendar", web::post().to(calendar::create_feed))
         .route(
             "/me/calendar/{id}/revoke",
-            web::post().to(student::calendar::revoke_feed),
-        );
+            web::post().to(calendar::revoke_feed),
+        )
+        .configure(invigilator::configure);
 }
 
 /// `/`: the landing page for visitors, the role's start page for the

@@ -2,8 +2,8 @@
 //! have: a centre admin's day at their centres (sittings by status, exam
 //! requests waiting for approval, the day's print-outs), an institution's
 //! exam requests with their status, a system admin's centres. Their full
-//! pages come with issues 16 and 17; invigilators keep the welcome page
-//! until theirs land.
+//! pages come with issues 16 and 17. Students and invigilators start on
+//! their own pages (`/me/bookings`, `/me/shifts`); here they see a welcome.
 
 use std::collections::BTreeMap;
 

@@ -25,7 +25,7 @@ const AXE: &str = concat!(
 );
 
 /// chromedriver on a free port, ended when dropped.
-struct Driver {
+pub(super) struct Driver {
     child: Child,
     port: u16,
 }
@@ -38,7 +38,7 @@ impl Drop for Driver {
 }
 
 /// What a browser test needs, or why it cannot run here.
-fn tools(test: &str) -> Option<String> {
+pub(super) fn tools(test: &str) -> Option<String> {
     let missing = if !std::path::Path::new(CHROMEDRIVER).exists() {
         Some(format!(
             "{CHROMEDRIVER} not installed (apt install chromium chromium-driver)"
@@ -58,7 +58,7 @@ fn tools(test: &str) -> Option<String> {
     }
 }
 
-fn start_driver() -> Driver {
+pub(super) fn start_driver() -> Driver {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -80,7 +80,7 @@ fn start_driver() -> Driver {
 }
 
 /// A headless Chromium at phone width (390 px), where students book.
-async fn browser(driver: &Driver) -> Client {
+pub(super) async fn browser(driver: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -100,21 +100,21 @@ async fn browser(driver: &Driver) -> Client {
 }
 
 /// A page as a person sees it, checked by axe-core.
-struct Person<'a> {
-    c: Client,
-    app: &'a TestApp,
-    axe: String,
+pub(super) struct Person<'a> {
+    pub(super) c: Client,
+    pub(super) app: &'a TestApp,
+    pub(super) axe: String,
 }
 
 impl Person<'_> {
-    async fn open(&self, path: &str) {
+    pub(super) async fn open(&self, path: &str) {
         self.c.goto(&self.app.url(path)).await.unwrap();
         self.check().await;
     }
 
     /// axe-core on the current page: 0 serious or critical violations, and
     /// no horizontal scroll at 390 px.
-    async fn check(&self) {
+    pub(super) async fn check(&self) {
         self.c
             .execute(&format!("{};return true;", self.axe), vec![])
             .await
@@ -179,7 +179,7 @@ impl Person<'_> {
         v.as_str().unwrap_or_default().to_string()
     }
 
-    async fn text(&self) -> String {
+    pub(super) async fn text(&self) -> String {
         self.c
             .find(Locator::Css("body"))
             .await
@@ -189,13 +189,13 @@ impl Person<'_> {
             .unwrap()
     }
 
-    async fn fill(&self, label_for: &str, value: &str) {
+    pub(super) async fn fill(&self, label_for: &str, value: &str) {
         let e = self.c.find(Locator::Id(label_for)).await.unwrap();
         e.clear().await.unwrap();
         e.send_keys(value).await.unwrap();
     }
 
-    async fn click(&self, css: &str) {
+    pub(super) async fn click(&self, css: &str) {
         self.c
             .find(Locator::Css(css))
             .await
@@ -206,7 +206,7 @@ impl Person<'_> {
         self.settle().await;
     }
 
-    async fn click_text(&self, text: &str) {
+    pub(super) async fn click_text(&self, text: &str) {
         // The control's own words (its first text), not what a hidden
         // suffix for screen readers adds.
         let xpath = format!("(//button | //a | //summary)[normalize-space(text()[1]) = '{text}']");
@@ -254,7 +254,7 @@ impl Person<'_> {
     }
 
     /// Waits for a navigation or an htmx swap to end, then checks the page.
-    async fn settle(&self) {
+    pub(super) async fn settle(&self) {
         for _ in 0..50 {
             let busy = self
                 .c
@@ -420,6 +420,13 @@ async fn a_student_registers_for_an_exam_by_keyboard_alone() {
         },
     )
     .await
+}
+
+/// The page at `path` at 1280 and 390 px, its whole height, into
+/// `dir/name-WIDTH.png`.
+pub(super) async fn shoot(p: &Person<'_>, dir: &std::path::Path, name: &str, path: &str) {
+    p.open(path).await;
+    p.capture(dir, name).await;
 }
 
 /// Staff and institutions in a browser: a wrong password shows the form

@@ -7,7 +7,9 @@ use serde_json::json;
 use crate::helpers::TestApp;
 
 mod browser;
+mod browser_invigilator;
 mod http;
+mod invigilator;
 mod sign_in;
 mod start;
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::centres_by_slug;
 use crate::accounts::actor::Caller;
 use crate::error::Error;
-use crate::exams::requests::{self as requests, Accommodations};
+use crate::exams::requests;
 use crate::exams::sittings::{self, Transition};
 use crate::study::bookings::{self};
 use crate::study::schedule::{self, MyBookings};
@@ -44,23 +44,6 @@ struct StudyView {
     booking_code: String,
     status_key: String,
     can_cancel: bool,
-}
-
-fn accommodation_keys(a: &Accommodations) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if a.separate_room {
-        out.push("acc-separate-room");
-    }
-    if a.computer {
-        out.push("acc-computer");
-    }
-    if a.breaks_minutes > 0 {
-        out.push("acc-breaks");
-    }
-    if a.accessible_room {
-        out.push("acc-accessible-room");
-    }
-    out
 }
 
 fn is_past(end: Option<&DateTime<FixedOffset>>, now: DateTime<Utc>) -> bool {
@@ -99,7 +82,7 @@ pub(in crate::web::pages) async fn bookings(state: State, viewer: Viewer) -> Pag
                 _ => None,
             },
             extra_time: s.accommodations.extra_time_percent,
-            accommodations: accommodation_keys(&s.accommodations),
+            accommodations: fmt::accommodation_keys(&s.accommodations),
             aids: aids.get(&s.exam_request).cloned().unwrap_or_default(),
             centre: centre.map_or(s.centre.clone(), |c| c.name.clone()),
             address: centre.map(|c| c.address.clone()).unwrap_or_default(),

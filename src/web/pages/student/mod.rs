@@ -1,9 +1,9 @@
-//! The student's pages: Mina bokningar (start), Boka studieplats, Anmäl dig
-//! till prov and Kalender. Each calls the operation the API calls.
+//! The student's pages: Mina bokningar (start), Boka studieplats and Anmäl
+//! dig till prov (Kalender is shared, `pages::calendar`). Each calls the
+//! operation the API calls.
 
 pub(super) mod book;
 pub(super) mod bookings;
-pub(super) mod calendar;
 pub(super) mod exams;
 
 use std::collections::HashMap;
