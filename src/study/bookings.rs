@@ -73,20 +73,23 @@ fn week_bounds(tz: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     )
 }
 
-/// The centre's per-student limits, as violations.
+/// The centre's per-student limits, as violations; `except` (a booking
+/// being moved, or the new id) does not count.
 fn limits(
     conn: &mut DbConn,
     centre: &Centre,
     student: &str,
+    except: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<Violation>, Error> {
     let mut out = Vec::new();
-    let item = ItemRef::new(ItemKind::StudyBooking, "new");
+    let item = ItemRef::new(ItemKind::StudyBooking, except);
     if let Some(max) = centre.max_future_study_bookings {
         let future: i64 = study_bookings::table
             .filter(study_bookings::centre_id.eq(&centre.id))
             .filter(study_bookings::student_id.eq(student))
+            .filter(study_bookings::id.ne(except))
             .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
             .filter(study_bookings::ends_at.gt(db::now()))
             .count()
@@ -107,6 +110,7 @@ fn limits(
         let rows: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime)> = study_bookings::table
             .filter(study_bookings::centre_id.eq(&centre.id))
             .filter(study_bookings::student_id.eq(student))
+            .filter(study_bookings::id.ne(except))
             .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
             .filter(study_bookings::starts_at.lt(b.naive_utc()))
             .filter(study_bookings::ends_at.gt(a.naive_utc()))
@@ -140,6 +144,152 @@ fn limit_conflicts(v: Vec<Violation>) -> Error {
     )
 }
 
+/// The asked span, each bad time a field error in `v`.
+pub(super) fn span(
+    v: &mut Validator,
+    tz: Tz,
+    starts_at: &str,
+    ends_at: &str,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let start = calendar::parse_instant(starts_at, tz)
+        .map_err(|e| v.error("starts_at", e.rule(), e.to_string()))
+        .ok();
+    let end = calendar::parse_instant(ends_at, tz)
+        .map_err(|e| v.error("ends_at", e.rule(), e.to_string()))
+        .ok();
+    let (s, e) = (start?, end?);
+    if v.check(s < e, "ends_at", "after_start", "must be after starts_at") {
+        v.check(
+            (e - s).num_hours() <= MAX_BOOKING_HOURS,
+            "ends_at",
+            "max_length",
+            format!("a booking lasts at most {MAX_BOOKING_HOURS} hours"),
+        );
+    }
+    v.check(
+        s > crate::clock::now(),
+        "starts_at",
+        "future",
+        "must be in the future",
+    );
+    Some((s, e))
+}
+
+/// The study rooms to try, in order: the one named, or else `preferred`
+/// (a moved booking's own room) and then the room meant for study, then the
+/// largest. A group room or a video room is where a group meets, and a lone
+/// student there takes it from them.
+pub(super) fn candidates(
+    conn: &mut DbConn,
+    v: &mut Validator,
+    centre: &Centre,
+    named: Option<&str>,
+    preferred: Option<&str>,
+) -> Result<Vec<Room>, Error> {
+    let room_rows: Vec<Room> = rooms::table
+        .filter(rooms::centre_id.eq(&centre.id))
+        .filter(rooms::active.eq(true))
+        .filter(rooms::bookable_study.eq(true))
+        .order(rooms::name)
+        .select(Room::as_select())
+        .load(conn)?;
+    Ok(match named {
+        Some(r) => {
+            let found: Vec<Room> = room_rows
+                .into_iter()
+                .filter(|x| x.id == r || x.name == r)
+                .collect();
+            if found.is_empty() {
+                v.error(
+                    "room",
+                    "exists",
+                    "no study room with that id at this centre",
+                );
+            }
+            found
+        }
+        None => {
+            let mut rows = room_rows;
+            rows.sort_by_key(|r| {
+                (
+                    Some(r.id.as_str()) != preferred,
+                    r.kind != RoomKind::StudyArea,
+                    std::cmp::Reverse(r.seats),
+                )
+            });
+            rows
+        }
+    })
+}
+
+/// Booking `id` for `student` at `[start, end)`: the first candidate room
+/// where every rule holds, or the refusal. A booking being moved keeps its
+/// id, so the checker and the limits count its old span as gone.
+pub(super) fn place(
+    conn: &mut DbConn,
+    centre: &Centre,
+    student: &str,
+    id: &str,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    candidates: &[Room],
+) -> Result<Room, Error> {
+    booking::lock_centre(conn, &centre.id)?;
+    booking::lock_students(conn, &[student.to_string()])?;
+    let over = limits(conn, centre, student, id, start, end)?;
+    if !over.is_empty() {
+        return Err(limit_conflicts(over));
+    }
+    let elsewhere = booking::busy_elsewhere(conn, student, &centre.id, start, end)?;
+    if let Some((_, _, with)) = elsewhere.into_iter().next() {
+        return Err(refused(
+            "the booking breaks a rule",
+            vec![Violation {
+                rule: Rule::StudentDoubleBooked,
+                message: "you have another booking at that time at another centre".into(),
+                item: ItemRef::new(ItemKind::StudyBooking, id),
+                with: Some(with),
+                span: None,
+            }],
+        ));
+    }
+    let tz = centre.timezone.tz();
+    let snapshot = booking::snapshot(
+        conn,
+        centre,
+        start.with_timezone(&tz).date_naive(),
+        end.with_timezone(&tz).date_naive(),
+    )?;
+    let mut first_refusal = None;
+    for room in candidates {
+        let change = Change::BookStudy(conflicts::StudyBooking {
+            id: id.to_string(),
+            student_id: student.to_string(),
+            room_id: room.id.clone(),
+            start,
+            end,
+            computer: false,
+        });
+        match conflicts::check(&snapshot, &[change]) {
+            Ok(()) => return Ok(room.clone()),
+            Err(v) => {
+                first_refusal.get_or_insert(v);
+            }
+        }
+    }
+    Err(refused(
+        "no study place is free for that time",
+        first_refusal.unwrap_or_else(|| {
+            vec![Violation {
+                rule: Rule::RoomNotBookable,
+                message: "the centre has no room bookable for study".into(),
+                item: ItemRef::new(ItemKind::StudyBooking, id),
+                with: None,
+                span: None,
+            }]
+        }),
+    ))
+}
+
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id))]
 pub fn book(
     conn: &mut DbConn,
@@ -163,126 +313,27 @@ pub fn book(
                 ))
             }
         };
-        let tz = centre.timezone.tz();
         let mut v = Validator::new();
-        let start = calendar::parse_instant(&input.starts_at, tz)
-            .map_err(|e| v.error("starts_at", e.rule(), e.to_string()))
-            .ok();
-        let end = calendar::parse_instant(&input.ends_at, tz)
-            .map_err(|e| v.error("ends_at", e.rule(), e.to_string()))
-            .ok();
-        if let (Some(s), Some(e)) = (start, end) {
-            if v.check(s < e, "ends_at", "after_start", "must be after starts_at") {
-                v.check(
-                    (e - s).num_hours() <= MAX_BOOKING_HOURS,
-                    "ends_at",
-                    "max_length",
-                    format!("a booking lasts at most {MAX_BOOKING_HOURS} hours"),
-                );
-            }
-            v.check(
-                s > crate::clock::now(),
-                "starts_at",
-                "future",
-                "must be in the future",
-            );
-        }
-        let room_rows: Vec<Room> = rooms::table
-            .filter(rooms::centre_id.eq(&centre.id))
-            .filter(rooms::active.eq(true))
-            .filter(rooms::bookable_study.eq(true))
-            .order(rooms::name)
-            .select(Room::as_select())
-            .load(conn)?;
-        let candidates: Vec<Room> = match &input.room {
-            Some(r) => {
-                let found: Vec<Room> = room_rows
-                    .into_iter()
-                    .filter(|x| &x.id == r || &x.name == r)
-                    .collect();
-                if found.is_empty() {
-                    v.error(
-                        "room",
-                        "exists",
-                        "no study room with that id at this centre",
-                    );
-                }
-                found
-            }
-            None => {
-                // With no room named, the room meant for study comes first,
-                // then the largest: a group room or a video room is where a
-                // group meets, and a lone student there takes it from them.
-                let mut rows = room_rows;
-                rows.sort_by_key(|r| (r.kind != RoomKind::StudyArea, std::cmp::Reverse(r.seats)));
-                rows
-            }
-        };
+        let asked = span(
+            &mut v,
+            centre.timezone.tz(),
+            &input.starts_at,
+            &input.ends_at,
+        );
+        let candidates = candidates(conn, &mut v, &centre, input.room.as_deref(), None)?;
         v.finish()?;
-        let (Some(start), Some(end)) = (start, end) else {
+        let Some((start, end)) = asked else {
             return Err(anyhow::anyhow!("validated times missing").into());
         };
-        booking::lock_centre(conn, &centre.id)?;
-        booking::lock_students(conn, &[caller.user_id.to_string()])?;
-        let over = limits(conn, &centre, &caller.user_id, start, end)?;
-        if !over.is_empty() {
-            return Err(limit_conflicts(over));
-        }
-        let elsewhere = booking::busy_elsewhere(conn, &caller.user_id, &centre.id, start, end)?;
-        if let Some((_, _, with)) = elsewhere.into_iter().next() {
-            return Err(refused(
-                "the booking breaks a rule",
-                vec![Violation {
-                    rule: Rule::StudentDoubleBooked,
-                    message: "you have another booking at that time at another centre".into(),
-                    item: ItemRef::new(ItemKind::StudyBooking, "new"),
-                    with: Some(with),
-                    span: None,
-                }],
-            ));
-        }
-        let snapshot = booking::snapshot(
+        let id = db::new_id();
+        let room = place(
             conn,
             &centre,
-            start.with_timezone(&tz).date_naive(),
-            end.with_timezone(&tz).date_naive(),
+            &caller.user_id,
+            &id,
+            (start, end),
+            &candidates,
         )?;
-        let id = db::new_id();
-        let mut first_refusal = None;
-        let mut chosen = None;
-        for room in &candidates {
-            let change = Change::BookStudy(conflicts::StudyBooking {
-                id: id.clone(),
-                student_id: caller.user_id.to_string(),
-                room_id: room.id.clone(),
-                start,
-                end,
-                computer: false,
-            });
-            match conflicts::check(&snapshot, &[change]) {
-                Ok(()) => {
-                    chosen = Some(room.clone());
-                    break;
-                }
-                Err(v) => {
-                    first_refusal.get_or_insert(v);
-                }
-            }
-        }
-        let Some(room) = chosen else {
-            return Err(refused(
-                "no study place is free for that time",
-                first_refusal.unwrap_or_else(|| {
-                    vec![Violation {
-                        rule: Rule::RoomNotBookable,
-                        message: "the centre has no room bookable for study".into(),
-                        item: ItemRef::new(ItemKind::StudyBooking, id.clone()),
-                        with: None,
-                        span: None,
-                    }]
-                }),
-            ));
-        };
         let row = StudyBooking {
             id,
             centre_id: centre.id.clone(),
@@ -299,7 +350,7 @@ pub fn book(
         diesel::insert_into(study_bookings::table)
             .values(&row)
             .execute(conn)?;
-        notify::study_booking(conn, host, &row, true)?;
+        notify::study_booking(conn, host, &row, notify::StudyNotice::Confirmed)?;
         audit::record_by(
             conn,
             caller,
@@ -343,7 +394,7 @@ pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Resul
                 study_bookings::sequence.eq(b.sequence + 1),
             ))
             .execute(conn)?;
-        notify::study_booking(conn, host, &b, false)?;
+        notify::study_booking(conn, host, &b, notify::StudyNotice::Cancelled)?;
         audit::record_by(conn, caller, "study_booking.cancel", "study_booking", &b.id)?;
         Ok(())
     })

@@ -354,6 +354,10 @@ impl Fixture {
                 let day = self.day + chrono::Duration::days(1);
                 json!({"centre": "alpha", "starts_at": format!("{day}T10:00"), "ends_at": format!("{day}T11:00")})
             }
+            ("PATCH", "/api/v1/study-bookings/{id}") => {
+                let day = self.day + chrono::Duration::days(3);
+                json!({"starts_at": format!("{day}T{:02}:00", 8 + n % 9), "ends_at": format!("{day}T{:02}:30", 8 + n % 9)})
+            }
             ("PATCH", "/api/v1/invigilators/{id}") => json!({"name": "Renamed"}),
             ("PUT", "/api/v1/invigilators/{id}/availability") => full_week(),
             ("POST", "/api/v1/institutions") => {

@@ -5,11 +5,11 @@ use reqwest::redirect::Policy;
 use super::*;
 use crate::app_test;
 
-struct Answer {
-    status: u16,
-    location: Option<String>,
-    set_cookie: Vec<String>,
-    html: String,
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) location: Option<String>,
+    pub(super) set_cookie: Vec<String>,
+    pub(super) html: String,
 }
 
 /// A client that does not follow redirects, so a test sees the 303.
@@ -37,7 +37,12 @@ async fn answer(res: reqwest::Response) -> Answer {
     }
 }
 
-async fn get(app: &TestApp, who: Option<&Session>, path: &str, extra_cookie: &str) -> Answer {
+pub(super) async fn get(
+    app: &TestApp,
+    who: Option<&Session>,
+    path: &str,
+    extra_cookie: &str,
+) -> Answer {
     let mut req = client().get(app.url(path));
     let cookie = [who.map(|s| s.cookie.as_str()).unwrap_or(""), extra_cookie]
         .into_iter()
@@ -50,7 +55,12 @@ async fn get(app: &TestApp, who: Option<&Session>, path: &str, extra_cookie: &st
     answer(req.send().await.unwrap()).await
 }
 
-async fn post(app: &TestApp, who: &Session, path: &str, form: &[(&str, &str)]) -> Answer {
+pub(super) async fn post(
+    app: &TestApp,
+    who: &Session,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Answer {
     let res = client()
         .post(app.url(path))
         .header("cookie", &who.cookie)
@@ -63,7 +73,7 @@ async fn post(app: &TestApp, who: &Session, path: &str, form: &[(&str, &str)]) -
 }
 
 /// The booking form's post, as the page sends it.
-async fn book(
+pub(super) async fn book(
     app: &TestApp,
     s: &Session,
     room: &str,
@@ -83,14 +93,14 @@ async fn book(
 }
 
 /// The id in the first link or form action under `prefix` on a page.
-fn id_after(html: &str, prefix: &str) -> String {
+pub(super) fn id_after(html: &str, prefix: &str) -> String {
     let rest = html.split(prefix).nth(1).expect(prefix);
     rest.split('/').next().unwrap().to_string()
 }
 
 /// The flash cookie a redirect sets, to send with the next GET as a browser
 /// would.
-fn flash(a: &Answer) -> String {
+pub(super) fn flash(a: &Answer) -> String {
     a.set_cookie
         .iter()
         .find(|c| c.starts_with("skrivsal_flash="))
@@ -98,7 +108,7 @@ fn flash(a: &Answer) -> String {
         .unwrap_or_default()
 }
 
-async fn student(app: &TestApp, email: &str, name: &str) -> Session {
+pub(super) async fn student(app: &TestApp, email: &str, name: &str) -> Session {
     create_person(app, email, name, "student", &[]);
     sign_in(app, email).await
 }

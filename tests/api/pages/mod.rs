@@ -8,6 +8,7 @@ use crate::helpers::TestApp;
 
 mod browser;
 mod http;
+mod moves;
 
 pub(crate) const PASSWORD: &str = "en lång fras för test";
 /// A Tuesday in winter (UTC+1) the tests book on; "now" is a week before.

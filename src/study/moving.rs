@@ -1,0 +1,121 @@
+//! Giving a study booking a new time (and perhaps room): one transaction
+//! that checks the new span as a new booking would be checked, with the
+//! booking's own old span counted as gone, and frees the old span only when
+//! the new one is accepted. The booking keeps its id and code; the student
+//! gets the invite again under the same UID at a higher sequence.
+
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::bookings::{candidates, out, place, span, StudyBookingOut};
+use crate::accounts::actor::Caller;
+use crate::accounts::policy::{self, Action, Resource};
+use crate::db::models::{Centre, StudyBooking};
+use crate::db::schema::{centres, study_bookings};
+use crate::db::{self, DbConn};
+use crate::error::{Conflict, Error};
+use crate::mail::notify::{self, StudyNotice};
+use crate::types::StudyBookingStatus;
+use crate::validate::Validator;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    /// A room id or name at the booking's centre; when absent, the
+    /// booking's own room if it is free then, else any study room.
+    pub room: Option<String>,
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T13:00")]
+    pub starts_at: String,
+    /// RFC 3339; without an offset, the centre's local time.
+    #[schema(example = "2026-05-12T15:00")]
+    pub ends_at: String,
+}
+
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, booking = %id))]
+pub fn move_booking(
+    conn: &mut DbConn,
+    caller: &Caller,
+    host: &str,
+    id: &str,
+    input: MoveInput,
+) -> Result<StudyBookingOut, Error> {
+    db::write_tx(conn, |conn| {
+        let b: StudyBooking = study_bookings::table
+            .find(id)
+            .select(StudyBooking::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(Error::NotFound)?;
+        let resource = Resource::StudyBooking {
+            student: &b.student_id,
+            centre: &b.centre_id,
+        };
+        policy::authorize(caller, Action::MoveStudyBooking, resource)?;
+        crate::error::require_state(
+            "study booking",
+            b.status,
+            &[StudyBookingStatus::Confirmed],
+            "move",
+        )?;
+        // What is over is a record of what happened, not a plan to change.
+        if b.ends_at <= db::now() {
+            return Err(Error::conflict(
+                "a study booking that is over cannot be moved",
+                vec![Conflict {
+                    rule: "state".into(),
+                    message: "the booking has already ended".into(),
+                    with: None,
+                }],
+            ));
+        }
+        let centre: Centre = centres::table
+            .find(&b.centre_id)
+            .select(Centre::as_select())
+            .first(conn)?;
+        let mut v = Validator::new();
+        let asked = span(
+            &mut v,
+            centre.timezone.tz(),
+            &input.starts_at,
+            &input.ends_at,
+        );
+        let rooms = candidates(
+            conn,
+            &mut v,
+            &centre,
+            input.room.as_deref().filter(|r| !r.is_empty()),
+            Some(&b.room_id),
+        )?;
+        v.finish()?;
+        let Some((start, end)) = asked else {
+            return Err(anyhow::anyhow!("validated times missing").into());
+        };
+        let room = place(conn, &centre, &b.student_id, &b.id, (start, end), &rooms)?;
+        let moved = StudyBooking {
+            room_id: room.id.clone(),
+            starts_at: start.naive_utc(),
+            ends_at: end.naive_utc(),
+            sequence: b.sequence + 1,
+            ..b
+        };
+        diesel::update(study_bookings::table.find(&moved.id))
+            .set((
+                study_bookings::room_id.eq(&moved.room_id),
+                study_bookings::starts_at.eq(moved.starts_at),
+                study_bookings::ends_at.eq(moved.ends_at),
+                study_bookings::sequence.eq(moved.sequence),
+            ))
+            .execute(conn)?;
+        notify::study_booking(conn, host, &moved, StudyNotice::Moved)?;
+        crate::accounts::audit::record_by(
+            conn,
+            caller,
+            "study_booking.move",
+            "study_booking",
+            &moved.id,
+        )?;
+        Ok(out(moved, &centre, room.name))
+    })
+}
