@@ -189,14 +189,13 @@ fn load_day(
     })
 }
 
-fn render_book(
-    viewer: &Viewer,
+/// The page's own context and title key for `data`.
+fn page(
+    lang: Language,
     data: DayData,
     form: Option<&BookForm>,
     messages: FormMessages,
-    status: StatusCode,
-) -> Page {
-    let lang = viewer.lang;
+) -> (&'static str, minijinja::Value) {
     // A move preloads the booking's own room and times until a form says else.
     let preload = data.moving.as_ref().map(|m| BookForm {
         room: Some(m.room.clone()),
@@ -210,24 +209,57 @@ fn render_book(
     } else {
         "title-book-study"
     };
-    let mut response = viewer.render(
-        "pages/book.html",
-        title,
-        minijinja::context! {
-            moving => data.moving,
-            centres => data.centres,
-            centre => data.centre,
-            date => data.date.map(|d| d.to_string()),
-            day_label => data.date.map(|d| fmt::day(lang, d)),
-            closed => data.closed,
-            rooms => data.rooms,
-            form => form.map(|f| minijinja::context! { room => f.room, start => f.start, end => f.end }),
-            errors => messages.fields,
-            conflicts => messages.conflicts,
-        },
-    )?;
+    let context = minijinja::context! {
+        moving => data.moving,
+        centres => data.centres,
+        centre => data.centre,
+        date => data.date.map(|d| d.to_string()),
+        day_label => data.date.map(|d| fmt::day(lang, d)),
+        closed => data.closed,
+        rooms => data.rooms,
+        form => form.map(|f| minijinja::context! { room => f.room, start => f.start, end => f.end }),
+        errors => messages.fields,
+        conflicts => messages.conflicts,
+    };
+    (title, context)
+}
+
+fn render_book(
+    viewer: &Viewer,
+    data: DayData,
+    form: Option<&BookForm>,
+    messages: FormMessages,
+    status: StatusCode,
+) -> Page {
+    let (title, context) = page(viewer.lang, data, form, messages);
+    let mut response = viewer.render("pages/book.html", title, context)?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// Boka studieplats for `centre` on `date` as `caller` sees it, without a
+/// request: the day loaded and the whole template context (layout included)
+/// built. `benches/pages.rs` times this and the render of
+/// `pages/book.html` apart.
+#[doc(hidden)]
+pub fn day_context(
+    conn: &mut crate::db::DbConn,
+    caller: &Caller,
+    lang: Language,
+    centre: &str,
+    date: &str,
+) -> Result<minijinja::Value, Error> {
+    let viewer = Viewer::for_caller(caller.clone(), lang, "/me/book");
+    let data = load_day(
+        conn,
+        caller,
+        lang,
+        Some(centre.to_string()),
+        Some(date.to_string()),
+        None,
+    )?;
+    let (title, context) = page(lang, data, None, FormMessages::default());
+    Ok(viewer.context(title, context))
 }
 
 pub(in crate::web::pages) async fn book_page(
