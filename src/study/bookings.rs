@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::actor::Caller;
+use crate::accounts::policy::{Action, Resource};
 use crate::calendar;
 use crate::centres::centre as centres;
 use crate::conflicts::{self, Change, ItemKind, ItemRef, Rule, Violation};
@@ -175,6 +176,17 @@ pub(super) fn span(
     Some((s, e))
 }
 
+/// A centre's active rooms bookable for study, by name.
+pub(super) fn study_rooms(conn: &mut DbConn, centre_id: &str) -> Result<Vec<Room>, Error> {
+    Ok(rooms::table
+        .filter(rooms::centre_id.eq(centre_id))
+        .filter(rooms::active.eq(true))
+        .filter(rooms::bookable_study.eq(true))
+        .order(rooms::name)
+        .select(Room::as_select())
+        .load(conn)?)
+}
+
 /// The study rooms to try, in order: the one named, or else `preferred`
 /// (a moved booking's own room) and then the room meant for study, then the
 /// largest. A group room or a video room is where a group meets, and a lone
@@ -186,13 +198,7 @@ pub(super) fn candidates(
     named: Option<&str>,
     preferred: Option<&str>,
 ) -> Result<Vec<Room>, Error> {
-    let room_rows: Vec<Room> = rooms::table
-        .filter(rooms::centre_id.eq(&centre.id))
-        .filter(rooms::active.eq(true))
-        .filter(rooms::bookable_study.eq(true))
-        .order(rooms::name)
-        .select(Room::as_select())
-        .load(conn)?;
+    let room_rows = study_rooms(conn, &centre.id)?;
     Ok(match named {
         Some(r) => {
             let found: Vec<Room> = room_rows
@@ -297,11 +303,7 @@ pub fn book(
     host: &str,
     input: StudyInput,
 ) -> Result<StudyBookingOut, Error> {
-    crate::accounts::policy::authorize(
-        caller,
-        crate::accounts::policy::Action::Book,
-        crate::accounts::policy::Resource::Service,
-    )?;
+    crate::accounts::policy::authorize(caller, Action::Book, Resource::Service)?;
     db::write_tx(conn, |conn| {
         let centre = match centres::find_visible(conn, caller, &input.centre) {
             Ok(c) if c.active => c,
@@ -362,30 +364,38 @@ pub fn book(
     })
 }
 
+/// Booking `id`, if `caller` may do `action` to it and it is confirmed.
+pub(super) fn confirmed_booking(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+    verb: &str,
+) -> Result<StudyBooking, Error> {
+    let b: StudyBooking = study_bookings::table
+        .find(id)
+        .select(StudyBooking::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound)?;
+    let resource = Resource::StudyBooking {
+        student: &b.student_id,
+        centre: &b.centre_id,
+    };
+    crate::accounts::policy::authorize(caller, action, resource)?;
+    crate::error::require_state(
+        "study booking",
+        b.status,
+        &[StudyBookingStatus::Confirmed],
+        verb,
+    )?;
+    Ok(b)
+}
+
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id, booking = %id))]
 pub fn cancel(conn: &mut DbConn, caller: &Caller, host: &str, id: &str) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
-        let b: StudyBooking = study_bookings::table
-            .find(id)
-            .select(StudyBooking::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(Error::NotFound)?;
-        let booking = crate::accounts::policy::Resource::StudyBooking {
-            student: &b.student_id,
-            centre: &b.centre_id,
-        };
-        crate::accounts::policy::authorize(
-            caller,
-            crate::accounts::policy::Action::CancelBooking,
-            booking,
-        )?;
-        crate::error::require_state(
-            "study booking",
-            b.status,
-            &[StudyBookingStatus::Confirmed],
-            "cancel",
-        )?;
+        let b = confirmed_booking(conn, caller, id, Action::CancelBooking, "cancel")?;
         let now = db::now();
         diesel::update(study_bookings::table.find(&b.id))
             .set((

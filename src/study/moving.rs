@@ -8,15 +8,14 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::bookings::{candidates, out, place, span, StudyBookingOut};
+use super::bookings::{candidates, confirmed_booking, out, place, span, StudyBookingOut};
 use crate::accounts::actor::Caller;
-use crate::accounts::policy::{self, Action, Resource};
+use crate::accounts::policy::Action;
 use crate::db::models::{Centre, StudyBooking};
 use crate::db::schema::{centres, study_bookings};
 use crate::db::{self, DbConn};
 use crate::error::{Conflict, Error};
 use crate::mail::notify::{self, StudyNotice};
-use crate::types::StudyBookingStatus;
 use crate::validate::Validator;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,23 +41,7 @@ pub fn move_booking(
     input: MoveInput,
 ) -> Result<StudyBookingOut, Error> {
     db::write_tx(conn, |conn| {
-        let b: StudyBooking = study_bookings::table
-            .find(id)
-            .select(StudyBooking::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(Error::NotFound)?;
-        let resource = Resource::StudyBooking {
-            student: &b.student_id,
-            centre: &b.centre_id,
-        };
-        policy::authorize(caller, Action::MoveStudyBooking, resource)?;
-        crate::error::require_state(
-            "study booking",
-            b.status,
-            &[StudyBookingStatus::Confirmed],
-            "move",
-        )?;
+        let b = confirmed_booking(conn, caller, id, Action::MoveStudyBooking, "move")?;
         // What is over is a record of what happened, not a plan to change.
         if b.ends_at <= db::now() {
             return Err(Error::conflict(

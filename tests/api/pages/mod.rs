@@ -8,6 +8,7 @@ use crate::helpers::TestApp;
 
 mod browser;
 mod http;
+mod journeys;
 mod moves;
 
 pub(crate) const PASSWORD: &str = "en lång fras för test";

@@ -113,14 +113,18 @@ fn load_day(
     date: Option<String>,
     move_id: Option<&str>,
 ) -> Result<DayData, Error> {
+    // A booking moves within its own centre: the only one offered then.
     let (moving, centre, date) = match move_id {
         Some(id) => {
             let (m, c, d) = moving_view(conn, caller, lang, id)?;
-            (Some(m), centre.or(Some(c)), date.or(Some(d)))
+            (Some(m), Some(c), date.or(Some(d)))
         }
         None => (None, centre, date),
     };
     let mut all = crate::centres::public::list(conn)?;
+    if moving.is_some() {
+        all.retain(|c| centre.as_ref() == Some(&c.slug));
+    }
     let home = schedule::home_centre(conn, caller)?.map(|c| c.slug);
     all.sort_by_key(|c| Some(&c.slug) != home.as_ref());
     let chosen = centre.filter(|s| all.iter().any(|c| &c.slug == s));
