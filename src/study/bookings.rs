@@ -146,12 +146,7 @@ fn limit_conflicts(v: Vec<Violation>) -> Error {
 }
 
 /// The asked span, each bad time a field error in `v`.
-pub(super) fn span(
-    v: &mut Validator,
-    tz: Tz,
-    starts_at: &str,
-    ends_at: &str,
-) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+fn span(v: &mut Validator, tz: Tz, starts_at: &str, ends_at: &str) -> Option<Span> {
     let start = calendar::parse_instant(starts_at, tz)
         .map_err(|e| v.error("starts_at", e.rule(), e.to_string()))
         .ok();
@@ -191,7 +186,7 @@ pub(super) fn study_rooms(conn: &mut DbConn, centre_id: &str) -> Result<Vec<Room
 /// (a moved booking's own room) and then the room meant for study, then the
 /// largest. A group room or a video room is where a group meets, and a lone
 /// student there takes it from them.
-pub(super) fn candidates(
+fn candidates(
     conn: &mut DbConn,
     v: &mut Validator,
     centre: &Centre,
@@ -228,6 +223,27 @@ pub(super) fn candidates(
     })
 }
 
+/// A booking's `[start, end)`.
+pub(super) type Span = (DateTime<Utc>, DateTime<Utc>);
+
+/// The asked span and the rooms to try, or every bad field at once.
+pub(super) fn asked(
+    conn: &mut DbConn,
+    centre: &Centre,
+    (starts_at, ends_at): (&str, &str),
+    named: Option<&str>,
+    preferred: Option<&str>,
+) -> Result<(Span, Vec<Room>), Error> {
+    let mut v = Validator::new();
+    let span = span(&mut v, centre.timezone.tz(), starts_at, ends_at);
+    let rooms = candidates(conn, &mut v, centre, named, preferred)?;
+    v.finish()?;
+    match span {
+        Some(span) => Ok((span, rooms)),
+        None => Err(anyhow::anyhow!("validated times missing").into()),
+    }
+}
+
 /// Booking `id` for `student` at `[start, end)`: the first candidate room
 /// where every rule holds, or the refusal. A booking being moved keeps its
 /// id, so the checker and the limits count its old span as gone.
@@ -236,7 +252,7 @@ pub(super) fn place(
     centre: &Centre,
     student: &str,
     id: &str,
-    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    (start, end): Span,
     candidates: &[Room],
 ) -> Result<Room, Error> {
     booking::lock_centre(conn, &centre.id)?;
@@ -315,18 +331,13 @@ pub fn book(
                 ))
             }
         };
-        let mut v = Validator::new();
-        let asked = span(
-            &mut v,
-            centre.timezone.tz(),
-            &input.starts_at,
-            &input.ends_at,
-        );
-        let candidates = candidates(conn, &mut v, &centre, input.room.as_deref(), None)?;
-        v.finish()?;
-        let Some((start, end)) = asked else {
-            return Err(anyhow::anyhow!("validated times missing").into());
-        };
+        let ((start, end), candidates) = asked(
+            conn,
+            &centre,
+            (&input.starts_at, &input.ends_at),
+            input.room.as_deref(),
+            None,
+        )?;
         let id = db::new_id();
         let room = place(
             conn,

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::bookings::{candidates, confirmed_booking, out, place, span, StudyBookingOut};
+use super::bookings::{asked, confirmed_booking, out, place, StudyBookingOut};
 use crate::accounts::actor::Caller;
 use crate::accounts::policy::Action;
 use crate::db::models::{Centre, StudyBooking};
@@ -16,7 +16,6 @@ use crate::db::schema::{centres, study_bookings};
 use crate::db::{self, DbConn};
 use crate::error::{Conflict, Error};
 use crate::mail::notify::{self, StudyNotice};
-use crate::validate::Validator;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,24 +56,13 @@ pub fn move_booking(
             .find(&b.centre_id)
             .select(Centre::as_select())
             .first(conn)?;
-        let mut v = Validator::new();
-        let asked = span(
-            &mut v,
-            centre.timezone.tz(),
-            &input.starts_at,
-            &input.ends_at,
-        );
-        let rooms = candidates(
+        let ((start, end), rooms) = asked(
             conn,
-            &mut v,
             &centre,
+            (&input.starts_at, &input.ends_at),
             input.room.as_deref().filter(|r| !r.is_empty()),
             Some(&b.room_id),
         )?;
-        v.finish()?;
-        let Some((start, end)) = asked else {
-            return Err(anyhow::anyhow!("validated times missing").into());
-        };
         let room = place(conn, &centre, &b.student_id, &b.id, (start, end), &rooms)?;
         let moved = StudyBooking {
             room_id: room.id.clone(),
