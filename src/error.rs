@@ -47,6 +47,11 @@ pub struct Conflict {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with: Option<ItemRef>,
+    /// The values a message in another language fills in (the core's
+    /// `Violation::words`: a closed day's reason, the other booking's time);
+    /// not sent, `message` is the English one.
+    #[serde(skip)]
+    pub words: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +170,7 @@ pub fn require_state<S: Status>(
                     allowed.join(" or ")
                 ),
                 with: None,
+                words: Vec::new(),
             }],
         ))
     }

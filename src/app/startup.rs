@@ -35,6 +35,8 @@ pub fn app(
         .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
         .app_data(query_config())
         .app_data(path_config())
+        // Innermost: it sees the handler's error before anything else does.
+        .wrap(from_fn(crate::web::language::problem_language))
         .wrap(from_fn(refuse_nul))
         .wrap(security_headers())
         .wrap(from_fn(no_store))

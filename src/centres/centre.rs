@@ -418,6 +418,7 @@ pub fn refuse_if_committed(
                     kind: kind.into(),
                     id,
                 }),
+                words: Vec::new(),
             });
         }
     }

@@ -35,6 +35,7 @@ impl From<diesel::result::Error> for Error {
                     rule: "unique".into(),
                     message: info.message().to_string(),
                     with: None,
+                    words: Vec::new(),
                 }],
             ),
             // PostgreSQL's exclusion constraints back up rules 5 and 6.
@@ -50,6 +51,7 @@ impl From<diesel::result::Error> for Error {
                         rule: rule.into(),
                         message: info.message().to_string(),
                         with: None,
+                        words: Vec::new(),
                     }],
                 )
             }

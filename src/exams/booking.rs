@@ -51,6 +51,7 @@ pub fn to_conflicts(violations: Vec<Violation>) -> Vec<Conflict> {
                 kind: w.kind.code().to_string(),
                 id: w.id,
             }),
+            words: v.words,
         })
         .collect()
 }

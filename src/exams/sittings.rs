@@ -321,6 +321,7 @@ pub fn register(
                         kind: "exam_request".into(),
                         id: r.id.clone(),
                     }),
+                    words: Vec::new(),
                 }],
             ));
         }
@@ -504,6 +505,7 @@ pub fn move_sitting(
                     item: conflicts::ItemRef::new(conflicts::ItemKind::Sitting, s.id.clone()),
                     with: Some(with),
                     span: None,
+                    words: Vec::new(),
                 }],
             ));
         }

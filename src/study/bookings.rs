@@ -102,6 +102,7 @@ fn limits(
                 item: item.clone(),
                 with: None,
                 span: None,
+                words: Vec::new(),
             });
         }
     }
@@ -126,6 +127,7 @@ fn limits(
                 item,
                 with: None,
                 span: None,
+                words: Vec::new(),
             });
         }
     }
@@ -140,6 +142,7 @@ fn limit_conflicts(v: Vec<Violation>) -> Error {
                 rule: study_limits::CODE.into(),
                 message: v.message,
                 with: None,
+                words: Vec::new(),
             })
             .collect(),
     )
@@ -271,6 +274,7 @@ pub(super) fn place(
                 item: ItemRef::new(ItemKind::StudyBooking, id),
                 with: Some(with),
                 span: None,
+                words: Vec::new(),
             }],
         ));
     }
@@ -307,6 +311,7 @@ pub(super) fn place(
                 item: ItemRef::new(ItemKind::StudyBooking, id),
                 with: None,
                 span: None,
+                words: Vec::new(),
             }]
         }),
     ))

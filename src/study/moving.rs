@@ -49,6 +49,7 @@ pub fn move_booking(
                     rule: "state".into(),
                     message: "the booking has already ended".into(),
                     with: None,
+                    words: Vec::new(),
                 }],
             ));
         }

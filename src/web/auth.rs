@@ -10,10 +10,11 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::accounts::actor::{caller_for_session, caller_for_token, Caller};
 use crate::accounts::sessions;
+use crate::web::language::CallerAccount;
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 
@@ -31,9 +32,10 @@ impl FromRequest for Caller {
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| anyhow::anyhow!("application state missing"))?;
-            match (token, cookie) {
+            let caller = match (token, cookie) {
                 (Some(token), _) => {
                     state
                         .db
@@ -54,7 +56,11 @@ impl FromRequest for Caller {
                         .await
                 }
                 (None, None) => Err(ApiError::Unauthorized),
-            }
+            }?;
+            // So that a refusal can be worded in the account's language.
+            req.extensions_mut()
+                .insert(CallerAccount(caller.user_id.clone()));
+            Ok(caller)
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod extract;
+pub mod language;
 pub mod openapi;
 pub mod pages;
 pub mod problem;

@@ -301,8 +301,6 @@ pub mod problems {
     const ROLE: [u16; 1] = [403];
     /// A rule or state the change would break.
     const CONFLICT: [u16; 1] = [409];
-    /// Too many sign-in attempts or e-mailed links.
-    const THROTTLED: [u16; 1] = [429];
 
     groups! {
         /// Reading (or removing one's own) item named in the path.
@@ -329,9 +327,40 @@ pub mod problems {
         ActionErrors = [ROLE, ITEM, CONFLICT];
         /// A removal that cannot conflict.
         RemoveErrors = [ROLE, ITEM];
-        /// A sign-in post: an unreadable body (400), a form from another
-        /// origin (403), invalid fields (422), throttled (429).
-        SignInErrors = [[400, 403, 422], THROTTLED];
+    }
+
+    /// A sign-in post: an unreadable body (400), a form from another origin
+    /// (403), invalid fields or a used link (422), throttled (429). Each is a
+    /// problem for a JSON caller, and a page for a browser's form post.
+    pub struct SignInErrors;
+
+    impl utoipa::IntoResponses for SignInErrors {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            [
+                (400, "Malformed request: the body could not be read."),
+                (403, "A form posted from another origin."),
+                (422, "Invalid fields (`errors` names them), or an e-mailed link that is used, expired or wrong (`token`)."),
+                (429, "Rate-limited sign-in attempts or e-mailed links."),
+            ]
+            .into_iter()
+            .map(|(status, description)| {
+                let mut response = problem(description).content(
+                    "text/html",
+                    Content::new(Some(Object::with_type(Type::String))),
+                );
+                if status == 429 {
+                    response = response.header(
+                        "Retry-After",
+                        Header::builder()
+                            .schema(Object::with_type(Type::String))
+                            .description(Some("Seconds to wait before trying again."))
+                            .build(),
+                    );
+                }
+                (status.to_string(), response.build().into())
+            })
+            .collect()
+        }
     }
 }
 

@@ -64,38 +64,11 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let (slug, title) = slug_and_title(self);
-        let all_errors: &[FieldError] = match self {
-            ApiError::Invalid(errors) => errors,
-            _ => &[],
-        };
-        let listed = all_errors.len().min(MAX_LISTED_ERRORS);
-        let more_errors = Some(all_errors.len() - listed).filter(|&n| n > 0);
-        let detail = match (self, more_errors) {
-            // The cause of an internal error is logged with the request id by
-            // the request logger; the client only learns that it happened.
-            (ApiError::Internal(_), _) => {
-                "an internal error occurred; it has been logged with this request's id".to_string()
-            }
-            (other, Some(more)) => {
-                format!("{other}; the first {listed} are listed, {more} more are not")
-            }
-            (other, None) => other.to_string(),
-        };
-        let problem = Problem {
-            kind: format!("/problems/{slug}"),
-            title: title.to_string(),
-            status: status.as_u16(),
-            detail,
-            errors: all_errors[..listed].to_vec(),
-            conflicts: match self {
-                ApiError::Conflict { conflicts, .. } => conflicts.clone(),
-                _ => Vec::new(),
-            },
-            more_errors,
-        };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        // The words are the operations' English; `web::language` answers a
+        // caller who asks for Swedish in Swedish.
+        response.insert_header((header::CONTENT_LANGUAGE, "en"));
         if let ApiError::TooManyRequests { retry_after_secs } = self {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
@@ -105,7 +78,42 @@ impl ResponseError for ApiError {
         if let ApiError::Unauthorized = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        response.json(problem)
+        response.json(problem_of(self))
+    }
+}
+
+/// The problem+json body of `error`, in the operations' English.
+pub fn problem_of(error: &ApiError) -> Problem {
+    let status = error.status_code();
+    let (slug, title) = slug_and_title(error);
+    let all_errors: &[FieldError] = match error {
+        ApiError::Invalid(errors) => errors,
+        _ => &[],
+    };
+    let listed = all_errors.len().min(MAX_LISTED_ERRORS);
+    let more_errors = Some(all_errors.len() - listed).filter(|&n| n > 0);
+    let detail = match (error, more_errors) {
+        // The cause of an internal error is logged with the request id by
+        // the request logger; the client only learns that it happened.
+        (ApiError::Internal(_), _) => {
+            "an internal error occurred; it has been logged with this request's id".to_string()
+        }
+        (other, Some(more)) => {
+            format!("{other}; the first {listed} are listed, {more} more are not")
+        }
+        (other, None) => other.to_string(),
+    };
+    Problem {
+        kind: format!("/problems/{slug}"),
+        title: title.to_string(),
+        status: status.as_u16(),
+        detail,
+        errors: all_errors[..listed].to_vec(),
+        conflicts: match error {
+            ApiError::Conflict { conflicts, .. } => conflicts.clone(),
+            _ => Vec::new(),
+        },
+        more_errors,
     }
 }
 

@@ -214,3 +214,109 @@ confirm-move = Move to this time
 move-refused = The time could not be changed. Your booking stays as it was:
 flash-study-moved = Your study place has a new time. An updated confirmation with a calendar invite is on its way to your e-mail.
 home-centre = your learning centre
+
+## auth
+title-sign-in = Sign in
+title-new-password = New password
+title-link-spent = The link cannot be used
+title-throttled = Too many attempts
+signin-wrong-password = Wrong e-mail address or password.
+signin-check-fields = Check the marked field and try again.
+signin-link-spent = The link has already been used, is too old or is wrong. A link works once and for 15 minutes.
+signin-ask-new-link = Enter your e-mail address and we will send you a new link.
+signin-throttled = { $minutes ->
+    [one] Too many attempts. Try again in a minute.
+   *[other] Too many attempts. Try again in { $minutes } minutes.
+}
+signin-back = Back to sign-in
+signin-send-reset = Send a link for a new password
+signin-new-password = New password
+signin-password-hint = At least { $count } characters.
+signin-save-password = Save the password
+field-email = Enter a valid e-mail address, for example name@example.com.
+field-min_length = Too short.
+problem-title-malformed-request = Malformed request
+problem-title-validation-failed = Invalid field values
+problem-title-unauthorized = Authentication required
+problem-title-forbidden = Not allowed
+problem-title-csrf = Cross-site request refused
+problem-title-not-found = Not found
+problem-title-method-not-allowed = Method not allowed
+problem-title-conflict = Conflict
+problem-title-payload-too-large = Request body too large
+problem-title-unsupported-media-type = Unsupported media type
+problem-title-rate-limited = Too many requests
+problem-title-unavailable = Service unavailable
+problem-title-busy = Database busy
+problem-title-internal = Internal error
+problem-detail-malformed-request = The request could not be read: { $reason }
+problem-detail-validation-failed = { $more ->
+    [0] { $count ->
+        [one] One field has an invalid value.
+       *[other] { $count } fields have invalid values.
+    }
+   *[other] { $count } fields have invalid values; the first are listed, { $more } more are not.
+}
+problem-detail-unauthorized = Sign in: send `Authorization: Bearer <token>` or the session cookie.
+problem-detail-forbidden = You are not allowed to do this.
+problem-detail-csrf = A request made with the session cookie must send the session's X-CSRF-Token.
+problem-detail-not-found = Not found, or you do not have access to it.
+problem-detail-method-not-allowed = This method is not allowed on this path.
+problem-detail-conflict = { $count ->
+    [one] A rule prevents the change; nothing was changed.
+   *[other] { $count } rules prevent the change; nothing was changed.
+}
+problem-detail-state = Not possible in the state the booking or exam is in now; nothing was changed.
+problem-detail-payload-too-large = The request is too large (at most { $limit } bytes).
+problem-detail-unsupported-media-type = Unsupported media type: { $media }. Send JSON.
+problem-detail-rate-limited = Too many attempts. Try again in { $seconds } seconds.
+problem-detail-unavailable = The service is not available right now. Try again in a while.
+problem-detail-busy = The database is busy with other changes; nothing was changed. Try again shortly.
+problem-detail-internal = An internal error occurred; it has been logged with this request's id.
+field-type = The value has the wrong type.
+field-unknown_field = There is no such field here.
+field-control_character = Must not contain control characters.
+field-duplicate = Already exists.
+field-unique = Already exists.
+field-date_order = The end date must be after the start date.
+field-timezone = Give a time zone, for example Europe/Stockholm.
+field-language = Give sv or en.
+field-link = The link is used, too old or wrong.
+
+## start
+title-today = Today
+title-exam-requests = Exam requests
+title-centres = Learning centres
+today-sittings = { $count ->
+    [0] No exams today.
+    [one] One exam today.
+   *[other] { $count } exams today.
+}
+today-study = { $count ->
+    [0] No study places booked.
+    [one] One study place booked.
+   *[other] { $count } study places booked.
+}
+today-pending = Exam requests to approve
+today-no-pending = No requests are waiting for approval.
+today-print = Today's print-outs
+today-public-page = The centre's page for visitors
+today-no-centres = No learning centre is linked to your account.
+print-doc-schedule = Schedule
+print-doc-invigilators = Invigilators
+print-doc-door-signs = Door signs
+print-doc-attendance = Attendance sheets
+print-pdf = { $document } as PDF
+request-sittings = { $count ->
+    [one] 1 student
+   *[other] { $count } students
+}
+request-status-submitted = Submitted, waiting for approval
+request-status-approved = Approved
+request-status-rejected = Rejected
+request-status-scheduled = Scheduled
+request-status-completed = Completed
+request-status-cancelled = Cancelled
+requests-none = No exam requests yet.
+centre-inactive = not active
+api-docs = API and documentation

@@ -215,3 +215,109 @@ confirm-move = Byt till den här tiden
 move-refused = Tiden gick inte att ändra. Din bokning är kvar som förut:
 flash-study-moved = Studieplatsen har fått en ny tid. En uppdaterad bekräftelse med kalenderinbjudan är på väg till din e-post.
 home-centre = ditt lärcentrum
+
+## auth
+title-sign-in = Logga in
+title-new-password = Nytt lösenord
+title-link-spent = Länken går inte att använda
+title-throttled = För många försök
+signin-wrong-password = Fel e-postadress eller lösenord.
+signin-check-fields = Kontrollera det markerade fältet och försök igen.
+signin-link-spent = Länken är redan använd, för gammal eller felaktig. En länk gäller en gång och i 15 minuter.
+signin-ask-new-link = Fyll i din e-postadress så skickar vi en ny länk.
+signin-throttled = { $minutes ->
+    [one] För många försök. Försök igen om en minut.
+   *[other] För många försök. Försök igen om { $minutes } minuter.
+}
+signin-back = Tillbaka till inloggningen
+signin-send-reset = Skicka länk för nytt lösenord
+signin-new-password = Nytt lösenord
+signin-password-hint = Minst { $count } tecken.
+signin-save-password = Spara lösenordet
+field-email = Ange en giltig e-postadress, till exempel namn@example.se.
+field-min_length = För kort.
+problem-title-malformed-request = Begäran kunde inte läsas
+problem-title-validation-failed = Ogiltiga värden
+problem-title-unauthorized = Inloggning krävs
+problem-title-forbidden = Inte tillåtet
+problem-title-csrf = Begäran från en annan webbplats avvisades
+problem-title-not-found = Finns inte
+problem-title-method-not-allowed = Metoden är inte tillåten
+problem-title-conflict = Konflikt
+problem-title-payload-too-large = För stor begäran
+problem-title-unsupported-media-type = Formatet stöds inte
+problem-title-rate-limited = För många försök
+problem-title-unavailable = Tjänsten är inte tillgänglig
+problem-title-busy = Databasen är upptagen
+problem-title-internal = Internt fel
+problem-detail-malformed-request = Begäran kunde inte läsas: { $reason }
+problem-detail-validation-failed = { $more ->
+    [0] { $count ->
+        [one] Ett fält har ett ogiltigt värde.
+       *[other] { $count } fält har ogiltiga värden.
+    }
+   *[other] { $count } fält har ogiltiga värden; de första visas, { $more } till visas inte.
+}
+problem-detail-unauthorized = Logga in: skicka `Authorization: Bearer <token>` eller sessionens cookie.
+problem-detail-forbidden = Du har inte behörighet att göra det här.
+problem-detail-csrf = En begäran med sessionens cookie måste skicka sessionens X-CSRF-Token.
+problem-detail-not-found = Finns inte, eller så har du inte tillgång till det.
+problem-detail-method-not-allowed = Metoden är inte tillåten för den här adressen.
+problem-detail-conflict = { $count ->
+    [one] En regel hindrar ändringen; inget har ändrats.
+   *[other] { $count } regler hindrar ändringen; inget har ändrats.
+}
+problem-detail-state = Det går inte i det läge som bokningen eller provet är i nu; inget har ändrats.
+problem-detail-payload-too-large = Begäran är för stor (högst { $limit } byte).
+problem-detail-unsupported-media-type = Formatet stöds inte: { $media }. Skicka JSON.
+problem-detail-rate-limited = För många försök. Försök igen om { $seconds } sekunder.
+problem-detail-unavailable = Tjänsten är inte tillgänglig just nu. Försök igen om en stund.
+problem-detail-busy = Databasen är upptagen med andra ändringar; inget har ändrats. Försök igen strax.
+problem-detail-internal = Ett fel uppstod hos oss; det är loggat med den här begärans id.
+field-type = Värdet har fel typ.
+field-unknown_field = Fältet finns inte här.
+field-control_character = Får inte innehålla styrtecken.
+field-duplicate = Finns redan.
+field-unique = Finns redan.
+field-date_order = Slutdatumet måste vara efter startdatumet.
+field-timezone = Ange en tidszon, till exempel Europe/Stockholm.
+field-language = Ange sv eller en.
+field-link = Länken är använd, för gammal eller felaktig.
+
+## start
+title-today = Idag
+title-exam-requests = Provförfrågningar
+title-centres = Lärcentrum
+today-sittings = { $count ->
+    [0] Inga prov i dag.
+    [one] Ett prov i dag.
+   *[other] { $count } prov i dag.
+}
+today-study = { $count ->
+    [0] Inga bokade studieplatser.
+    [one] En bokad studieplats.
+   *[other] { $count } bokade studieplatser.
+}
+today-pending = Provförfrågningar att godkänna
+today-no-pending = Inga förfrågningar väntar på godkännande.
+today-print = Dagens utskrifter
+today-public-page = Lärcentrets sida för besökare
+today-no-centres = Inget lärcentrum är kopplat till ditt konto.
+print-doc-schedule = Schema
+print-doc-invigilators = Provvakter
+print-doc-door-signs = Dörrskyltar
+print-doc-attendance = Närvarolistor
+print-pdf = { $document } som PDF
+request-sittings = { $count ->
+    [one] 1 student
+   *[other] { $count } studenter
+}
+request-status-submitted = Inskickad, väntar på godkännande
+request-status-approved = Godkänd
+request-status-rejected = Avslagen
+request-status-scheduled = Schemalagd
+request-status-completed = Genomförd
+request-status-cancelled = Inställd
+requests-none = Inga provförfrågningar ännu.
+centre-inactive = inte aktivt
+api-docs = API och dokumentation

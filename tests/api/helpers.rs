@@ -405,7 +405,12 @@ impl TestApp {
         token: Option<&str>,
         body: Option<serde_json::Value>,
     ) -> Reply {
-        let mut req = self.client.request(method, self.url(path));
+        // The test accounts' language is Swedish, which problems follow when
+        // the request names none; these tests read the English words.
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .header("accept-language", "en");
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }

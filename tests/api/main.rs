@@ -17,6 +17,7 @@ mod exports;
 mod feeds;
 mod health;
 mod input_bounds;
+mod language;
 mod mail;
 mod openapi;
 mod pages;

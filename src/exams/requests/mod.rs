@@ -263,6 +263,7 @@ pub fn reject(
                     rule: "state".into(),
                     message: format!("{placed} sitting(s) are already confirmed"),
                     with: None,
+                    words: Vec::new(),
                 }],
             ));
         }

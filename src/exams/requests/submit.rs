@@ -437,6 +437,7 @@ fn student_accounts<'a>(
                     m.field()
                 ),
                 with: None,
+                words: Vec::new(),
             })),
         }
     }

@@ -116,9 +116,9 @@ struct Person<'a> {
     role: &'static str,
 }
 
-/// The start page of each role. Students have theirs; the staff's and the
-/// institutions' pages come with issues 15–17, and until then they land on
-/// a page that says who they are and offers sign-out.
+/// The start page of each role. Students have theirs; staff and
+/// institutions land on `/start` (`pages::start`), a page per role over the
+/// operations they have until their full pages come with issues 16–17.
 pub fn start_page(role: Role) -> &'static str {
     match role {
         Role::Student => "/me/bookings",

@@ -123,34 +123,14 @@ pub fn messages_with(lang: Language, error: &Error, args: RuleArgs<'_>) -> FormM
                 // The field's last segment names the form control
                 // (`accommodations.extra_time_percent` → extra_time_percent).
                 let name = f.field.rsplit('.').next().unwrap_or(&f.field).to_string();
-                let key = format!("field-{}", f.rule);
-                let text = if i18n::has(lang, &key) {
-                    i18n::t(lang, &key, &[])
-                } else {
-                    i18n::t(lang, "field-invalid", &[])
-                };
-                out.fields.entry(name).or_insert(text);
+                out.fields
+                    .entry(name)
+                    .or_insert_with(|| field_message(lang, &f.rule));
             }
         }
         Error::Conflict { conflicts, .. } => {
             for c in conflicts {
-                let extra = args(c);
-                // With the words the page found, the fuller message.
-                let detailed = format!("rule-{}-detail", c.rule);
-                let key = if !extra.is_empty() && i18n::has(lang, &detailed) {
-                    detailed
-                } else {
-                    format!("rule-{}", c.rule)
-                };
-                let fargs: Vec<(&str, FluentValue<'_>)> = extra
-                    .iter()
-                    .map(|(k, v)| (*k, FluentValue::from(v.as_str())))
-                    .collect();
-                let text = if i18n::has(lang, &key) {
-                    i18n::t(lang, &key, &fargs)
-                } else {
-                    i18n::t(lang, "rule-other", &[])
-                };
+                let text = rule_message(lang, &c.rule, &args(c));
                 if !out.conflicts.contains(&text) {
                     out.conflicts.push(text);
                 }
@@ -159,6 +139,37 @@ pub fn messages_with(lang: Language, error: &Error, args: RuleArgs<'_>) -> FormM
         _ => {}
     }
     out
+}
+
+/// A field's rule in words; a rule without its own message asks to check
+/// the field.
+pub fn field_message(lang: Language, rule: &str) -> String {
+    let key = format!("field-{rule}");
+    if i18n::has(lang, &key) {
+        i18n::t(lang, &key, &[])
+    } else {
+        i18n::t(lang, "field-invalid", &[])
+    }
+}
+
+/// A broken rule in words; with the values `words` gives (a closed day's
+/// reason, the other booking's time), the fuller message.
+pub fn rule_message(lang: Language, rule: &str, words: &[(&'static str, String)]) -> String {
+    let detailed = format!("rule-{rule}-detail");
+    let key = if !words.is_empty() && i18n::has(lang, &detailed) {
+        detailed
+    } else {
+        format!("rule-{rule}")
+    };
+    let fargs: Vec<(&str, FluentValue<'_>)> = words
+        .iter()
+        .map(|(k, v)| (*k, FluentValue::from(v.as_str())))
+        .collect();
+    if i18n::has(lang, &key) {
+        i18n::t(lang, &key, &fargs)
+    } else {
+        i18n::t(lang, "rule-other", &[])
+    }
 }
 
 /// Whether a form should be shown again with messages (the person can fix

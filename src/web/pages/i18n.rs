@@ -107,9 +107,13 @@ pub fn template_function(
 /// The language a visitor without a stored choice reads: the first of ours
 /// in `Accept-Language`, Swedish when none is.
 pub fn negotiate(accept_language: Option<&str>) -> Language {
-    let Some(header) = accept_language else {
-        return Language::Sv;
-    };
+    preferred(accept_language).unwrap_or(Language::Sv)
+}
+
+/// The first of ours in `Accept-Language` (q-values respected), if it names
+/// one.
+pub fn preferred(accept_language: Option<&str>) -> Option<Language> {
+    let header = accept_language?;
     let mut ranked: Vec<(f32, Language)> = header
         .split(',')
         .filter_map(|part| {
@@ -126,9 +130,10 @@ pub fn negotiate(accept_language: Option<&str>) -> Language {
             Some((q, lang))
         })
         .collect();
-    // Stable: equal weights keep the header's order.
+    // Stable: equal weights keep the header's order; q=0 means "not this".
+    ranked.retain(|&(q, _)| q > 0.0);
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-    ranked.first().map_or(Language::Sv, |&(_, l)| l)
+    ranked.first().map(|&(_, l)| l)
 }
 
 pub fn parse(code: &str) -> Option<Language> {
@@ -216,6 +221,12 @@ mod tests {
         }
         for s in crate::types::StudyBookingStatus::names() {
             used.push(format!("status-{s}"));
+        }
+        for s in crate::types::RequestStatus::names() {
+            used.push(format!("request-status-{s}"));
+        }
+        for doc in crate::documents::print::Document::ALL {
+            used.push(format!("print-doc-{}", doc.slug()));
         }
         for k in crate::types::RoomKind::names() {
             used.push(format!("room-kind-{k}"));

@@ -1,5 +1,4 @@
-//! The landing page, the start page of roles whose pages come later, the
-//! language switch and sign-out.
+//! The landing page, the language switch and sign-out.
 
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{web, HttpRequest};
@@ -34,11 +33,6 @@ pub(super) async fn landing(state: State, viewer: Viewer) -> Page {
         "title-landing",
         minijinja::context! { centres },
     )
-}
-
-pub(super) async fn start(viewer: Viewer) -> Page {
-    viewer.signed_in()?;
-    viewer.render("pages/start.html", "title-start", minijinja::context! {})
 }
 
 #[derive(Deserialize)]

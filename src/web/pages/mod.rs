@@ -16,9 +16,11 @@ pub mod context;
 pub mod errors;
 pub mod fmt;
 pub mod i18n;
+pub mod signin;
 
 mod centre;
 mod landing;
+mod start;
 mod student;
 
 use actix_web::web;
@@ -37,7 +39,7 @@ type State = web::Data<AppState>;
 type Page = Result<actix_web::HttpResponse, PageError>;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/start", web::get().to(landing::start))
+    cfg.route("/start", web::get().to(start::start))
         .route("/lang", web::post().to(landing::switch_language))
         .route("/sign-out", web::post().to(landing::sign_out))
         .route("/static/htmx.min.js", web::get().to(htmx))

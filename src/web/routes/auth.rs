@@ -1,6 +1,8 @@
 //! Browser sign-in: `/auth/…`. Every endpoint takes JSON (answering JSON) or a
 //! form post from the pages here (answering with a redirect), so the same
-//! flows serve a script and a person.
+//! flows serve a script and a person. A refused form post (or a request
+//! preferring HTML) gets a page in the visitor's language with the status
+//! kept (`pages::signin`); JSON callers get problem+json.
 
 use std::future::Future;
 
@@ -18,6 +20,8 @@ use crate::db::DbConn;
 use crate::error::Error;
 use crate::web::extract::{Query, RawBody};
 use crate::web::openapi::problems as p;
+use crate::web::pages::signin::{self, SignInForm};
+use crate::web::pages::Viewer;
 use crate::web::problem::ApiError;
 use crate::web::throttle::Account;
 
@@ -72,6 +76,15 @@ fn parse_body<T: DeserializeOwned>(req: &HttpRequest, body: &web::Bytes) -> Resu
             .map_err(|e| ApiError::BadRequest(format!("the form could not be read: {e}")))
     } else {
         crate::web::extract::parse(body)
+    }
+}
+
+/// The handler's answer: a refusal of a browser's form is a page, with the
+/// form again and the reason beside its field.
+async fn answer(req: &HttpRequest, body: &[u8], form: SignInForm, result: Reply) -> Reply {
+    match result {
+        Err(e) if signin::wants_page(req) => signin::refused(req, body, form, e).await,
+        other => other,
     }
 }
 
@@ -228,15 +241,23 @@ A form post from another origin is refused (403).",
     responses(
         (status = 200, description = "Signed in (JSON request)", body = SignedIn, headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"))),
         (status = 303, description = "Signed in (form post): sent to `/`", headers(("Set-Cookie" = String, description = "The session: `skrivsal_session`, Secure, HttpOnly, SameSite=Lax"), ("Location" = String))),
-        (status = 401, description = "Wrong e-mail or password, or an inactive account", body = crate::web::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong e-mail or password, or an inactive account: a problem, or for a form post the sign-in page again", content(
+            (crate::web::problem::Problem = "application/problem+json"),
+            (String = "text/html"),
+        )),
         p::SignInErrors,
     ),
 )]
 async fn login(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
-    check_origin(&req, &state)?;
-    let input: LoginInput = parse_body(&req, &body)?;
-    throttle(&req, &state, Some(Account::SignIn(&input.email))).await?;
-    sign_in(req, state, move |c, settings, client| {
+    let result = login_with(&req, &state, &body).await;
+    answer(&req, &body, SignInForm::Password, result).await
+}
+
+async fn login_with(req: &HttpRequest, state: &State, body: &web::Bytes) -> Reply {
+    check_origin(req, state)?;
+    let input: LoginInput = parse_body(req, body)?;
+    throttle(req, state, Some(Account::SignIn(&input.email))).await?;
+    sign_in(req.clone(), state.clone(), move |c, settings, client| {
         sessions::sign_in_with_password(c, settings, &input.email, &input.password, client)
     })
     .await
@@ -290,16 +311,30 @@ async fn request_link_of(
     body: web::Bytes,
     purpose: LinkPurpose,
 ) -> Reply {
-    check_origin(&req, &state)?;
-    let input: EmailInput = parse_body(&req, &body)?;
-    throttle(&req, &state, Some(Account::Link(&input.email))).await?;
+    let form = match purpose {
+        LinkPurpose::SignIn => SignInForm::Link,
+        LinkPurpose::PasswordReset => SignInForm::Reset,
+    };
+    let result = send_link(&req, &state, &body, purpose).await;
+    answer(&req, &body, form, result).await
+}
+
+async fn send_link(
+    req: &HttpRequest,
+    state: &State,
+    body: &web::Bytes,
+    purpose: LinkPurpose,
+) -> Reply {
+    check_origin(req, state)?;
+    let input: EmailInput = parse_body(req, body)?;
+    throttle(req, state, Some(Account::Link(&input.email))).await?;
     let st = state.clone();
     state
         .db
         .run(move |c| sessions::request_link(c, &st.settings, &input.email, purpose))
         .await?;
     // The same answer whether or not the address has an account.
-    if is_form(&req) {
+    if is_form(req) {
         page(
             "pages/link_sent.html",
             "Kolla din e-post",
@@ -393,10 +428,15 @@ async fn link_page(query: Query<TokenQuery>) -> Reply {
     ),
 )]
 async fn consume_link(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
-    check_origin(&req, &state)?;
-    throttle(&req, &state, None).await?;
-    let input: TokenQuery = parse_body(&req, &body)?;
-    sign_in(req, state, move |c, settings, client| {
+    let result = use_link(&req, &state, &body).await;
+    answer(&req, &body, SignInForm::UseLink, result).await
+}
+
+async fn use_link(req: &HttpRequest, state: &State, body: &web::Bytes) -> Reply {
+    check_origin(req, state)?;
+    throttle(req, state, None).await?;
+    let input: TokenQuery = parse_body(req, body)?;
+    sign_in(req.clone(), state.clone(), move |c, settings, client| {
         sessions::sign_in_with_link(c, settings, &input.token, client)
     })
     .await
@@ -446,15 +486,20 @@ struct ResetInput {
     ),
 )]
 async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -> Reply {
-    check_origin(&req, &state)?;
-    throttle(&req, &state, None).await?;
-    let input: ResetInput = parse_body(&req, &body)?;
-    let client = client(&req, &state);
+    let result = set_password(&req, &state, &body).await;
+    answer(&req, &body, SignInForm::NewPassword, result).await
+}
+
+async fn set_password(req: &HttpRequest, state: &State, body: &web::Bytes) -> Reply {
+    check_origin(req, state)?;
+    throttle(req, state, None).await?;
+    let input: ResetInput = parse_body(req, body)?;
+    let client = client(req, state);
     state
         .db
         .run(move |c| sessions::reset_password(c, &input.token, &input.password, &client))
         .await?;
-    if is_form(&req) {
+    if is_form(req) {
         Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/login"))
             .finish())
@@ -472,6 +517,10 @@ async fn confirm_reset(req: HttpRequest, state: State, RawBody(body): RawBody) -
         (status = 200, description = "Password sign-in for staff and institutions, e-mailed links for students", body = String, content_type = "text/html"),
     ),
 )]
-async fn login_page() -> Reply {
-    page("pages/login.html", "Logga in", minijinja::context! {})
+async fn login_page(viewer: Viewer) -> Result<HttpResponse, crate::web::pages::PageError> {
+    viewer.render(
+        "pages/sign_in.html",
+        "title-sign-in",
+        minijinja::context! { shown => "sign_in", errors => minijinja::context! {} },
+    )
 }

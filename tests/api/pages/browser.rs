@@ -411,6 +411,86 @@ async fn a_student_registers_for_an_exam_by_keyboard_alone() {
     .await
 }
 
+/// Staff and institutions in a browser: a wrong password shows the form
+/// again, then each role signs in to its start page; axe checks every page.
+#[actix_web::test]
+async fn staff_start_pages_in_a_browser() {
+    with_app(
+        "pages::browser::staff::sqlite",
+        skrivsal::db::Backend::Sqlite,
+        |app| async move {
+            let test = "pages::browser::staff";
+            let Some(axe) = tools(test) else { return };
+            super::start::a_day_at_sundsvall(&app).await;
+            create_person(
+                &app,
+                "chef@example.se",
+                "Cecilia Chef",
+                "centre_admin",
+                &["sundsvall"],
+            );
+            create_person(&app, "ops@example.se", "Ops", "system_admin", &[]);
+            super::start::institution_person(&app, "kansli@miun.se", "Kansliet", "miun");
+            let driver = start_driver();
+            let p = Person {
+                c: browser(&driver).await,
+                app: &app,
+                axe,
+            };
+            let sign_in_as = |email: &'static str, password: &'static str| {
+                let p = &p;
+                async move {
+                    p.open("/").await;
+                    p.fill("login-email", email).await;
+                    p.fill("login-password", password).await;
+                    p.click("form[action='/auth/login'] button[type=submit]")
+                        .await;
+                }
+            };
+            let outcome = async {
+                sign_in_as("chef@example.se", "not the password").await;
+                let text = p.text().await;
+                assert!(text.contains("Fel e-postadress eller lösenord."), "{text}");
+                // The form is there again, the address kept.
+                let email = p.c.find(Locator::Id("login-email")).await.unwrap();
+                assert_eq!(
+                    email.prop("value").await.unwrap().as_deref(),
+                    Some("chef@example.se")
+                );
+                p.fill("login-password", PASSWORD).await;
+                p.click("form[action='/auth/login'] button[type=submit]")
+                    .await;
+                assert!(p.c.current_url().await.unwrap().path().ends_with("/start"));
+                let text = p.text().await;
+                assert!(text.contains("Provförfrågningar att godkänna"), "{text}");
+                assert!(text.contains("MA051G Tentamen 1"), "{text}");
+                p.click_text("Logga ut").await;
+
+                sign_in_as("kansli@miun.se", PASSWORD).await;
+                let text = p.text().await;
+                assert!(text.contains("Inskickad, väntar på godkännande"), "{text}");
+                p.click_text("Logga ut").await;
+
+                sign_in_as("ops@example.se", PASSWORD).await;
+                let text = p.text().await;
+                assert!(text.contains("Lärcentrum sundsvall"), "{text}");
+                p.click_text("Lärcentrum sundsvall").await;
+                assert!(p
+                    .c
+                    .current_url()
+                    .await
+                    .unwrap()
+                    .path()
+                    .ends_with("/centres/sundsvall"));
+            }
+            .await;
+            let _ = p.c.close().await;
+            outcome
+        },
+    )
+    .await
+}
+
 /// Not a test: `docs/ui/shoot.sh` runs it to render every page at 1280 and
 /// 390 px into `docs/ui/` (`SKRIVSAL_SCREENSHOTS` names the folder).
 #[actix_web::test]

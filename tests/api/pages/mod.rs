@@ -10,6 +10,8 @@ mod browser;
 mod http;
 mod journeys;
 mod moves;
+mod sign_in;
+mod start;
 
 pub(crate) const PASSWORD: &str = "en lång fras för test";
 /// A Tuesday in winter (UTC+1) the tests book on; "now" is a week before.

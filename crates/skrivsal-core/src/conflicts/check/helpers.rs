@@ -209,7 +209,12 @@ impl<'a> Ctx<'a> {
                     student_double_booked::message(kind, id, &self.span_text(when)),
                 )
                 .with(ItemRef::new(kind, id))
-                .during(when),
+                .during(when)
+                .words(student_double_booked::words(
+                    kind,
+                    other.unwrap_or(when),
+                    self.tz,
+                )),
             );
         }
     }

@@ -10,6 +10,7 @@ use crate::calendar::ClosedReason;
 pub fn violation(item: &ItemRef, what: &str, date: NaiveDate, reason: &ClosedReason) -> Violation {
     Violation::new(Rule::ClosedDay, item.clone(), message(what, date, reason))
         .with(closure_ref(date))
+        .words(vec![("reason", reason.reason.clone())])
 }
 
 pub fn message(what: &str, date: NaiveDate, reason: &ClosedReason) -> String {

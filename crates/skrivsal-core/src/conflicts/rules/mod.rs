@@ -239,6 +239,12 @@ pub struct Violation {
     /// When the rule is broken, where that is a stretch of time (the first such
     /// stretch, for [`super::check`] within the item's own span).
     pub span: Option<Interval<DateTime<Utc>>>,
+    /// The values a message in another language fills in where the rule's
+    /// own words are not enough (`closed_day`: `reason`; `student_double_booked`:
+    /// `kind` `exam`/`study` and the other booking's local `span`). Not part of
+    /// the API's answer: its `message` is the English one.
+    #[serde(skip)]
+    pub words: Vec<(&'static str, String)>,
 }
 
 impl Violation {
@@ -249,7 +255,13 @@ impl Violation {
             item,
             with: None,
             span: None,
+            words: Vec::new(),
         }
+    }
+
+    pub(crate) fn words(mut self, words: Vec<(&'static str, String)>) -> Self {
+        self.words = words;
+        self
     }
 
     pub(crate) fn with(mut self, with: ItemRef) -> Self {

@@ -89,6 +89,7 @@ impl<'a> Engine<'a> {
                 item: sitting_ref,
                 with: Some(ItemRef::new(ItemKind::ExamRequest, task.exam_id.clone())),
                 span: None,
+                words: Vec::new(),
             }];
         };
         let starts = candidate_starts(exam, task.length, (data.from, data.to));
@@ -100,6 +101,7 @@ impl<'a> Engine<'a> {
                 item: sitting_ref,
                 with: Some(ItemRef::new(ItemKind::ExamRequest, exam.id.clone())),
                 span: None,
+                words: Vec::new(),
             }];
         }
         // Bounded: enough to name the rule, cheap on a long window.
@@ -119,6 +121,7 @@ impl<'a> Engine<'a> {
                     item: sitting_ref.clone(),
                     with: Some(with.clone()),
                     span: None,
+                    words: Vec::new(),
                 }]
             } else {
                 let mut best_room: Option<Vec<Violation>> = None;
@@ -151,6 +154,7 @@ impl<'a> Engine<'a> {
                             item: sitting_ref.clone(),
                             with: Some(ItemRef::new(ItemKind::Room, room.id.clone())),
                             span: Interval::new(*start, end),
+                            words: Vec::new(),
                         });
                     }
                     if best_room.as_ref().is_none_or(|b| v.len() < b.len()) {
