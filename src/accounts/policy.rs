@@ -36,6 +36,9 @@ pub enum Action {
     Book,
     /// Cancel a sitting or a study booking.
     CancelBooking,
+    /// Give a study booking a new time or room: its student's own doing,
+    /// like booking it.
+    MoveStudyBooking,
     /// Mark a sitting's attendance (present, absent, …).
     MarkAttendance,
     /// Change an institution's contact and rules.
@@ -123,7 +126,10 @@ pub fn authorize<'a>(
 ) -> Result<(), Error> {
     let Actor::User(c) = actor.into() else {
         // The operator at the command line acts as a system administrator.
-        return if matches!(action, Action::Book | Action::FollowOwnBookings) {
+        return if matches!(
+            action,
+            Action::Book | Action::FollowOwnBookings | Action::MoveStudyBooking
+        ) {
             Err(Error::Forbidden)
         } else {
             Ok(())
@@ -196,6 +202,9 @@ fn may(c: &Caller, action: Action, resource: Resource<'_>) -> bool {
     // Booking is a student's own doing; an admin cannot book for them.
     if matches!(action, Book | FollowOwnBookings) {
         return c.role == Role::Student;
+    }
+    if let (MoveStudyBooking, Resource::StudyBooking { student, .. }) = (action, resource) {
+        return *student == c.user_id;
     }
     if c.is_system_admin() {
         return true;

@@ -411,12 +411,23 @@ pub fn sitting_cancelled(
 }
 
 /// A study place booked (`confirmed`) or cancelled.
+/// What happened to a study booking, for its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StudyNotice {
+    Confirmed,
+    /// A new time or room: the same invite (UID) at a higher sequence, so a
+    /// calendar moves its entry instead of adding a second.
+    Moved,
+    Cancelled,
+}
+
 pub fn study_booking(
     conn: &mut DbConn,
     host: &str,
     b: &StudyBooking,
-    confirmed: bool,
+    notice: StudyNotice,
 ) -> Result<(), Error> {
+    let confirmed = notice != StudyNotice::Cancelled;
     let centre = centre_of(conn, &b.centre_id)?;
     let student: User = users::table
         .find(&b.student_id)
@@ -456,6 +467,7 @@ pub fn study_booking(
         start => when(b.starts_at, &centre),
         end => when(b.ends_at, &centre),
         code => &b.booking_code,
+        changed => notice == StudyNotice::Moved,
     };
     let kind = if confirmed {
         "study_confirmed"

@@ -11,8 +11,7 @@ use crate::accounts::actor::Caller;
 use crate::calendar;
 use crate::centres::calendar as centre_calendar;
 use crate::centres::centre as centres;
-use crate::db::models::Room;
-use crate::db::schema::{rooms, sittings, study_bookings};
+use crate::db::schema::{sittings, study_bookings};
 use crate::db::DbConn;
 use crate::error::Error;
 use crate::exams::booking::PLACED_STATES;
@@ -74,13 +73,7 @@ pub fn availability(
     let cal = centre_calendar::calendar_input(conn, &centre)?;
     let staffed = calendar::staffed_set(&cal, date, date);
     let open = calendar::access_set(&cal, date, date);
-    let room_rows: Vec<Room> = rooms::table
-        .filter(rooms::centre_id.eq(&centre.id))
-        .filter(rooms::active.eq(true))
-        .filter(rooms::bookable_study.eq(true))
-        .order(rooms::name)
-        .select(Room::as_select())
-        .load(conn)?;
+    let room_rows = super::bookings::study_rooms(conn, &centre.id)?;
     let mut out_rooms = Vec::new();
     for room in room_rows {
         let bookings: Vec<(DateTime<Utc>, DateTime<Utc>)> = study_bookings::table

@@ -237,3 +237,38 @@ pub fn schedule(
         rooms: out_rooms,
     })
 }
+
+/// The student's home centre, listed and chosen first on their pages: the
+/// active centre of the municipality they live in, or else the centre of
+/// their most recent booking or registration.
+pub fn home_centre(conn: &mut DbConn, caller: &Caller) -> Result<Option<Centre>, Error> {
+    let municipality: Option<String> = crate::db::schema::users::table
+        .find(caller.user_id.as_str())
+        .select(crate::db::schema::users::municipality)
+        .first(conn)
+        .optional()?
+        .flatten();
+    let active = crate::centres::public::list(conn)?;
+    if let Some(m) = municipality.map(|m| m.trim().to_lowercase()) {
+        if let Some(c) = active.iter().find(|c| c.municipality.to_lowercase() == m) {
+            return Ok(Some(c.clone()));
+        }
+    }
+    let study: Option<(chrono::NaiveDateTime, String)> = study_bookings::table
+        .filter(study_bookings::student_id.eq(caller.user_id.as_str()))
+        .order(study_bookings::created_at.desc())
+        .select((study_bookings::created_at, study_bookings::centre_id))
+        .first(conn)
+        .optional()?;
+    let sitting: Option<(chrono::NaiveDateTime, String)> = sittings::table
+        .filter(sittings::student_id.eq(caller.user_id.as_str()))
+        .order(sittings::created_at.desc())
+        .select((sittings::created_at, sittings::centre_id))
+        .first(conn)
+        .optional()?;
+    let latest = match (study, sitting) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    Ok(latest.and_then(|(_, id)| active.into_iter().find(|c| c.id == id)))
+}

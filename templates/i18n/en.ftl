@@ -206,6 +206,15 @@ rule-study_limit = You have reached the centre's limit for bookings.
 rule-state = The booking can no longer be changed.
 rule-already_registered = You are already registered for this exam.
 
+## Student pages: a new time for a study place, the home centre
+title-move-study = Change a study place's time
+move-study = Change time
+move-lead = You are changing the time of your study place { $when }. Choose the day, room and time. The old time is given up only once the new one is booked.
+confirm-move = Move to this time
+move-refused = The time could not be changed. Your booking stays as it was:
+flash-study-moved = Your study place has a new time. An updated confirmation with a calendar invite is on its way to your e-mail.
+home-centre = your learning centre
+
 ## auth
 title-sign-in = Sign in
 title-new-password = New password

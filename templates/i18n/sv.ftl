@@ -207,6 +207,15 @@ rule-study_limit = Du har nått lärcentrets gräns för bokningar.
 rule-state = Det går inte längre att ändra bokningen.
 rule-already_registered = Du är redan anmäld till provet.
 
+## Student pages: a new time for a study place, the home centre
+title-move-study = Ändra tid för studieplats
+move-study = Ändra tid
+move-lead = Du ändrar tiden för din studieplats { $when }. Välj dag, rum och tid. Den gamla tiden släpps först när den nya är bokad.
+confirm-move = Byt till den här tiden
+move-refused = Tiden gick inte att ändra. Din bokning är kvar som förut:
+flash-study-moved = Studieplatsen har fått en ny tid. En uppdaterad bekräftelse med kalenderinbjudan är på väg till din e-post.
+home-centre = ditt lärcentrum
+
 ## auth
 title-sign-in = Logga in
 title-new-password = Nytt lösenord

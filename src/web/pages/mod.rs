@@ -34,6 +34,8 @@ use crate::web::routes::host;
 use crate::web::AppState;
 pub use context::Viewer;
 pub use errors::PageError;
+#[doc(hidden)]
+pub use student::book::day_context as book_day_context;
 
 type State = web::Data<AppState>;
 type Page = Result<actix_web::HttpResponse, PageError>;

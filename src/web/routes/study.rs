@@ -11,7 +11,7 @@ use crate::web::extract::{Body, Query};
 use crate::web::openapi::{problems as p, CentreKey, ItemId};
 
 pub(crate) fn endpoints() -> Vec<Endpoint> {
-    endpoints![signed_in: availability, book, cancel_booking, my_bookings, schedule]
+    endpoints![signed_in: availability, book, move_booking, cancel_booking, my_bookings, schedule]
 }
 
 #[utoipa::path(
@@ -59,6 +59,33 @@ async fn book(
     let host = host(&state);
     run(&state, created, move |c| {
         study::bookings::book(c, &caller, &host, input)
+    })
+    .await
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/study-bookings/{id}",
+    tag = "study",
+    operation_id = "move_study_booking",
+    summary = "Give a study booking a new time or room (its student)",
+    description = "Checked as a new booking would be, with the booking's own old span counted as free; the old span is freed only when the new one is accepted. The booking keeps its id and booking code, and the student is sent the calendar invite again (same UID, higher SEQUENCE). 409 with `conflicts` naming each broken rule, the booking unchanged.",
+    params(ItemId),
+    request_body = study::moving::MoveInput,
+    responses(
+        (status = 200, description = "The booking at its new time", body = study::bookings::StudyBookingOut),
+        p::EditConflictErrors,
+    ),
+)]
+async fn move_booking(
+    state: State,
+    caller: Caller,
+    path: web::Path<String>,
+    Body(input): Body<study::moving::MoveInput>,
+) -> Reply {
+    let host = host(&state);
+    run(&state, ok, move |c| {
+        study::moving::move_booking(c, &caller, &host, &path, input)
     })
     .await
 }

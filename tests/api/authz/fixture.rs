@@ -68,6 +68,9 @@ pub(super) struct Fixture {
     /// Alpha's big exam hall.
     pub(super) big_hall: std::cell::RefCell<String>,
     counter: std::cell::Cell<u32>,
+    /// The next free quarter hour for a fresh study booking of the student:
+    /// the ones left behind must not collide with the next.
+    study_slot: std::cell::Cell<u32>,
 }
 
 impl Fixture {
@@ -144,6 +147,7 @@ impl Fixture {
             open_request: std::cell::RefCell::new(String::new()),
             big_hall: std::cell::RefCell::new(String::new()),
             counter: std::cell::Cell::new(0),
+            study_slot: std::cell::Cell::new(0),
         }
     }
 
@@ -245,7 +249,14 @@ impl Fixture {
             Some(self.fresh_request(app, n, approve, check_in).await.1)
         } else if path.starts_with("/api/v1/study-bookings/") {
             let day = self.day + chrono::Duration::days(2);
-            let body = json!({"centre": "alpha", "starts_at": format!("{day}T{:02}:00", 8 + n % 9), "ends_at": format!("{day}T{:02}:30", 8 + n % 9)});
+            let k = self.study_slot.get();
+            self.study_slot.set(k + 1);
+            assert!(
+                k < 36,
+                "out of quarter hours 08–17 for fresh study bookings"
+            );
+            let at = |q: u32| format!("{day}T{:02}:{:02}", 8 + q / 4, (q % 4) * 15);
+            let body = json!({"centre": "alpha", "starts_at": at(k), "ends_at": at(k + 1)});
             let r = app
                 .post_as(&self.student, "/api/v1/study-bookings", body)
                 .await;
@@ -353,6 +364,10 @@ impl Fixture {
             ("POST", "/api/v1/study-bookings") => {
                 let day = self.day + chrono::Duration::days(1);
                 json!({"centre": "alpha", "starts_at": format!("{day}T10:00"), "ends_at": format!("{day}T11:00")})
+            }
+            ("PATCH", "/api/v1/study-bookings/{id}") => {
+                let day = self.day + chrono::Duration::days(3);
+                json!({"starts_at": format!("{day}T{:02}:00", 8 + n % 9), "ends_at": format!("{day}T{:02}:30", 8 + n % 9)})
             }
             ("PATCH", "/api/v1/invigilators/{id}") => json!({"name": "Renamed"}),
             ("PUT", "/api/v1/invigilators/{id}/availability") => full_week(),

@@ -190,6 +190,12 @@ pub(super) fn cases() -> Vec<Case> {
             "/api/v1/study-bookings",
             [401, 403, 403, 403, 403, 403, 403, 403, 201],
         ),
+        // The target is the matrix student's own booking; only they move it.
+        case(
+            "PATCH",
+            "/api/v1/study-bookings/{id}",
+            [401, 403, 403, 404, 403, 404, 404, 404, 200],
+        ),
         // The target is the matrix student's own booking.
         case(
             "DELETE",

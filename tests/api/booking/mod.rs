@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{Reply, TestApp};
 
+mod moving;
 mod random_sequences;
 mod requests;
 mod sittings;

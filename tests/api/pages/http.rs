@@ -73,7 +73,7 @@ pub(super) async fn post(
 }
 
 /// The booking form's post, as the page sends it.
-async fn book(
+pub(super) async fn book(
     app: &TestApp,
     s: &Session,
     room: &str,
@@ -108,7 +108,7 @@ pub(super) fn flash(a: &Answer) -> String {
         .unwrap_or_default()
 }
 
-async fn student(app: &TestApp, email: &str, name: &str) -> Session {
+pub(super) async fn student(app: &TestApp, email: &str, name: &str) -> Session {
     create_person(app, email, name, "student", &[]);
     sign_in(app, email).await
 }
@@ -506,3 +506,98 @@ app_test!(htmx_is_served_by_us_and_cacheable, |app| async move {
         "{html}"
     );
 });
+
+/// 200 study places of 30–90 minutes on `DAY` in a 60-seat room, starting
+/// unevenly at quarter hours 08:00–15:00, written straight to the database.
+fn busy_day(app: &TestApp, room: &str) {
+    use diesel::prelude::*;
+    use skrivsal::db::models::StudyBooking;
+    use skrivsal::db::schema::{study_bookings, users};
+    let mut conn = app.db.get().unwrap();
+    let centre: String = skrivsal::db::schema::rooms::table
+        .find(room)
+        .select(skrivsal::db::schema::rooms::centre_id)
+        .first(&mut *conn)
+        .unwrap();
+    drop(conn);
+    for i in 0..200u32 {
+        let email = format!("busy{i}@example.se");
+        app.token(&email, "student", &[], None);
+        let mut conn = app.db.get().unwrap();
+        let student: String = users::table
+            .filter(users::email.eq(&email))
+            .select(users::id)
+            .first(&mut *conn)
+            .unwrap();
+        // 08:00 local is 07:00 UTC in December.
+        let start = chrono::NaiveDate::parse_from_str(DAY, "%Y-%m-%d")
+            .unwrap()
+            .and_hms_opt(7, 0, 0)
+            .unwrap()
+            + chrono::Duration::minutes(i64::from((i * i + i / 29) % 29) * 15);
+        // 30 to 90 minutes: the seats taken change at every quarter hour.
+        let length = chrono::Duration::minutes(30 + i64::from(i % 5) * 15);
+        diesel::insert_into(study_bookings::table)
+            .values(&StudyBooking {
+                id: skrivsal::db::new_id(),
+                centre_id: centre.clone().into(),
+                room_id: room.to_string().into(),
+                student_id: student.into(),
+                booking_code: format!("B{i:03}-BSY"),
+                starts_at: start,
+                ends_at: start + length,
+                status: skrivsal::types::StudyBookingStatus::Confirmed,
+                sequence: 0,
+                created_at: skrivsal::db::now(),
+                cancelled_at: None,
+            })
+            .execute(&mut *conn)
+            .unwrap();
+    }
+}
+
+app_test!(
+    no_student_page_is_over_100_kb_on_a_day_with_200_bookings,
+    |app| async move {
+        let (admin, small) = centre_with_study_room(&app).await;
+        let r = app.post_as(&admin, "/api/v1/centres/sundsvall/rooms", json!({"name": "Läsesalen", "kind": "study_area", "seats": 60, "bookable_for": ["study"]})).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        busy_day(&app, r.body["id"].as_str().unwrap());
+        open_exams(&app, &["Tentamen 1", "Tentamen 2"]).await;
+        let s = student(&app, "stina@example.se", "Stina Student").await;
+        assert_eq!(
+            book(&app, &s, &small, DAY, "09:00", "12:00").await.status,
+            303
+        );
+        let id = id_after(
+            &get(&app, Some(&s), "/me/bookings", "").await.html,
+            "/me/study-bookings/",
+        );
+        let pages = [
+            "/me/bookings".to_string(),
+            format!("/me/book?centre=sundsvall&date={DAY}"),
+            format!("/me/book?move={id}"),
+            "/me/exams".to_string(),
+            "/me/calendar".to_string(),
+        ];
+        for path in pages {
+            let a = get(&app, Some(&s), &path, "").await;
+            assert_eq!(a.status, 200, "{path}: {}", a.html);
+            assert!(a.html.len() < 100_000, "{path}: {} bytes", a.html.len());
+        }
+        let day = get(
+            &app,
+            Some(&s),
+            &format!("/me/book?centre=sundsvall&date={DAY}"),
+            "",
+        )
+        .await;
+        // The busy room's timeline is there, cut at every quarter hour.
+        assert!(day.html.matches("<li class=").count() > 25, "{}", day.html);
+        for path in ["/", "/centres/sundsvall"] {
+            let a = get(&app, None, path, "").await;
+            assert_eq!(a.status, 200, "{path}");
+            assert!(a.html.len() < 100_000, "{path}: {} bytes", a.html.len());
+        }
+    }
+);

@@ -10,6 +10,8 @@ mod browser;
 mod browser_invigilator;
 mod http;
 mod invigilator;
+mod journeys;
+mod moves;
 mod sign_in;
 mod start;
 

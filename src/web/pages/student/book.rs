@@ -1,4 +1,5 @@
-//! Boka studieplats: a day's free seats per room, and booking a span.
+//! Boka studieplats: a day's free seats per room, and booking a span; with
+//! `?move=<id>` the same page gives one of the student's bookings a new time.
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -11,6 +12,7 @@ use crate::domain::Language;
 use crate::error::{Conflict, Error};
 use crate::study::availability::{self, DateQuery};
 use crate::study::bookings::{self, StudyInput};
+use crate::study::moving::{self, MoveInput};
 use crate::study::schedule::{self, MyBookings};
 use crate::web::pages::context::see_other;
 use crate::web::pages::errors::{is_refusal, messages_with, FormMessages};
@@ -20,6 +22,9 @@ use crate::web::pages::{fmt, form, host, run, Page, PageError, State, Viewer};
 pub(in crate::web::pages) struct BookQuery {
     centre: Option<String>,
     date: Option<String>,
+    /// The booking to give a new time, from "Ändra tid" on Mina bokningar.
+    #[serde(rename = "move")]
+    moving: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -30,6 +35,8 @@ pub(in crate::web::pages) struct BookForm {
     room: Option<String>,
     start: String,
     end: String,
+    #[serde(rename = "move")]
+    moving: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +61,16 @@ struct CentreOption {
     selected: bool,
 }
 
+/// The booking being given a new time: what the page says and preloads.
+#[derive(Serialize, Clone)]
+struct Moving {
+    id: String,
+    when: String,
+    room: String,
+    start: String,
+    end: String,
+}
+
 /// What the booking page shows for a centre and a date.
 struct DayData {
     centres: Vec<CentreOption>,
@@ -61,6 +78,31 @@ struct DayData {
     date: Option<NaiveDate>,
     closed: Option<String>,
     rooms: Vec<RoomDay>,
+    moving: Option<Moving>,
+}
+
+/// The student's own booking `id` still to come, as the page shows it; the
+/// centre and date it is on when none were asked for.
+fn moving_view(
+    conn: &mut crate::db::DbConn,
+    caller: &Caller,
+    lang: Language,
+    id: &str,
+) -> Result<(Moving, String, String), Error> {
+    let mine = schedule::mine(conn, caller)?;
+    let b = mine
+        .study_bookings
+        .into_iter()
+        .find(|b| b.id == id && b.status == "confirmed")
+        .ok_or(Error::NotFound)?;
+    let view = Moving {
+        id: b.id,
+        when: fmt::day_span(lang, &b.starts_at, &b.ends_at),
+        room: b.room,
+        start: b.starts_at.format("%H:%M").to_string(),
+        end: b.ends_at.format("%H:%M").to_string(),
+    };
+    Ok((view, b.centre, b.starts_at.date_naive().to_string()))
 }
 
 fn load_day(
@@ -69,15 +111,31 @@ fn load_day(
     lang: Language,
     centre: Option<String>,
     date: Option<String>,
+    move_id: Option<&str>,
 ) -> Result<DayData, Error> {
-    let all = crate::centres::public::list(conn)?;
+    // A booking moves within its own centre: the only one offered then.
+    let (moving, centre, date) = match move_id {
+        Some(id) => {
+            let (m, c, d) = moving_view(conn, caller, lang, id)?;
+            (Some(m), Some(c), date.or(Some(d)))
+        }
+        None => (None, centre, date),
+    };
+    let mut all = crate::centres::public::list(conn)?;
+    if moving.is_some() {
+        all.retain(|c| centre.as_ref() == Some(&c.slug));
+    }
+    let home = schedule::home_centre(conn, caller)?.map(|c| c.slug);
+    all.sort_by_key(|c| Some(&c.slug) != home.as_ref());
     let chosen = centre.filter(|s| all.iter().any(|c| &c.slug == s));
+    // Nothing chosen yet: the home centre is the likely choice.
+    let selected = chosen.clone().or(home);
     let centres = all
         .iter()
         .map(|c| CentreOption {
             slug: c.slug.clone(),
             name: c.name.clone(),
-            selected: chosen.as_deref() == Some(c.slug.as_str()),
+            selected: selected.as_deref() == Some(c.slug.as_str()),
         })
         .collect();
     let Some(slug) = chosen else {
@@ -87,6 +145,7 @@ fn load_day(
             date: None,
             closed: None,
             rooms: Vec::new(),
+            moving,
         });
     };
     let day = availability::availability(conn, caller, &slug, &DateQuery { date })?;
@@ -130,7 +189,43 @@ fn load_day(
         date: Some(day.date),
         closed,
         rooms,
+        moving,
     })
+}
+
+/// The page's own context and title key for `data`.
+fn page(
+    lang: Language,
+    data: DayData,
+    form: Option<&BookForm>,
+    messages: FormMessages,
+) -> (&'static str, minijinja::Value) {
+    // A move preloads the booking's own room and times until a form says else.
+    let preload = data.moving.as_ref().map(|m| BookForm {
+        room: Some(m.room.clone()),
+        start: m.start.clone(),
+        end: m.end.clone(),
+        ..BookForm::default()
+    });
+    let form = form.or(preload.as_ref());
+    let title = if data.moving.is_some() {
+        "title-move-study"
+    } else {
+        "title-book-study"
+    };
+    let context = minijinja::context! {
+        moving => data.moving,
+        centres => data.centres,
+        centre => data.centre,
+        date => data.date.map(|d| d.to_string()),
+        day_label => data.date.map(|d| fmt::day(lang, d)),
+        closed => data.closed,
+        rooms => data.rooms,
+        form => form.map(|f| minijinja::context! { room => f.room, start => f.start, end => f.end }),
+        errors => messages.fields,
+        conflicts => messages.conflicts,
+    };
+    (title, context)
 }
 
 fn render_book(
@@ -140,24 +235,35 @@ fn render_book(
     messages: FormMessages,
     status: StatusCode,
 ) -> Page {
-    let lang = viewer.lang;
-    let mut response = viewer.render(
-        "pages/book.html",
-        "title-book-study",
-        minijinja::context! {
-            centres => data.centres,
-            centre => data.centre,
-            date => data.date.map(|d| d.to_string()),
-            day_label => data.date.map(|d| fmt::day(lang, d)),
-            closed => data.closed,
-            rooms => data.rooms,
-            form => form.map(|f| minijinja::context! { room => f.room, start => f.start, end => f.end }),
-            errors => messages.fields,
-            conflicts => messages.conflicts,
-        },
-    )?;
+    let (title, context) = page(viewer.lang, data, form, messages);
+    let mut response = viewer.render("pages/book.html", title, context)?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// Boka studieplats for `centre` on `date` as `caller` sees it, without a
+/// request: the day loaded and the whole template context (layout included)
+/// built. `benches/pages.rs` times this and the render of
+/// `pages/book.html` apart.
+#[doc(hidden)]
+pub fn day_context(
+    conn: &mut crate::db::DbConn,
+    caller: &Caller,
+    lang: Language,
+    centre: &str,
+    date: &str,
+) -> Result<minijinja::Value, Error> {
+    let viewer = Viewer::for_caller(caller.clone(), lang, "/me/book");
+    let data = load_day(
+        conn,
+        caller,
+        lang,
+        Some(centre.to_string()),
+        Some(date.to_string()),
+        None,
+    )?;
+    let (title, context) = page(lang, data, None, FormMessages::default());
+    Ok(viewer.context(title, context))
 }
 
 pub(in crate::web::pages) async fn book_page(
@@ -167,10 +273,14 @@ pub(in crate::web::pages) async fn book_page(
 ) -> Page {
     let caller = viewer.student()?.clone();
     let lang = viewer.lang;
-    let BookQuery { centre, date } = query.into_inner();
+    let BookQuery {
+        centre,
+        date,
+        moving,
+    } = query.into_inner();
     let date = date.filter(|d| !d.is_empty());
     let data = run(&state, lang, move |c| {
-        load_day(c, &caller, lang, centre, date)
+        load_day(c, &caller, lang, centre, date, moving.as_deref())
     })
     .await;
     match data {
@@ -225,23 +335,49 @@ pub(in crate::web::pages) async fn book(state: State, viewer: Viewer, body: web:
     let caller = viewer.check_csrf(input.csrf.as_deref())?.clone();
     let host = host(&state);
     let posted = input.clone();
+    let moved = posted.moving.as_deref().is_some_and(|m| !m.is_empty());
+    let move_id = input.moving.clone().filter(|m| !m.is_empty());
     let outcome = run(&state, lang, move |c| {
         let room = input.room.clone().filter(|r| !r.is_empty());
-        let result = bookings::book(
-            c,
-            &caller,
-            &host,
-            StudyInput {
-                centre: input.centre.clone(),
-                room,
-                starts_at: format!("{}T{}", input.date, input.start),
-                ends_at: format!("{}T{}", input.date, input.end),
-            },
+        let (starts_at, ends_at) = (
+            format!("{}T{}", input.date, input.start),
+            format!("{}T{}", input.date, input.end),
         );
+        let result = match &move_id {
+            Some(id) => moving::move_booking(
+                c,
+                &caller,
+                &host,
+                id,
+                MoveInput {
+                    room,
+                    starts_at,
+                    ends_at,
+                },
+            ),
+            None => bookings::book(
+                c,
+                &caller,
+                &host,
+                StudyInput {
+                    centre: input.centre.clone(),
+                    room,
+                    starts_at,
+                    ends_at,
+                },
+            ),
+        };
         match result {
             Ok(_) => Ok(None),
             Err(e) if is_refusal(&e) => {
-                let data = load_day(c, &caller, lang, Some(input.centre), Some(input.date))?;
+                let data = load_day(
+                    c,
+                    &caller,
+                    lang,
+                    Some(input.centre),
+                    Some(input.date),
+                    move_id.as_deref(),
+                )?;
                 let mine = schedule::mine(c, &caller).ok();
                 Ok(Some((e, data, mine)))
             }
@@ -250,6 +386,7 @@ pub(in crate::web::pages) async fn book(state: State, viewer: Viewer, body: web:
     })
     .await?;
     match outcome {
+        None if moved => Ok(see_other("/me/bookings", Some("flash-study-moved"))),
         None => Ok(see_other("/me/bookings", Some("flash-study-booked"))),
         Some((error, data, mine)) => {
             let words = rule_words(data.closed.clone(), mine);

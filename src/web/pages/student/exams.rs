@@ -19,6 +19,8 @@ struct RequestView {
     course_code: String,
     title: String,
     centre: String,
+    /// At the student's home centre: listed first.
+    home: bool,
     date: Option<String>,
     deadline: Option<String>,
     my_status_key: Option<String>,
@@ -60,11 +62,12 @@ fn render_exams(
             },
         )?;
         let mine = schedule::mine(c, &caller)?;
-        Ok((list.items, mine, centres_by_slug(c)?))
+        let home = schedule::home_centre(c, &caller)?.map(|c| c.slug);
+        Ok((list.items, mine, centres_by_slug(c)?, home))
     });
     async move {
-        let (items, mine, centres) = work.await?;
-        let views: Vec<RequestView> = items
+        let (items, mine, centres, home) = work.await?;
+        let mut views: Vec<RequestView> = items
             .into_iter()
             .filter(|r| r.open || mine.sittings.iter().any(|s| s.exam_request == r.id))
             .map(|r| {
@@ -75,6 +78,7 @@ fn render_exams(
                     .map(|s| format!("status-{}", s.status));
                 let start = r.starts_at.or(r.window.as_ref().map(|w| w.earliest_start));
                 RequestView {
+                    home: home.as_ref() == Some(&r.centre),
                     centre: centres
                         .get(&r.centre)
                         .map_or(r.centre.clone(), |c| c.name.clone()),
@@ -88,6 +92,7 @@ fn render_exams(
                 }
             })
             .collect();
+        views.sort_by_key(|v| !v.home);
         let mut response = viewer.render(
             "pages/exams.html",
             "title-exams",
