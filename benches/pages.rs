@@ -131,7 +131,7 @@ fn fixture() -> Fixture {
     }
     drop(conn);
     let caller = Caller {
-        user_id: me.id.clone().into(),
+        user_id: me.id.clone(),
         email: me.email,
         name: me.name,
         role: Role::Student,

@@ -353,7 +353,7 @@ pub fn book(
             &candidates,
         )?;
         let row = StudyBooking {
-            id: id.into(),
+            id,
             centre_id: centre.id.clone(),
             room_id: room.id.clone(),
             student_id: caller.user_id.clone(),

@@ -79,7 +79,7 @@ app_test!(
         );
         // Both requests wait for approval.
         assert!(
-            html.contains("<strong>MA051G Tentamen 1</strong> · tis 8 dec 09:00–12:00"),
+            html.contains("<strong>MA051G Tentamen 1</strong> · <span class=\"nowrap\">tis 8 dec 09:00–12:00</span>"),
             "{html}"
         );
         assert!(html.contains("MA051G Omtentamen"), "{html}");
