@@ -48,26 +48,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
     let study = app.post_as(&admin, "/api/v1/centres/sundsvall/rooms", json!({"name": "Studiehallen", "kind": "study_area", "seats": 3, "bookable_for": ["study"]})).await;
     assert_eq!(study.status, 201);
     for (name, email) in [("Karin", "karin@sundsvall.se"), ("Per", "per@sundsvall.se")] {
-        let inv = app
-            .post_as(
-                &admin,
-                "/api/v1/centres/sundsvall/invigilators",
-                json!({"name": name, "email": email}),
-            )
-            .await;
-        let id = inv.body["id"].as_str().unwrap().to_string();
-        let weekly: Vec<Value> = ["mon", "tue", "wed", "thu", "fri"]
-            .iter()
-            .map(|d| json!({"weekday": d, "from": "07:00", "to": "20:00"}))
-            .collect();
-        let r = app
-            .put_as(
-                &admin,
-                &format!("/api/v1/invigilators/{id}/availability"),
-                json!({"weekly": weekly}),
-            )
-            .await;
-        assert_eq!(r.status, 200);
+        weekday_invigilator(app, &admin, name, email).await;
     }
     let r = app.post_as(&admin, "/api/v1/institutions", json!({"slug": "miun", "name": "Mittuniversitetet", "email": "tentamen@miun.se", "rules": {"start_offset_minutes": 60, "registration_deadline_days": 10}})).await;
     assert_eq!(r.status, 201);
@@ -169,4 +150,35 @@ async fn sitting_action(app: &TestApp, w: &World, id: &str, action: &str) -> Rep
 async fn move_sitting(app: &TestApp, w: &World, id: &str, body: Value) -> Reply {
     app.post_as(&w.admin, &format!("/api/v1/exam-sittings/{id}/move"), body)
         .await
+}
+
+/// An invigilator at Sundsvall available weekdays 07:00–20:00; their id.
+pub(crate) async fn weekday_invigilator(
+    app: &TestApp,
+    admin: &str,
+    name: &str,
+    email: &str,
+) -> String {
+    let inv = app
+        .post_as(
+            admin,
+            "/api/v1/centres/sundsvall/invigilators",
+            json!({"name": name, "email": email}),
+        )
+        .await;
+    assert_eq!(inv.status, 201, "{inv:?}");
+    let id = inv.body["id"].as_str().unwrap().to_string();
+    let weekly: Vec<Value> = ["mon", "tue", "wed", "thu", "fri"]
+        .iter()
+        .map(|d| json!({"weekday": d, "from": "07:00", "to": "20:00"}))
+        .collect();
+    let r = app
+        .put_as(
+            admin,
+            &format!("/api/v1/invigilators/{id}/availability"),
+            json!({"weekly": weekly}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    id
 }

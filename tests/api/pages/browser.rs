@@ -222,7 +222,7 @@ impl Person<'_> {
     }
 
     /// Signs in with the password form on the landing page.
-    async fn sign_in_as(&self, email: &str, password: &str) {
+    pub(super) async fn sign_in_as(&self, email: &str, password: &str) {
         self.open("/").await;
         self.fill("login-email", email).await;
         self.fill("login-password", password).await;

@@ -7,14 +7,6 @@ use super::invigilator::{id_after, shift_world, KARIN};
 use super::*;
 use crate::helpers::with_app;
 
-/// Signs in through the password form as Karin.
-async fn sign_in_as_karin(p: &Person<'_>) {
-    p.open("/").await;
-    p.fill("login-email", KARIN).await;
-    p.fill("login-password", PASSWORD).await;
-    p.click_text("Logga in").await;
-}
-
 async fn shift_journey(app: TestApp, test: &str) {
     let Some(axe) = tools(test) else { return };
     let (admin, _) = shift_world(&app).await;
@@ -25,7 +17,7 @@ async fn shift_journey(app: TestApp, test: &str) {
         axe,
     };
     let outcome = async {
-        sign_in_as_karin(&p).await;
+        p.sign_in_as(KARIN, PASSWORD).await;
         // The invigilator's start page.
         assert!(p.c.current_url().await.unwrap().path().ends_with("/me/shifts"));
         let text = p.text().await;
@@ -117,7 +109,7 @@ async fn screenshots() {
                 app: &app,
                 axe,
             };
-            sign_in_as_karin(&p).await;
+            p.sign_in_as(KARIN, PASSWORD).await;
             let html = p.c.source().await.unwrap();
             let shift = id_after(&html, r#"href="/me/shifts/"#);
             let dir = std::path::PathBuf::from(dir);

@@ -27,27 +27,7 @@ pub(crate) async fn shift_world(app: &TestApp) -> (String, String) {
     let hall = app.post_as(&admin, "/api/v1/centres/sundsvall/rooms", json!({"name": "Skrivsal A", "kind": "exam_hall", "seats": 20, "computer_seats": 4, "accessible": true, "bookable_for": ["exam"]})).await;
     assert_eq!(hall.status, 201, "{hall:?}");
     create_person(app, KARIN, "Karin Skrivvakt", "invigilator", &["sundsvall"]);
-    let inv = app
-        .post_as(
-            &admin,
-            "/api/v1/centres/sundsvall/invigilators",
-            json!({"name": "Karin Skrivvakt", "email": KARIN}),
-        )
-        .await;
-    assert_eq!(inv.status, 201, "{inv:?}");
-    let inv = inv.body["id"].as_str().unwrap().to_string();
-    let weekly: Vec<_> = ["mon", "tue", "wed", "thu", "fri"]
-        .iter()
-        .map(|d| json!({"weekday": d, "from": "07:00", "to": "20:00"}))
-        .collect();
-    let r = app
-        .put_as(
-            &admin,
-            &format!("/api/v1/invigilators/{inv}/availability"),
-            json!({ "weekly": weekly }),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{r:?}");
+    let inv = crate::booking::weekday_invigilator(app, &admin, "Karin Skrivvakt", KARIN).await;
     let r = app.post_as(&admin, "/api/v1/institutions", json!({"slug": "miun", "name": "Mittuniversitetet", "email": "tentamen@miun.se", "rules": {"registration_deadline_days": 3}})).await;
     assert_eq!(r.status, 201, "{r:?}");
     let institution = app.token("anna@miun.se", "institution", &[], Some("miun"));

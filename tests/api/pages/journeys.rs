@@ -12,10 +12,7 @@ use crate::helpers::{with_app, TestApp};
 
 /// Signed in through the password form, on the start page.
 async fn sign_in_as(p: &Person<'_>, email: &str) {
-    p.open("/").await;
-    p.fill("login-email", email).await;
-    p.fill("login-password", PASSWORD).await;
-    p.click_text("Logga in").await;
+    p.sign_in_as(email, PASSWORD).await;
     assert!(p
         .c
         .current_url()
