@@ -285,6 +285,34 @@ pub async fn seed(api: &Api, admin: &str) -> Result<World, String> {
     })
 }
 
+/// Waits (up to two minutes) until the mail worker has delivered what
+/// earlier steps queued, so that each test starts with an empty outbox and
+/// no delivery of another test's mail runs beside it.
+pub async fn settle(api: &Api, admin: &str) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(120) {
+        let mut waiting = 0;
+        for status in ["pending", "sending"] {
+            let path = format!("/api/v1/mail?status={status}&limit=1");
+            match api.get(&path, admin).await {
+                Ok(page) => waiting += page["items"].as_array().map_or(0, Vec::len),
+                Err(e) => {
+                    eprintln!("cannot see the outbox, not waiting for it: {e}");
+                    return;
+                }
+            }
+        }
+        if waiting == 0 {
+            if started.elapsed() > std::time::Duration::from_secs(1) {
+                eprintln!("  (waited {:.0?} for the mail worker)", started.elapsed());
+            }
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    eprintln!("  the outbox is still not empty after two minutes; going on");
+}
+
 /// The exam day (the first open Tuesday at least two weeks ahead) and every
 /// other open day of the coming year, as the centre's calendar says
 /// (holidays are closed).
