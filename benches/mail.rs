@@ -1,6 +1,8 @@
 //! Mail in the write path: what one `notify::study_booking` costs inside a
-//! booking's transaction (issue 15), and what building the message from its
-//! outbox row costs at delivery (`mail::build`).
+//! booking's transaction (issue 15), what building the message from its
+//! outbox row costs at delivery (`mail::build`), and what its subject alone
+//! costs (`mail::subject`, per row of the admin list; what storing the
+//! subject at queue time would add to the transaction).
 //!
 //! The demo region in a SQLite file; the first of its study bookings is
 //! confirmed again and again, each call in an open transaction as the
@@ -14,8 +16,8 @@
 //!     --toggle-collect='*bench_study_booking_call*' <bench binary> --bench
 //! ```
 //!
-//! (and `*bench_build_call*` for delivery); the total divided by N is the
-//! instructions per call.
+//! (and `*bench_build_call*`, `*bench_subject_call*`); the total divided by
+//! N is the instructions per call.
 
 use std::sync::Arc;
 
@@ -82,6 +84,11 @@ fn bench_build_call(row: &OutboxMessage) -> lettre::Message {
     skrivsal::mail::build(row, FROM).expect("builds")
 }
 
+#[inline(never)]
+fn bench_subject_call(row: &OutboxMessage) -> String {
+    skrivsal::mail::subject(row).expect("renders")
+}
+
 /// Runs `f` in one open transaction and rolls it back, so the outbox does
 /// not grow from run to run.
 fn in_transaction(db: &Database, f: impl FnOnce(&mut DbConn)) {
@@ -117,6 +124,9 @@ fn mail(c: &mut Criterion) {
     group.bench_function("mail::build of its row", |b| {
         b.iter(|| black_box(bench_build_call(black_box(&row))))
     });
+    group.bench_function("mail::subject of its row", |b| {
+        b.iter(|| black_box(bench_subject_call(black_box(&row))))
+    });
     group.finish();
 }
 
@@ -135,6 +145,9 @@ fn main() {
             let row = queued_row(&f);
             for _ in 0..n {
                 black_box(bench_build_call(black_box(&row)));
+            }
+            for _ in 0..n {
+                black_box(bench_subject_call(black_box(&row)));
             }
             println!("{n} calls of each");
         }
