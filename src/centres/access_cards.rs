@@ -70,6 +70,7 @@ pub fn create(
     };
     db::write_tx(conn, |conn| {
         let centre = centres::find_managed(conn, caller, centre_key)?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         let existing = users::table
             .filter(users::email.eq(email.as_str()))
             .select(User::as_select())
@@ -172,6 +173,7 @@ pub fn revoke(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), Error>
             crate::accounts::policy::Action::ManageCentre,
             crate::accounts::policy::Resource::StaffItem { centre },
         )?;
+        crate::centres::versions::rules_changed(conn, centre)?;
         diesel::update(access_cards::table.find(id))
             .set(access_cards::revoked_at.eq(Some(db::now())))
             .execute(conn)?;

@@ -271,6 +271,7 @@ pub fn update(
 ) -> Result<CentreOut, Error> {
     db::write_tx(conn, |conn| {
         let mut centre = find_managed(conn, caller, key)?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         let mut v = Validator::new();
         if patch.slug.is_some() || patch.active.is_some() {
             // Renaming breaks integrations' URLs and deactivating hides the

@@ -65,6 +65,7 @@ pub fn create_closure(
     let (from, to) = range.ok_or_else(|| anyhow::anyhow!("validated dates missing"))?;
     db::write_tx(conn, |conn| {
         let centre = find_managed(conn, caller, key)?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         let row = Closure {
             id: db::new_id(),
             centre_id: centre.id.clone(),
@@ -107,6 +108,7 @@ pub fn delete_closure(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<()
             .optional()?
             .ok_or(Error::NotFound)?;
         find_managed(conn, caller, &closure.centre_id)?;
+        crate::centres::versions::rules_changed(conn, &closure.centre_id)?;
         diesel::delete(closures::table.find(id)).execute(conn)?;
         audit::record_by(conn, caller, "centre.closure.delete", "closure", id)?;
         Ok(())

@@ -118,6 +118,7 @@ pub fn put_hours(
     v.finish()?;
     db::write_tx(conn, |conn| {
         let centre = find_managed(conn, caller, key)?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         diesel::delete(centre_hours::table.filter(centre_hours::centre_id.eq(&centre.id)))
             .execute(conn)?;
         for (kind, entries) in [

@@ -75,6 +75,7 @@ pub fn create(
 ) -> Result<InvigilatorOut, Error> {
     db::write_tx(conn, |conn| {
         let centre = centres::find_managed(conn, caller, centre_key)?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         let mut v = Validator::new();
         let name = v.required_text("name", &input.name, 200);
         let email = v.email("email", &input.email);
@@ -206,6 +207,7 @@ pub fn update(
             crate::accounts::policy::Action::ManageCentre,
             crate::accounts::policy::Resource::centre(&centre),
         )?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         let mut v = Validator::new();
         if let Some(name) = &patch.name {
             inv.name = v.required_text("name", name, 200);
@@ -243,6 +245,7 @@ pub fn delete(conn: &mut DbConn, caller: &Caller, id: &InvigilatorId) -> Result<
             crate::accounts::policy::Action::ManageCentre,
             crate::accounts::policy::Resource::centre(&centre),
         )?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         centres::refuse_if_committed(conn, CommitmentScope::Invigilator(&inv.id), "invigilator")?;
         diesel::update(invigilators::table.find(&inv.id))
             .set((
@@ -392,6 +395,7 @@ pub fn put_availability(
     let Availability { weekly, exceptions } = parse_availability(&input)?;
     db::write_tx(conn, |conn| {
         let (inv, _centre) = find_settable(conn, caller, id)?;
+        crate::centres::versions::rules_changed(conn, &inv.centre_id)?;
         diesel::delete(
             invigilator_weekly::table.filter(invigilator_weekly::invigilator_id.eq(&inv.id)),
         )

@@ -11,3 +11,4 @@ pub mod invigilators;
 pub mod public;
 pub mod rooms;
 pub mod shifts;
+pub mod versions;

@@ -187,6 +187,7 @@ pub fn create(
 ) -> Result<RoomOut, Error> {
     db::write_tx(conn, |conn| {
         let centre = centres::find_managed(conn, caller, centre_key)?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         let mut v = Validator::new();
         let name = v.required_text("name", &input.name, 100);
         let c = check_room(
@@ -302,6 +303,7 @@ pub fn update(
             crate::accounts::policy::Action::ManageCentre,
             crate::accounts::policy::Resource::centre(&centre),
         )?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         let mut v = Validator::new();
         if let Some(name) = &patch.name {
             room.name = v.required_text("name", name, 100);
@@ -359,6 +361,7 @@ pub fn delete(conn: &mut DbConn, caller: &Caller, id: &RoomId) -> Result<(), Err
             crate::accounts::policy::Action::ManageCentre,
             crate::accounts::policy::Resource::centre(&centre),
         )?;
+        crate::centres::versions::rules_changed(conn, &centre.id)?;
         centres::refuse_if_committed(conn, CommitmentScope::Room(&room.id), "room")?;
         diesel::update(rooms::table.find(&room.id))
             .set((rooms::active.eq(false), rooms::updated_at.eq(db::now())))

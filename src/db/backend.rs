@@ -9,24 +9,9 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{centres, mail_outbox, users};
+use crate::db::schema::{mail_outbox, users};
 use crate::db::DbConn;
-use crate::types::{CentreId, MailStatus, UserId};
-
-/// Locks a centre's row for the rest of the transaction: every booking write
-/// at the centre takes it first, so a snapshot read after it still holds when
-/// the write commits.
-pub fn lock_centre(conn: &mut DbConn, centre_id: &CentreId) -> QueryResult<()> {
-    if let DbConn::Postgres(pg) = conn {
-        centres::table
-            .find(centre_id)
-            .select(centres::id)
-            .for_update()
-            .first::<String>(pg)
-            .optional()?;
-    }
-    Ok(())
-}
+use crate::types::{MailStatus, UserId};
 
 /// Locks students (sorted, so two writers never wait for each other in a
 /// cycle) after their centre: a student's bookings at two centres must not

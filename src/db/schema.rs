@@ -38,6 +38,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        rules_version -> BigInt,
+        data_version -> BigInt,
     }
 }
 

@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::centres::versions::{self, Versions};
 use crate::conflicts::{self, ItemKind, ItemRef, Snapshot, SnapshotData, Violation};
 use crate::db::models::{
     AccessCard, Centre, ExamRequest, Institution, Invigilator, InvigilatorAssignment, Room,
@@ -34,7 +35,14 @@ use crate::{
 /// Sitting states that hold a place.
 pub const PLACED_STATES: [SittingStatus; 2] = [SittingStatus::Confirmed, SittingStatus::CheckedIn];
 
-pub use crate::db::backend::{lock_centre, lock_students};
+pub use crate::db::backend::lock_students;
+
+/// Locks a centre for a booking write (see `centres::versions`): every
+/// booking write at the centre takes it first, so a snapshot read after it
+/// still holds when the write commits.
+pub fn lock_centre(conn: &mut DbConn, centre_id: &CentreId) -> Result<Versions, Error> {
+    versions::lock(conn, centre_id, versions::Change::Data)?.ok_or(Error::NotFound)
+}
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()

@@ -297,6 +297,7 @@ pub fn register(
         )?;
         let (centre, _) = request_centre(conn, &r)?;
         let today = crate::centres::calendar::today_in(centre.timezone.tz());
+        crate::centres::versions::data_changed(conn, &centre.id)?;
         if let Some(deadline) = r.registration_deadline {
             if today > deadline {
                 return Err(Error::invalid(

@@ -417,6 +417,9 @@ pub fn cancel(
 ) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let b = confirmed_booking(conn, caller, id, Action::CancelBooking, "cancel")?;
+        crate::centres::versions::data_changed(conn, &b.centre_id)?;
+        // Again under the centre's lock: a cancel racing this one has won.
+        let b = confirmed_booking(conn, caller, id, Action::CancelBooking, "cancel")?;
         let now = db::now();
         diesel::update(study_bookings::table.find(&b.id))
             .set((

@@ -252,6 +252,7 @@ pub fn reject(
     db::write_tx(conn, |conn| {
         let (r, _) = find(conn, caller, id)?;
         policy::authorize(caller, Action::ApproveRequest, resource(conn, caller, &r)?)?;
+        crate::centres::versions::data_changed(conn, &r.centre_id)?;
         require_state(
             "request",
             r.status,

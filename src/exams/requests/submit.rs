@@ -40,6 +40,10 @@ pub fn submit(
         let institution = institution_for(conn, caller, input.institution.as_deref())?;
         let mut v = Validator::new();
         let centre = active_centre(conn, caller, &mut v, &input.centre);
+        if let Some(c) = &centre {
+            // First, before any account is written: one lock order everywhere.
+            crate::centres::versions::data_changed(conn, &c.id)?;
+        }
         let tz = centre
             .as_ref()
             .map(|c| c.timezone.tz())

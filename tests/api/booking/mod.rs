@@ -14,6 +14,7 @@ mod random_sequences;
 mod requests;
 mod sittings;
 mod study_places;
+mod versions;
 
 /// A Tuesday well beyond any registration deadline whose week (and the
 /// next Tuesday) has no holiday, so tests can use the days after it.
