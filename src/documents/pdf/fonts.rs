@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use krilla::text::Font;
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use super::*;
 
@@ -33,13 +33,67 @@ impl Face {
         })
     }
 
-    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
+    fn shape(&self, text: &str) -> rustybuzz::GlyphBuffer {
+        self.shape_with_direction(text).0
+    }
+
+    fn shape_with_direction(&self, text: &str) -> (rustybuzz::GlyphBuffer, rustybuzz::Direction) {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
-        let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
-        let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
+        let direction = buffer.direction();
+        (rustybuzz::shape(&self.shaper, &[], buffer), direction)
+    }
+
+    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
+        let units: i32 = self
+            .shape(text)
+            .glyph_positions()
+            .iter()
+            .map(|p| p.x_advance)
+            .sum();
         units as f32 / self.units_per_em * size
+    }
+
+    /// `text` shaped for krilla with this process's shaper face, as krilla's
+    /// own `draw_text` would shape it (left to right, one font) but without
+    /// parsing the font again for every string it draws.
+    pub(super) fn glyphs(&self, text: &str) -> Vec<KrillaGlyph> {
+        let (shaped, direction) = self.shape_with_direction(text);
+        let backwards = matches!(
+            direction,
+            rustybuzz::Direction::RightToLeft | rustybuzz::Direction::BottomToTop
+        );
+        let infos = shaped.glyph_infos();
+        let em = self.units_per_em;
+        shaped
+            .glyph_positions()
+            .iter()
+            .zip(infos)
+            .enumerate()
+            .map(|(i, (pos, info))| {
+                // A cluster runs to the start of the next cluster in
+                // reading order, which for right-to-left text is the one
+                // drawn before it.
+                let start = info.cluster as usize;
+                let other = |g: &&rustybuzz::GlyphInfo| g.cluster != info.cluster;
+                let next = if backwards {
+                    infos[..i].iter().rev().find(other)
+                } else {
+                    infos[i + 1..].iter().find(other)
+                };
+                let end = next.map_or(text.len(), |g| g.cluster as usize);
+                KrillaGlyph::new(
+                    GlyphId::new(info.glyph_id),
+                    pos.x_advance as f32 / em,
+                    pos.x_offset as f32 / em,
+                    pos.y_offset as f32 / em,
+                    pos.y_advance as f32 / em,
+                    start..end,
+                    None,
+                )
+            })
+            .collect()
     }
 }
 
@@ -80,6 +134,13 @@ impl Fonts {
         let fits = |s: &str| self.width(s, size, bold) <= width;
         let mut lines = Vec::new();
         for paragraph in clean(text).trim().split('\n') {
+            // Most cells fit on one line: one measurement instead of one per
+            // word.
+            let whole = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            if fits(&whole) {
+                lines.push(whole);
+                continue;
+            }
             let mut line = String::new();
             for word in paragraph.split_whitespace() {
                 let candidate = if line.is_empty() {
