@@ -112,10 +112,10 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
             surface.set_stroke(None);
             surface.set_fill(Some(Fill::default()));
             let face = fonts.face(*bold);
-            let glyphs = face.glyphs(text);
+            let shaped = face.shaped(text);
             surface.draw_glyphs(
                 Point::from_xy(*x, *y),
-                &glyphs,
+                &shaped.glyphs,
                 face.pdf.clone(),
                 text,
                 *size,

@@ -192,8 +192,8 @@ app_test!(
         let sheet = fetch(&app, &here, &w.admin, &pdf, None).await;
         assert_eq!(sheet.status(), 200);
         let bytes = sheet.bytes().await.unwrap();
-        if super::poppler() {
-            assert!(!super::read_pdf(&bytes).all().contains("Åsa Öberg"));
+        if crate::print::poppler() {
+            assert!(!crate::print::read_pdf(&bytes).all().contains("Åsa Öberg"));
         }
         // The schedule shows no names: its cached bytes stand.
         let listed = fetch(&app, &here, &w.admin, &schedule, Some(&schedule_tag)).await;
