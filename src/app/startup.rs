@@ -200,6 +200,7 @@ pub fn run(
         clock: db.clock().clone(),
         db,
         throttle: crate::web::throttle::Throttle::new(&settings.server, &settings.auth),
+        reads: Arc::default(),
         settings,
     });
     let mut server = HttpServer::new(move || app(state.clone()))

@@ -8,7 +8,7 @@
 //! attendance sheet (students sign it), never for students with protected
 //! identity; personal identity numbers never.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -17,19 +17,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::actor::Caller;
 use crate::db::models::{
-    ExamRequest, Institution, Invigilator, InvigilatorAssignment, Room, Sitting, User,
+    Centre, ExamRequest, Invigilator, InvigilatorAssignment, Room, Sitting, User,
 };
 use crate::db::schema::{
     institutions, invigilator_assignments, invigilators, rooms, study_bookings,
 };
 use crate::db::DbConn;
+use crate::documents::cache::{Answer, Audience, DayCache, Format, Key, Kind, Rendered};
 use crate::domain::Language;
 use crate::error::Error;
-use crate::types::{InstitutionId, StudyBookingStatus};
+use crate::types::{InstitutionId, RoomId, StudyBookingStatus};
 use crate::{centres::centre as centres, timefmt};
 
 /// The printable documents, each in HTML and PDF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Document {
     Schedule,
     Invigilators,
@@ -57,6 +58,16 @@ impl Document {
 
     pub fn parse(slug: &str) -> Option<Document> {
         Document::ALL.into_iter().find(|d| d.slug() == slug)
+    }
+
+    /// Whether the document's bytes follow from the centre's data alone, so
+    /// that the centre's `data_version` keys them. The attendance sheet names
+    /// students, and a student's name and protected identity live on their
+    /// account, which is shared by every centre and moves no centre's counter:
+    /// it is built afresh every time, so a name that must no longer be shown
+    /// never is.
+    pub fn cacheable(self) -> bool {
+        self != Document::Attendance
     }
 
     fn template(self) -> &'static str {
@@ -308,16 +319,58 @@ pub struct Duty {
     pub contacts: String,
 }
 
-/// Loads `document` for the centre's day: checks the caller, the document
-/// name and the query, then reads everything the documents show.
-#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key, document = %document))]
-pub fn load(
+/// A print request that passed authorisation and whose query is read: what
+/// its cache key and its load need.
+#[derive(Debug)]
+pub struct PrintRequest {
+    pub centre: Centre,
+    pub document: Document,
+    pub date: NaiveDate,
+    pub lang: Language,
+    /// The centre's local time of printing, `YYYY-MM-DD HH:MM`, shown on
+    /// every document.
+    pub printed_at: String,
+}
+
+impl PrintRequest {
+    /// The PDF's file name.
+    pub fn filename(&self) -> String {
+        format!(
+            "{}-{}-{}-{}.pdf",
+            self.centre.slug,
+            self.document.slug(),
+            self.date,
+            self.lang.as_str()
+        )
+    }
+
+    /// The key of the document's bytes in `format`, `None` for a document
+    /// that is never cached.
+    pub fn key(&self, data_version: i64, format: Format) -> Option<Key> {
+        self.document.cacheable().then(|| Key {
+            centre: self.centre.id.clone(),
+            date: self.date,
+            data_version,
+            kind: Kind::Print {
+                document: self.document,
+                lang: self.lang,
+                format,
+            },
+            audience: Audience::CentreStaff,
+            printed_at: Some(self.printed_at.clone()),
+        })
+    }
+}
+
+/// Checks the caller, the document name and the query: the part of a print
+/// request that runs on every request, cached or not.
+pub fn authorize(
     conn: &mut DbConn,
     caller: &Caller,
     key: &str,
     document: &str,
     q: &PrintQuery,
-) -> Result<DayDocument, Error> {
+) -> Result<PrintRequest, Error> {
     let centre = centres::find_visible(conn, caller, key)?;
     crate::accounts::policy::authorize(
         caller,
@@ -340,6 +393,113 @@ pub fn load(
             ))
         }
     };
+    let printed_at = crate::clock::now()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    Ok(PrintRequest {
+        centre,
+        document,
+        date,
+        lang,
+        printed_at,
+    })
+}
+
+/// What a print request comes to before any PDF is drawn.
+#[derive(Debug)]
+pub enum Prepared {
+    /// Answered: 304, the cached bytes, or HTML rendered just now.
+    Ready(Answer),
+    /// A PDF to draw (off the database's task), kept under `key` if any.
+    Pdf {
+        key: Option<Key>,
+        day: Box<DayDocument>,
+    },
+}
+
+/// A prepared print request, with what its response needs to say.
+#[derive(Debug)]
+pub struct Printed {
+    pub format: Format,
+    /// The PDF's file name.
+    pub filename: String,
+    pub prepared: Prepared,
+}
+
+/// A print request through the cache: authorised, then answered from the
+/// centre's counter (304 or cached bytes) where it can be, else loaded (and
+/// for HTML rendered and kept). `name` is the document's, with `.pdf`
+/// appended for the PDF: one route for both formats, so the PDF is
+/// authorised exactly as the HTML view it reproduces.
+pub fn prepare(
+    conn: &mut DbConn,
+    cache: &DayCache,
+    caller: &Caller,
+    key: &str,
+    name: &str,
+    q: &PrintQuery,
+    if_none_match: Option<&str>,
+) -> Result<Printed, Error> {
+    let (document, format) = match name.strip_suffix(".pdf") {
+        Some(document) => (document, Format::Pdf),
+        None => (name, Format::Html),
+    };
+    let request = authorize(conn, caller, key, document, q)?;
+    let filename = request.filename();
+    // The counter before the data it keys (`versions::read`).
+    let version =
+        crate::centres::versions::read(conn, &request.centre.id)?.ok_or(Error::NotFound)?;
+    let key = request.key(version.data, format);
+    let printed = |prepared| Printed {
+        format,
+        filename,
+        prepared,
+    };
+    if let Some(answer) = key.as_ref().and_then(|k| cache.lookup(k, if_none_match)) {
+        return Ok(printed(Prepared::Ready(answer)));
+    }
+    let day = load_day(conn, request)?;
+    Ok(printed(match format {
+        Format::Html => {
+            let body = html(&day)?.into_bytes();
+            Prepared::Ready(Answer::Document(match key {
+                Some(key) => cache.store(key, body),
+                None => Rendered::uncached(body),
+            }))
+        }
+        Format::Pdf => Prepared::Pdf {
+            key,
+            day: Box::new(day),
+        },
+    }))
+}
+
+/// Loads `document` for the centre's day: checks the caller, the document
+/// name and the query, then reads everything the documents show.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key, document = %document))]
+pub fn load(
+    conn: &mut DbConn,
+    caller: &Caller,
+    key: &str,
+    document: &str,
+    q: &PrintQuery,
+) -> Result<DayDocument, Error> {
+    let request = authorize(conn, caller, key, document, q)?;
+    load_day(conn, request)
+}
+
+/// Reads everything the authorised request's document shows, in five
+/// queries whatever the number of rooms.
+pub fn load_day(conn: &mut DbConn, request: PrintRequest) -> Result<DayDocument, Error> {
+    let PrintRequest {
+        centre,
+        document,
+        date,
+        lang,
+        printed_at,
+    } = request;
+    let tz = centre.timezone.tz();
     let (day_start, day_end) = timefmt::day_bounds(tz, date);
     let hm = |t: chrono::NaiveDateTime| timefmt::local(t, tz).format("%H:%M").to_string();
 
@@ -353,11 +513,13 @@ pub fn load(
         crate::exams::booking::PlacedIn::Centre(&centre.id),
         (day_start, day_end),
     )?;
+    let wanted: BTreeSet<&InstitutionId> =
+        placed.iter().map(|(_, r, _)| &r.institution_id).collect();
     let institution_names: BTreeMap<InstitutionId, String> = institutions::table
-        .select(Institution::as_select())
-        .load(conn)?
+        .filter(institutions::id.eq_any(wanted))
+        .select((institutions::id, institutions::name))
+        .load::<(InstitutionId, String)>(conn)?
         .into_iter()
-        .map(|i| (i.id, i.name))
         .collect();
     let assignments: Vec<(InvigilatorAssignment, Invigilator)> = invigilator_assignments::table
         .inner_join(invigilators::table)
@@ -367,6 +529,18 @@ pub fn load(
         .order(invigilator_assignments::starts_at)
         .select((InvigilatorAssignment::as_select(), Invigilator::as_select()))
         .load(conn)?;
+
+    let room_ids: Vec<&RoomId> = room_rows.iter().map(|r| &r.id).collect();
+    let mut study_in: BTreeMap<RoomId, i64> = study_bookings::table
+        .filter(study_bookings::room_id.eq_any(&room_ids))
+        .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
+        .filter(study_bookings::starts_at.lt(day_end))
+        .filter(study_bookings::ends_at.gt(day_start))
+        .group_by(study_bookings::room_id)
+        .select((study_bookings::room_id, diesel::dsl::count_star()))
+        .load::<(RoomId, i64)>(conn)?
+        .into_iter()
+        .collect();
 
     let mut rooms_out = Vec::new();
     for room in &room_rows {
@@ -383,13 +557,7 @@ pub fn load(
                 end: hm(a.ends_at),
             })
             .collect();
-        let study: i64 = study_bookings::table
-            .filter(study_bookings::room_id.eq(&room.id))
-            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
-            .filter(study_bookings::starts_at.lt(day_end))
-            .filter(study_bookings::ends_at.gt(day_start))
-            .count()
-            .get_result(conn)?;
+        let study = study_in.remove(&room.id).unwrap_or(0);
         if here.is_empty() && shifts.is_empty() && study == 0 {
             continue;
         }
@@ -491,10 +659,7 @@ pub fn load(
             address: centre.address,
         },
         date,
-        printed_at: crate::clock::now()
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
+        printed_at,
         rooms: rooms_out,
         invigilators: by_invigilator.into_values().collect(),
     })

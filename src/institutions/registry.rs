@@ -12,7 +12,7 @@ use crate::db::schema::institutions;
 use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::pagination::{Page, PageQuery};
-use crate::types::InstitutionKind;
+use crate::types::{CentreId, InstitutionId, InstitutionKind};
 use crate::validate::Validator;
 
 pub const ANSWER_RETURNS: [&str; 3] = ["scan_email", "post", "upload"];
@@ -240,6 +240,25 @@ pub fn list(
     ))
 }
 
+/// A centre's print views show the names of the institutions of its exams,
+/// and their cached bytes are keyed by the centre's `data_version`: a
+/// renamed institution moves the counter of every centre it has requests at,
+/// in id order (the order every writer takes centres in), before the rename
+/// is written.
+fn names_shown_anew(conn: &mut DbConn, institution: &InstitutionId) -> Result<(), Error> {
+    use crate::db::schema::exam_requests;
+    let centres: Vec<CentreId> = exam_requests::table
+        .filter(exam_requests::institution_id.eq(institution))
+        .select(exam_requests::centre_id)
+        .distinct()
+        .order(exam_requests::centre_id)
+        .load(conn)?;
+    for centre in &centres {
+        crate::centres::versions::data_changed(conn, centre)?;
+    }
+    Ok(())
+}
+
 /// System admins, and the institution's own users for their contact and rules.
 pub fn update(
     conn: &mut DbConn,
@@ -255,6 +274,7 @@ pub fn update(
             crate::accounts::policy::Action::ManageInstitution,
             crate::accounts::policy::Resource::Institution { id },
         )?;
+        let old_name = row.name.clone();
         let mut v = Validator::new();
         if let Some(n) = &patch.name {
             row.name = v.required_text("name", n, 200);
@@ -273,6 +293,9 @@ pub fn update(
             apply_rules(&mut v, &mut row, rules);
         }
         v.finish()?;
+        if row.name != old_name {
+            names_shown_anew(conn, &row.id)?;
+        }
         row.updated_at = db::now();
         diesel::update(institutions::table.find(&row.id))
             .set(&row)

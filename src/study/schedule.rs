@@ -1,6 +1,8 @@
 //! Read views over the bookings: a student's own (`mine`) and a centre's
 //! day schedule for its staff.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -18,10 +20,11 @@ use crate::db::schema::{
     study_bookings,
 };
 use crate::db::DbConn;
+use crate::documents::cache::{Answer, Audience, DayCache, Key, Kind};
 use crate::error::Error;
 use crate::exams::requests::{accommodations_of, Accommodations};
 use crate::timefmt;
-use crate::types::{SittingStatus, StudyBookingStatus};
+use crate::types::{RoomId, SittingStatus, StudyBookingStatus};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MyBookings {
@@ -140,6 +143,61 @@ pub struct ScheduleInvigilator {
     pub ends_at: DateTime<FixedOffset>,
 }
 
+/// A schedule request that passed authorisation: what its key and its load
+/// need.
+#[derive(Debug)]
+pub struct ScheduleDay {
+    pub centre: Centre,
+    pub date: NaiveDate,
+}
+
+/// Checks that the caller is the centre's staff and reads the date: the part
+/// of a schedule request that runs on every request, cached or not.
+pub fn authorize(
+    conn: &mut DbConn,
+    caller: &Caller,
+    key: &str,
+    q: &DateQuery,
+) -> Result<ScheduleDay, Error> {
+    let centre = centres::find_visible(conn, caller, key)?;
+    crate::accounts::policy::authorize(
+        caller,
+        crate::accounts::policy::Action::ReadStaffData,
+        crate::accounts::policy::Resource::centre(&centre),
+    )?;
+    let date = query_date(q, centre.timezone.tz())?;
+    Ok(ScheduleDay { centre, date })
+}
+
+/// The schedule through the cache: authorised on every request, then
+/// answered from the centre's counter (304 or the cached JSON) where it can
+/// be, else loaded, serialised and kept.
+#[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
+pub fn cached(
+    conn: &mut DbConn,
+    cache: &DayCache,
+    caller: &Caller,
+    key: &str,
+    q: &DateQuery,
+    if_none_match: Option<&str>,
+) -> Result<Answer, Error> {
+    let day = authorize(conn, caller, key, q)?;
+    // The counter before the data it keys (`versions::read`).
+    let version = crate::centres::versions::read(conn, &day.centre.id)?.ok_or(Error::NotFound)?;
+    let key = Key {
+        centre: day.centre.id.clone(),
+        date: day.date,
+        data_version: version.data,
+        kind: Kind::ScheduleJson,
+        audience: Audience::CentreStaff,
+        printed_at: None,
+    };
+    cache.answer(key, if_none_match, || {
+        let out = load(conn, day)?;
+        serde_json::to_vec(&out).map_err(|e| Error::from(anyhow::anyhow!("schedule JSON: {e}")))
+    })
+}
+
 /// The day at a centre, room by room, for its staff.
 #[tracing::instrument(skip_all, fields(caller = %caller.user_id, centre = %key))]
 pub fn schedule(
@@ -148,70 +206,96 @@ pub fn schedule(
     key: &str,
     q: &DateQuery,
 ) -> Result<ScheduleOut, Error> {
-    let centre = centres::find_visible(conn, caller, key)?;
-    crate::accounts::policy::authorize(
-        caller,
-        crate::accounts::policy::Action::ReadStaffData,
-        crate::accounts::policy::Resource::centre(&centre),
-    )?;
+    let day = authorize(conn, caller, key, q)?;
+    load(conn, day)
+}
+
+/// The authorised day, read in four queries whatever the number of rooms:
+/// the rooms, then the day's sittings, study bookings and invigilators of
+/// all of them, grouped here.
+pub fn load(conn: &mut DbConn, day: ScheduleDay) -> Result<ScheduleOut, Error> {
+    let ScheduleDay { centre, date } = day;
     let tz = centre.timezone.tz();
-    let date = query_date(q, tz)?;
     let (day_start, day_end) = timefmt::day_bounds(tz, date);
     let room_rows: Vec<Room> = rooms::table
         .filter(rooms::centre_id.eq(&centre.id))
         .order(rooms::name)
         .select(Room::as_select())
         .load(conn)?;
+    let room_ids: Vec<&str> = room_rows.iter().map(|r| r.id.as_str()).collect();
+    let mut sittings_in: HashMap<RoomId, Vec<ScheduleSitting>> = HashMap::new();
+    let rows: Vec<(Sitting, ExamRequest)> = sittings::table
+        .inner_join(exam_requests::table)
+        .filter(sittings::centre_id.eq(&centre.id))
+        .filter(sittings::status.ne(SittingStatus::Cancelled))
+        .filter(sittings::starts_at.lt(day_end))
+        .filter(sittings::ends_at.gt(day_start))
+        .order((sittings::starts_at, sittings::id))
+        .select((Sitting::as_select(), ExamRequest::as_select()))
+        .load(conn)?;
+    for (s, r) in rows {
+        let (Some(room), Some(starts_at), Some(ends_at)) =
+            (s.room_id.clone(), s.starts_at, s.ends_at)
+        else {
+            continue;
+        };
+        sittings_in.entry(room).or_default().push(ScheduleSitting {
+            accommodations: accommodations_of(&s),
+            starts_at: timefmt::local(starts_at, tz),
+            ends_at: timefmt::local(ends_at, tz),
+            id: s.id.into(),
+            booking_code: s.booking_code,
+            status: s.status.as_str().into(),
+            course_code: r.course_code,
+            title: r.title,
+        });
+    }
+    let mut study_in: HashMap<RoomId, Vec<ScheduleStudy>> = HashMap::new();
+    let rows: Vec<StudyBooking> = study_bookings::table
+        .filter(study_bookings::room_id.eq_any(&room_ids))
+        .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
+        .filter(study_bookings::starts_at.lt(day_end))
+        .filter(study_bookings::ends_at.gt(day_start))
+        .order((study_bookings::starts_at, study_bookings::id))
+        .select(StudyBooking::as_select())
+        .load(conn)?;
+    for b in rows {
+        study_in.entry(b.room_id).or_default().push(ScheduleStudy {
+            booking_code: b.booking_code,
+            starts_at: timefmt::local(b.starts_at, tz),
+            ends_at: timefmt::local(b.ends_at, tz),
+        });
+    }
+    let mut invigilators_in: HashMap<RoomId, Vec<ScheduleInvigilator>> = HashMap::new();
+    let rows: Vec<(InvigilatorAssignment, Invigilator)> = invigilator_assignments::table
+        .inner_join(invigilators::table)
+        .filter(invigilator_assignments::room_id.eq_any(&room_ids))
+        .filter(invigilator_assignments::starts_at.lt(day_end))
+        .filter(invigilator_assignments::ends_at.gt(day_start))
+        .order((
+            invigilator_assignments::starts_at,
+            invigilator_assignments::id,
+        ))
+        .select((InvigilatorAssignment::as_select(), Invigilator::as_select()))
+        .load(conn)?;
+    for (a, i) in rows {
+        invigilators_in
+            .entry(a.room_id)
+            .or_default()
+            .push(ScheduleInvigilator {
+                id: i.id.into(),
+                name: i.name,
+                starts_at: timefmt::local(a.starts_at, tz),
+                ends_at: timefmt::local(a.ends_at, tz),
+            });
+    }
     let mut out_rooms = Vec::new();
     for room in room_rows {
-        let rows: Vec<(Sitting, ExamRequest)> = sittings::table
-            .inner_join(exam_requests::table)
-            .filter(sittings::room_id.eq(&room.id))
-            .filter(sittings::status.ne(SittingStatus::Cancelled))
-            .filter(sittings::starts_at.lt(day_end))
-            .filter(sittings::ends_at.gt(day_start))
-            .order(sittings::starts_at)
-            .select((Sitting::as_select(), ExamRequest::as_select()))
-            .load(conn)?;
-        let sittings_out: Vec<ScheduleSitting> = rows
-            .into_iter()
-            .filter_map(|(s, r)| {
-                Some(ScheduleSitting {
-                    accommodations: accommodations_of(&s),
-                    starts_at: timefmt::local(s.starts_at?, tz),
-                    ends_at: timefmt::local(s.ends_at?, tz),
-                    id: s.id.into(),
-                    booking_code: s.booking_code,
-                    status: s.status.as_str().into(),
-                    course_code: r.course_code,
-                    title: r.title,
-                })
-            })
-            .collect();
-        let study: Vec<ScheduleStudy> = study_bookings::table
-            .filter(study_bookings::room_id.eq(&room.id))
-            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
-            .filter(study_bookings::starts_at.lt(day_end))
-            .filter(study_bookings::ends_at.gt(day_start))
-            .order(study_bookings::starts_at)
-            .select(StudyBooking::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|b| ScheduleStudy {
-                booking_code: b.booking_code,
-                starts_at: timefmt::local(b.starts_at, tz),
-                ends_at: timefmt::local(b.ends_at, tz),
-            })
-            .collect();
-        let invs: Vec<(InvigilatorAssignment, Invigilator)> = invigilator_assignments::table
-            .inner_join(invigilators::table)
-            .filter(invigilator_assignments::room_id.eq(&room.id))
-            .filter(invigilator_assignments::starts_at.lt(day_end))
-            .filter(invigilator_assignments::ends_at.gt(day_start))
-            .order(invigilator_assignments::starts_at)
-            .select((InvigilatorAssignment::as_select(), Invigilator::as_select()))
-            .load(conn)?;
-        if sittings_out.is_empty() && study.is_empty() && invs.is_empty() {
+        let id = &room.id;
+        let sittings_out = sittings_in.remove(id).unwrap_or_default();
+        let study = study_in.remove(id).unwrap_or_default();
+        let invigilators_out = invigilators_in.remove(id).unwrap_or_default();
+        if sittings_out.is_empty() && study.is_empty() && invigilators_out.is_empty() {
             continue;
         }
         out_rooms.push(ScheduleRoom {
@@ -220,15 +304,7 @@ pub fn schedule(
             kind: room.kind.as_str().into(),
             sittings: sittings_out,
             study_bookings: study,
-            invigilators: invs
-                .into_iter()
-                .map(|(a, i)| ScheduleInvigilator {
-                    id: i.id.into(),
-                    name: i.name,
-                    starts_at: timefmt::local(a.starts_at, tz),
-                    ends_at: timefmt::local(a.ends_at, tz),
-                })
-                .collect(),
+            invigilators: invigilators_out,
         });
     }
     Ok(ScheduleOut {

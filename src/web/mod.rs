@@ -25,6 +25,8 @@ pub struct AppState {
     pub clock: Arc<dyn crate::clock::Clock>,
     pub settings: Arc<Settings>,
     pub throttle: crate::web::throttle::Throttle,
+    /// Rendered day documents (schedule, print views), this server's own.
+    pub reads: Arc<crate::documents::cache::DayCache>,
 }
 
 /// The request id, available to handlers as a request extension and returned

@@ -6,7 +6,6 @@ use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::text::TextDirection;
 
 use super::fonts::Fonts;
 use super::*;
@@ -112,13 +111,15 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
         } => {
             surface.set_stroke(None);
             surface.set_fill(Some(Fill::default()));
-            surface.draw_text(
+            let face = fonts.face(*bold);
+            let shaped = face.shaped(text);
+            surface.draw_glyphs(
                 Point::from_xy(*x, *y),
-                fonts.face(*bold).pdf.clone(),
-                *size,
+                &shaped.glyphs,
+                face.pdf.clone(),
                 text,
+                *size,
                 false,
-                TextDirection::Auto,
             );
         }
         Op::Rule {

@@ -1,8 +1,12 @@
 //! The two embedded faces, for drawing (krilla) and measuring (rustybuzz).
 
-use std::sync::OnceLock;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
-use krilla::text::Font;
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use parking_lot::Mutex;
 
 use super::*;
 
@@ -21,6 +25,38 @@ pub(super) struct Face {
     pub(super) pdf: Font,
     shaper: rustybuzz::Face<'static>,
     units_per_em: f32,
+    /// Shaping plans by the text's direction, script and language: building
+    /// one reads the font's layout tables, which cost more than shaping a
+    /// table cell, and a document needs one or two.
+    plans: Mutex<Vec<(PlanProps, Arc<rustybuzz::ShapePlan>)>>,
+}
+
+type PlanProps = (
+    rustybuzz::Direction,
+    rustybuzz::Script,
+    Option<rustybuzz::Language>,
+);
+
+/// A string as shaping gave it: the glyphs to draw and the advance to
+/// measure.
+pub(super) struct Shaped {
+    pub(super) glyphs: Vec<KrillaGlyph>,
+    /// In font units.
+    advance: i32,
+}
+
+thread_local! {
+    // The strings shaped for the document being laid out and drawn on this
+    // thread, by face and text: a day's documents repeat their times, codes,
+    // titles and institutions hundreds of times, and every string is measured
+    // before it is drawn. `render` empties it before and after each document,
+    // so it never holds more than one document's strings.
+    static SHAPED: RefCell<HashMap<(usize, String), Rc<Shaped>>> = RefCell::new(HashMap::new());
+}
+
+/// Forgets the strings shaped on this thread (see `SHAPED`).
+pub(super) fn forget_shaped() {
+    SHAPED.with(|memo| memo.borrow_mut().clear());
 }
 
 impl Face {
@@ -30,16 +66,92 @@ impl Face {
             pdf: Font::new(data.into(), 0)?,
             units_per_em: shaper.units_per_em() as f32,
             shaper,
+            plans: Mutex::new(Vec::new()),
         })
     }
 
-    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
+    fn plan(&self, props: PlanProps) -> Arc<rustybuzz::ShapePlan> {
+        let mut plans = self.plans.lock();
+        if let Some((_, plan)) = plans.iter().find(|(p, _)| *p == props) {
+            return plan.clone();
+        }
+        let (direction, script, language) = props.clone();
+        // `shape` plans with the script the buffer guessed, none for text
+        // without one (digits, punctuation), which reads back as UNKNOWN.
+        let script = Some(script).filter(|s| *s != rustybuzz::script::UNKNOWN);
+        let plan = Arc::new(rustybuzz::ShapePlan::new(
+            &self.shaper,
+            direction,
+            script,
+            language.as_ref(),
+            &[],
+        ));
+        plans.push((props, plan.clone()));
+        plan
+    }
+
+    /// `text` shaped as krilla's own `draw_text` would shape it (one font,
+    /// direction and script guessed), with this process's face and plans, and
+    /// once per document.
+    pub(super) fn shaped(&self, text: &str) -> Rc<Shaped> {
+        let key = (self as *const Face as usize, text.to_string());
+        if let Some(hit) = SHAPED.with(|memo| memo.borrow().get(&key).cloned()) {
+            return hit;
+        }
+        let shaped = Rc::new(self.shape(text));
+        SHAPED.with(|memo| memo.borrow_mut().insert(key, shaped.clone()));
+        shaped
+    }
+
+    fn shape(&self, text: &str) -> Shaped {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
-        let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
-        let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 / self.units_per_em * size
+        let direction = buffer.direction();
+        let plan = self.plan((direction, buffer.script(), buffer.language()));
+        let shaped = rustybuzz::shape_with_plan(&self.shaper, &plan, buffer);
+        let backwards = matches!(
+            direction,
+            rustybuzz::Direction::RightToLeft | rustybuzz::Direction::BottomToTop
+        );
+        let infos = shaped.glyph_infos();
+        let positions = shaped.glyph_positions();
+        let em = self.units_per_em;
+        let glyphs = positions
+            .iter()
+            .zip(infos)
+            .enumerate()
+            .map(|(i, (pos, info))| {
+                // A cluster runs to the start of the next cluster in
+                // reading order, which for right-to-left text is the one
+                // drawn before it (as krilla's `draw_text` has it).
+                let start = info.cluster as usize;
+                let other = |g: &&rustybuzz::GlyphInfo| g.cluster != info.cluster;
+                let next = if backwards {
+                    infos[..i].iter().rev().find(other)
+                } else {
+                    infos[i + 1..].iter().find(other)
+                };
+                let end = next.map_or(text.len(), |g| g.cluster as usize);
+                KrillaGlyph::new(
+                    GlyphId::new(info.glyph_id),
+                    pos.x_advance as f32 / em,
+                    pos.x_offset as f32 / em,
+                    pos.y_offset as f32 / em,
+                    pos.y_advance as f32 / em,
+                    start..end,
+                    None,
+                )
+            })
+            .collect();
+        Shaped {
+            glyphs,
+            advance: positions.iter().map(|p| p.x_advance).sum(),
+        }
+    }
+
+    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
+        self.shaped(text).advance as f32 / self.units_per_em * size
     }
 }
 
@@ -80,6 +192,13 @@ impl Fonts {
         let fits = |s: &str| self.width(s, size, bold) <= width;
         let mut lines = Vec::new();
         for paragraph in clean(text).trim().split('\n') {
+            // Most cells fit on one line: one measurement instead of one per
+            // word.
+            let whole = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            if fits(&whole) {
+                lines.push(whole);
+                continue;
+            }
             let mut line = String::new();
             for word in paragraph.split_whitespace() {
                 let candidate = if line.is_empty() {

@@ -105,7 +105,10 @@ enum Op {
 /// Renders the document.
 pub fn render(doc: &DayDocument) -> Result<Vec<u8>, PdfError> {
     let fonts = fonts()?;
-    write(doc, fonts, lay_out(doc, fonts))
+    fonts::forget_shaped();
+    let pdf = write(doc, fonts, lay_out(doc, fonts));
+    fonts::forget_shaped();
+    pdf
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Study places, the caller's own bookings and a centre's day schedule
 //! (API.md "Study places", "Schedules").
 
-use actix_web::web;
+use actix_web::{web, HttpRequest};
 
 use super::{created, host, no_content, ok, run, Endpoint, Reply, State};
 use crate::accounts::actor::Caller;
@@ -130,18 +130,24 @@ async fn my_bookings(state: State, caller: Caller) -> Reply {
     summary = "The day at a centre, room by room (its staff)",
     params(CentreKey, study::availability::DateQuery),
     responses(
-        (status = 200, description = "Rooms with sittings (by booking code), study bookings and invigilators", body = study::schedule::ScheduleOut),
+        (status = 200, description = "Rooms with sittings (by booking code), study bookings and invigilators", body = study::schedule::ScheduleOut,
+            headers(("ETag" = String, description = "Strong tag of the day as it is now: send it back in `If-None-Match`"))),
+        (status = 304, description = "The day is unchanged since the `If-None-Match` tag (checked after authorisation)"),
         p::StaffReadErrors,
     ),
 )]
 async fn schedule(
     state: State,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
     q: Query<study::availability::DateQuery>,
 ) -> Reply {
-    run(&state, ok, move |c| {
-        study::schedule::schedule(c, &caller, &path, &q)
-    })
-    .await
+    let inm = super::print::if_none_match(&req);
+    let cache = state.reads.clone();
+    let answer = state
+        .db
+        .run(move |c| study::schedule::cached(c, &cache, &caller, &path, &q, inm.as_deref()))
+        .await?;
+    Ok(super::print::day_document(answer, "application/json"))
 }

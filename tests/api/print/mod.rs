@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::booking::{approve, submit};
 
+mod cache;
 mod clock_change;
 mod html;
 mod pdf;
