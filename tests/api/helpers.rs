@@ -182,7 +182,13 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     Some(TestApp {
         address: format!("http://127.0.0.1:{port}"),
         server: handle,
-        client: reqwest::Client::new(),
+        // Below the server's 5 s keep-alive: a connection idle while a test
+        // prepares data directly in the database must not be reused just as
+        // the server closes it (hyper's IncompleteMessage).
+        client: reqwest::Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
+            .build()
+            .expect("an HTTP client"),
         db,
         clock,
         _guard: guard,
