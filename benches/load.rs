@@ -18,7 +18,7 @@
 //! - `LOAD_CLIENT_THREADS`: OS threads of the load generator (default 2);
 //! - `LOAD_ONLY`: a comma-separated list of tests to run (`schedule-16`,
 //!   `schedule-64`, `print-16`, `schedule-etag-16`, `print-etag-16`,
-//!   `pdf-1`, `book-1`, `book-16`, `raw-1`, `raw-16`; `book` is both
+//!   `pdf-1`, `attendance-pdf-1`, `book-1`, `book-16`, `raw-1`, `raw-16`; `book` is both
 //!   booking tests);
 //! - `LOAD_PERF`: a folder to write a `perf record` of the servers per test
 //!   into (`benches/profile.sh` uses it).
@@ -111,6 +111,7 @@ enum Test {
     ScheduleConditional16,
     PrintConditional16,
     Pdf1,
+    AttendancePdf1,
     Raw1,
     Raw16,
 }
@@ -127,6 +128,7 @@ impl Test {
             Test::ScheduleConditional16 => "schedule-etag-16",
             Test::PrintConditional16 => "print-etag-16",
             Test::Pdf1 => "pdf-1",
+            Test::AttendancePdf1 => "attendance-pdf-1",
             Test::Raw1 => "raw-1",
             Test::Raw16 => "raw-16",
         }
@@ -142,6 +144,7 @@ impl Test {
             Test::ScheduleConditional16 => "day schedule JSON, If-None-Match, 16 connections",
             Test::PrintConditional16 => "print view HTML, If-None-Match, 16 connections",
             Test::Pdf1 => "print view PDF, 1 connection",
+            Test::AttendancePdf1 => "attendance sheet PDF (never cached), 1 connection",
             Test::Raw1 => "raw commit rate, 1 writer",
             Test::Raw16 => "raw commit rate, 16 writers",
         }
@@ -315,6 +318,9 @@ fn run_backend(
     let schedule = format!("/api/v1/centres/{SLUG}/schedule?date={day}");
     let print = format!("/print/centres/{SLUG}/schedule?date={day}");
     let pdf = format!("/print/centres/{SLUG}/schedule.pdf?date={day}");
+    // The one document kept out of the day cache (it shows the students'
+    // names, which live on their accounts): a PDF loaded and drawn every time.
+    let attendance = format!("/print/centres/{SLUG}/attendance.pdf?date={day}");
     let cpu = |s: &[Server]| s.iter().map(Server::cpu).sum::<Duration>();
     // Reads first: bookings leave mail in the outbox, which the worker
     // delivers while the next test runs.
@@ -325,6 +331,7 @@ fn run_backend(
         (Test::ScheduleConditional16, 16),
         (Test::PrintConditional16, 16),
         (Test::Pdf1, 1),
+        (Test::AttendancePdf1, 1),
         (Test::BookOne, 1),
         (Test::BookMany, 16),
     ] {
@@ -351,6 +358,7 @@ fn run_backend(
                 }
             }
             Test::Pdf1 => gets(&world, &pdf, None),
+            Test::AttendancePdf1 => gets(&world, &attendance, None),
             Test::Raw1 | Test::Raw16 => continue,
         };
         let before = cpu(&servers);
@@ -469,6 +477,12 @@ fn cell(r: &BackendReport, row: usize) -> String {
         _ => "–".into(),
     };
     let or_dash = |t: Test, f: &dyn Fn(&Outcome) -> String| get(t).map_or("–".into(), f);
+    let pdf = |t: Test| {
+        or_dash(t, &|o| {
+            let cpu = o.cpu_each().map_or("?".into(), ms);
+            format!("{} req/s ({cpu} CPU each)", rate(o))
+        })
+    };
     match row {
         0 => or_dash(Test::Schedule16, &|o| format!("{} req/s", rate(o))),
         1 => or_dash(Test::Schedule64, &|o| {
@@ -477,29 +491,27 @@ fn cell(r: &BackendReport, row: usize) -> String {
         2 => or_dash(Test::Print16, &|o| format!("{} req/s", rate(o))),
         3 => conditional(Test::ScheduleConditional16),
         4 => conditional(Test::PrintConditional16),
-        5 => or_dash(Test::Pdf1, &|o| {
-            let cpu = o.cpu_each().map_or("?".into(), ms);
-            format!("{} req/s ({cpu} CPU each)", rate(o))
-        }),
-        6 => format!(
+        5 => pdf(Test::Pdf1),
+        6 => pdf(Test::AttendancePdf1),
+        7 => format!(
             "{} / {} per s",
             or_dash(Test::BookOne, &rate),
             or_dash(Test::BookMany, &rate)
         ),
-        7 => format!(
+        8 => format!(
             "{} / {} per s",
             or_dash(Test::Raw1, &rate),
             or_dash(Test::Raw16, &rate)
         ),
-        8 => format!(
+        9 => format!(
             "{} / {}",
             pct(Test::BookOne, Test::Raw1),
             pct(Test::BookMany, Test::Raw16)
         ),
-        9 => or_dash(Test::BookMany, &|o| {
+        10 => or_dash(Test::BookMany, &|o| {
             format!("{} / {}", ms(o.latency(0.99)), ms(o.latency(1.0)))
         }),
-        10 => {
+        11 => {
             let mib = |v: &[u64]| {
                 v.iter()
                     .map(|b| format!("{:.0}", *b as f64 / MIB))
@@ -516,13 +528,14 @@ fn cell(r: &BackendReport, row: usize) -> String {
     }
 }
 
-const SUMMARY: [&str; 12] = [
+const SUMMARY: [&str; 13] = [
     "day schedule of 200 sittings, JSON, 16 connections",
     "same, 64 connections: p99",
     "print view HTML, 16 connections",
     "day schedule JSON, conditional GET (If-None-Match), 16 connections",
     "print view HTML, conditional GET, 16 connections",
     "print view PDF, 1 connection",
+    "attendance sheet PDF (never cached), 1 connection",
     "study bookings created, 1 client / 16 clients",
     "raw commit rate at the same durability, 1 / 16 writers",
     "bookings as % of the raw commit rate, 1 / 16",
