@@ -456,30 +456,42 @@ pub fn load_availability(
     conn: &mut DbConn,
     invigilator_id: &InvigilatorId,
 ) -> QueryResult<Availability> {
-    let weekly = invigilator_weekly::table
+    let weekly: Vec<InvigilatorWeekly> = invigilator_weekly::table
         .filter(invigilator_weekly::invigilator_id.eq(invigilator_id))
         .select(InvigilatorWeekly::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|w| WeeklyHours {
-            weekday: weekday_from_index(w.weekday),
-            opens: w.from_time,
-            closes: w.to_time,
-        })
-        .collect();
-    let exceptions = invigilator_exceptions::table
+        .load(conn)?;
+    let exceptions: Vec<InvigilatorException> = invigilator_exceptions::table
         .filter(invigilator_exceptions::invigilator_id.eq(invigilator_id))
         .select(InvigilatorException::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|e| calendar::Exception {
-            date: e.date,
-            from: e.from_time,
-            to: e.to_time,
-            available: e.available,
-        })
-        .collect();
-    Ok(Availability { weekly, exceptions })
+        .load(conn)?;
+    Ok(availability_of(&weekly, &exceptions))
+}
+
+/// An invigilator's availability from their rows (the caller picks the
+/// rows of one invigilator).
+pub fn availability_of<'a>(
+    weekly: impl IntoIterator<Item = &'a InvigilatorWeekly>,
+    exceptions: impl IntoIterator<Item = &'a InvigilatorException>,
+) -> Availability {
+    Availability {
+        weekly: weekly
+            .into_iter()
+            .map(|w| WeeklyHours {
+                weekday: weekday_from_index(w.weekday),
+                opens: w.from_time,
+                closes: w.to_time,
+            })
+            .collect(),
+        exceptions: exceptions
+            .into_iter()
+            .map(|e| calendar::Exception {
+                date: e.date,
+                from: e.from_time,
+                to: e.to_time,
+                available: e.available,
+            })
+            .collect(),
+    }
 }
 
 pub fn get_availability(

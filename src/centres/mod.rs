@@ -10,5 +10,6 @@ pub mod hours;
 pub mod invigilators;
 pub mod public;
 pub mod rooms;
+pub mod rules;
 pub mod shifts;
 pub mod versions;

@@ -10,6 +10,7 @@ pub mod models;
 pub mod schema;
 pub mod write_gate;
 
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::app::config::{DatabaseSettings, DatabaseUrl};
+use crate::centres::rules;
 use crate::clock::{self, Clock, SystemClock};
 use crate::error::Error;
 pub use error::{is_busy, DbError};
@@ -154,7 +156,7 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Conn {
     inner: r2d2::PooledConnection<Manager>,
     _clock: clock::Scope,
-    _gate: write_gate::Scope,
+    _shared: Scope,
 }
 
 impl std::ops::Deref for Conn {
@@ -177,8 +179,53 @@ pub struct Database {
     backend: Backend,
     url: DatabaseUrl,
     clock: Arc<dyn Clock>,
+    shared: Shared,
+}
+
+/// What the connections of one handle share in this process.
+#[derive(Clone)]
+struct Shared {
     /// SQLite only: this process's writers take turns here (see `write_gate`).
     gate: Option<Arc<WriteGate>>,
+    /// The centres' rules in memory (see `centres::rules`): per handle, so
+    /// that each test app, with its own database, has its own.
+    rules: Arc<rules::Cache>,
+}
+
+thread_local! {
+    static SHARED: RefCell<Option<Shared>> = const { RefCell::new(None) };
+}
+
+/// Makes a handle's shared state the current one on this thread until
+/// dropped, then restores the previous one (a thread may hold connections to
+/// two databases).
+struct Scope {
+    previous: Option<Shared>,
+}
+
+impl Scope {
+    fn enter(shared: Shared) -> Scope {
+        let previous = SHARED.with(|c| c.borrow_mut().replace(shared));
+        Scope { previous }
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        SHARED.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+/// The write gate of the connection held on this thread, if it has one.
+fn current_gate() -> Option<Arc<WriteGate>> {
+    SHARED.with(|c| c.borrow().as_ref().and_then(|s| s.gate.clone()))
+}
+
+/// The rules cache of the connection held on this thread; `None` for a
+/// connection made outside a `Database` (then every write loads the rules).
+pub fn rules_cache() -> Option<Arc<rules::Cache>> {
+    SHARED.with(|c| c.borrow().as_ref().map(|s| s.rules.clone()))
 }
 
 impl std::fmt::Debug for Database {
@@ -216,7 +263,10 @@ impl Database {
             backend,
             url: settings.url.clone(),
             clock: Arc::new(SystemClock),
-            gate,
+            shared: Shared {
+                gate,
+                rules: rules::Cache::new(),
+            },
         })
     }
 
@@ -249,7 +299,7 @@ impl Database {
         Ok(Conn {
             inner,
             _clock: clock::Scope::enter(self.clock.clone()),
-            _gate: write_gate::Scope::enter(self.gate.clone()),
+            _shared: Scope::enter(self.shared.clone()),
         })
     }
 
@@ -314,6 +364,21 @@ pub fn pending_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     pending.map_err(|e| anyhow::anyhow!("reading migration state: {e}"))
 }
 
+/// Runs `$body` with `$c` bound to the backend's own connection (the body is
+/// written once, for both). diesel's two-backend connection renders a
+/// statement's SQL anew on every call to find it in its cache, a third of
+/// what a small statement costs; the backend's own connection finds it by
+/// its type. For the statements of the hottest paths (a study booking).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Postgres($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
 /// A new UUIDv7 as stored in the database. v7 ids sort by creation time, which
 /// keeps b-tree inserts local and makes cursor pagination by id chronological.
 /// Made as the id type the row asks for (`SittingId`, or a plain `String`).
@@ -356,7 +421,7 @@ where
         DbConn::Sqlite(inner) => {
             match AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth()
             {
-                Ok(None) => write_gate::current(),
+                Ok(None) => current_gate(),
                 _ => None,
             }
         }

@@ -371,8 +371,10 @@ pub struct OutboxMessage {
     pub to_name: String,
     #[diesel(serialize_as = AsText<Language>, deserialize_as = AsText<Language>)]
     pub language: Language,
-    pub subject: String,
-    pub body_text: String,
+    /// Rendered text: only in rows queued before the outbox kept facts
+    /// (2026-12-05); newer rows are rendered from `context` when sent.
+    pub subject: Option<String>,
+    pub body_text: Option<String>,
     pub body_html: Option<String>,
     pub ics: Option<String>,
     pub related_kind: Option<String>,
@@ -384,6 +386,31 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The template context as JSON, as it was when the change was made.
+    pub context: Option<String>,
+    /// The calendar invite's facts as JSON (`mail::ics::InviteFacts`).
+    pub invite: Option<String>,
+}
+
+/// A message queued as facts: only the columns it sets, so the insert in
+/// the booking's transaction is short to build. `status` and `attempts`
+/// take their defaults (pending, 0).
+#[derive(Debug, Insertable)]
+#[diesel(table_name = mail_outbox)]
+pub struct NewOutboxFacts<'a> {
+    pub id: String,
+    pub message_id: String,
+    pub kind: &'a str,
+    pub to_address: &'a str,
+    pub to_name: &'a str,
+    #[diesel(serialize_as = AsText<Language>)]
+    pub language: Language,
+    pub related_kind: Option<&'a str>,
+    pub related_id: Option<&'a str>,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub context: String,
+    pub invite: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]

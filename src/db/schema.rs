@@ -332,8 +332,8 @@ diesel::table! {
         to_address -> Text,
         to_name -> Text,
         language -> Text,
-        subject -> Text,
-        body_text -> Text,
+        subject -> Nullable<Text>,
+        body_text -> Nullable<Text>,
         body_html -> Nullable<Text>,
         ics -> Nullable<Text>,
         related_kind -> Nullable<Text>,
@@ -345,6 +345,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        context -> Nullable<Text>,
+        invite -> Nullable<Text>,
     }
 }
 

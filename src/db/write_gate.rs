@@ -12,11 +12,11 @@
 //! the command line, `mail-worker`). Correctness never rests on it: the
 //! database's own lock still serialises every writer.
 //!
-//! Like the clock (`crate::clock`), the gate goes with the pooled connection:
-//! while a connection from `Database::get` is held, its database's gate is the
-//! current one on that thread. PostgreSQL has none; its writers lock rows.
+//! Like the clock (`crate::clock`), the gate goes with the pooled connection
+//! (`db::Scope`): while a connection from `Database::get` is held, its
+//! database's gate is the current one on that thread. PostgreSQL has none;
+//! its writers lock rows.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,34 +43,5 @@ impl WriteGate {
     /// within the patience.
     pub fn turn(&self) -> Option<FairMutexGuard<'_, ()>> {
         self.turn.try_lock_for(self.patience)
-    }
-}
-
-thread_local! {
-    static CURRENT: RefCell<Option<Arc<WriteGate>>> = const { RefCell::new(None) };
-}
-
-/// The gate of the connection held on this thread, if it has one.
-pub fn current() -> Option<Arc<WriteGate>> {
-    CURRENT.with(|c| c.borrow().clone())
-}
-
-/// Makes a gate the current one on this thread until dropped, then restores
-/// the previous one (a thread may hold connections to two databases).
-pub struct Scope {
-    previous: Option<Arc<WriteGate>>,
-}
-
-impl Scope {
-    pub fn enter(gate: Option<Arc<WriteGate>>) -> Scope {
-        let previous = CURRENT.with(|c| std::mem::replace(&mut *c.borrow_mut(), gate));
-        Scope { previous }
-    }
-}
-
-impl Drop for Scope {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        CURRENT.with(|c| *c.borrow_mut() = previous);
     }
 }

@@ -113,7 +113,7 @@ pub fn snapshot(
     let room_ids: Vec<RoomId> = room_rows.iter().map(|r| r.id.clone()).collect();
     let sitting_rows: Vec<Sitting> = sittings::table
         .filter(sittings::centre_id.eq(&centre.id))
-        .filter(sittings::status.eq_any(PLACED_STATES))
+        .filter(placed())
         .filter(sittings::starts_at.lt(end_n))
         .filter(sittings::ends_at.gt(start_n))
         .select(Sitting::as_select())
@@ -250,20 +250,18 @@ pub fn busy_elsewhere(
     end: DateTime<Utc>,
 ) -> Result<Vec<crate::scheduler::BusySpan>, Error> {
     let (a, b) = (start.naive_utc(), end.naive_utc());
-    let mut out = Vec::new();
     let s: Vec<(String, Option<NaiveDateTime>, Option<NaiveDateTime>)> = sittings::table
         .filter(sittings::student_id.eq(student_id))
         .filter(sittings::centre_id.ne(centre_id))
-        .filter(sittings::status.eq_any(PLACED_STATES))
+        .filter(placed())
         .filter(sittings::starts_at.lt(b))
         .filter(sittings::ends_at.gt(a))
         .select((sittings::id, sittings::starts_at, sittings::ends_at))
         .load(conn)?;
-    for (id, s, e) in s {
-        if let (Some(s), Some(e)) = (s, e) {
-            out.push((utc(s), utc(e), ItemRef::new(ItemKind::Sitting, id)));
-        }
-    }
+    let mut out: Vec<_> = s
+        .into_iter()
+        .filter_map(|(id, s, e)| Some((utc(s?), utc(e?), ItemRef::new(ItemKind::Sitting, id))))
+        .collect();
     let bks: Vec<(String, NaiveDateTime, NaiveDateTime)> = study_bookings::table
         .filter(study_bookings::student_id.eq(student_id))
         .filter(study_bookings::centre_id.ne(centre_id))
@@ -280,6 +278,17 @@ pub fn busy_elsewhere(
         out.push((utc(s), utc(e), ItemRef::new(ItemKind::StudyBooking, id)));
     }
     Ok(out)
+}
+
+/// A sitting holds a place ([`PLACED_STATES`]), written as two comparisons:
+/// diesel prepares `eq_any`'s `IN (…)` anew for every call, this once per
+/// connection.
+pub fn placed() -> diesel::dsl::Or<
+    diesel::dsl::Eq<sittings::status, SittingStatus>,
+    diesel::dsl::Eq<sittings::status, SittingStatus>,
+> {
+    let [a, b] = PLACED_STATES;
+    sittings::status.eq(a).or(sittings::status.eq(b))
 }
 
 /// `s` (a sitting of `r`) as the scheduler sees it: its own length, its
@@ -378,7 +387,7 @@ pub fn prune_assignments(
     for a in candidates {
         let still: i64 = sittings::table
             .filter(sittings::room_id.eq(room))
-            .filter(sittings::status.eq_any(PLACED_STATES))
+            .filter(placed())
             .filter(sittings::starts_at.lt(a.ends_at))
             .filter(sittings::ends_at.gt(a.starts_at))
             .count()

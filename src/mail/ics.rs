@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus};
+use serde::{Deserialize, Serialize};
 
 /// The EU rules Europe/Stockholm has followed since 1996.
 const STOCKHOLM_VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\n\
@@ -30,7 +31,8 @@ RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
 END:STANDARD\r\n\
 END:VTIMEZONE\r\n";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Method {
     Request,
     Cancel,
@@ -48,6 +50,39 @@ pub struct Invite<'a> {
     pub end: DateTime<Utc>,
     pub tz: Tz,
     pub organizer: &'a str,
+}
+
+/// An invite's facts, owned, as the outbox keeps them (JSON) until the
+/// worker renders the invite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteFacts {
+    pub uid: String,
+    pub sequence: u32,
+    pub method: Method,
+    pub summary: String,
+    pub location: String,
+    pub description: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub tz: Tz,
+    pub organizer: String,
+}
+
+impl InviteFacts {
+    pub fn invite(&self) -> Invite<'_> {
+        Invite {
+            uid: self.uid.clone(),
+            sequence: self.sequence,
+            method: self.method,
+            summary: &self.summary,
+            location: &self.location,
+            description: &self.description,
+            start: self.start,
+            end: self.end,
+            tz: self.tz,
+            organizer: &self.organizer,
+        }
+    }
 }
 
 fn when(t: DateTime<Utc>, tz: Tz) -> CalendarDateTime {

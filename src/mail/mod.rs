@@ -85,6 +85,79 @@ impl Mailer {
     }
 }
 
+/// What a message says, as it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Content {
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    /// The calendar invite (.ics) to attach.
+    pub ics: Option<String>,
+}
+
+/// A row's invite: its stored text (rows queued before the outbox kept
+/// facts) or its facts rendered now.
+fn invite_of(row: &OutboxMessage) -> Result<Option<String>, String> {
+    match (&row.ics, &row.invite) {
+        (Some(ics), _) => Ok(Some(ics.clone())),
+        (None, Some(facts)) => {
+            let facts: ics::InviteFacts = serde_json::from_str(facts)
+                .map_err(|e| format!("the {} message's invite facts: {e}", row.kind))?;
+            Ok(Some(ics::render(&facts.invite())))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// A row's template context, from the JSON kept at the time of the change.
+fn context_of(row: &OutboxMessage) -> Result<minijinja::Value, String> {
+    let json = row
+        .context
+        .as_deref()
+        .ok_or_else(|| format!("the {} message has neither text nor facts", row.kind))?;
+    templates::context_from_json(json).map_err(|e| format!("the {} message's facts: {e}", row.kind))
+}
+
+fn render_error(row: &OutboxMessage, e: minijinja::Error) -> String {
+    format!(
+        "rendering the {} message ({}): {e}",
+        row.kind,
+        row.language.as_str()
+    )
+}
+
+/// What a row says: its stored text if it has any (rows queued before the
+/// outbox kept facts), else its facts rendered now. An error is for good:
+/// the same facts render the same way every time.
+pub fn content(row: &OutboxMessage) -> Result<Content, String> {
+    let ics = invite_of(row)?;
+    if let (Some(subject), Some(text)) = (&row.subject, &row.body_text) {
+        return Ok(Content {
+            subject: subject.clone(),
+            text: text.clone(),
+            html: row.body_html.clone(),
+            ics,
+        });
+    }
+    let rendered = templates::render(&row.kind, row.language, context_of(row)?)
+        .map_err(|e| render_error(row, e))?;
+    Ok(Content {
+        subject: rendered.subject,
+        text: rendered.text,
+        html: Some(rendered.html),
+        ics,
+    })
+}
+
+/// A row's subject, rendering only that line when the row holds facts.
+pub fn subject(row: &OutboxMessage) -> Result<String, String> {
+    match &row.subject {
+        Some(subject) => Ok(subject.clone()),
+        None => templates::subject(&row.kind, row.language, context_of(row)?)
+            .map_err(|e| render_error(row, e)),
+    }
+}
+
 pub fn build(row: &OutboxMessage, from: &str) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("sender: {e}"))?;
     let to_address = row
@@ -95,14 +168,20 @@ pub fn build(row: &OutboxMessage, from: &str) -> Result<Message, String> {
         (!row.to_name.is_empty()).then(|| row.to_name.clone()),
         to_address,
     );
-    let text = SinglePart::plain(row.body_text.clone());
-    let content = match &row.body_html {
+    let Content {
+        subject,
+        text,
+        html,
+        ics,
+    } = content(row)?;
+    let text = SinglePart::plain(text);
+    let content = match html {
         Some(html) => MultiPart::alternative()
             .singlepart(text)
-            .singlepart(SinglePart::html(html.clone())),
+            .singlepart(SinglePart::html(html)),
         None => MultiPart::mixed().singlepart(text),
     };
-    let body = match &row.ics {
+    let body = match ics {
         Some(ics) => {
             let method = if ics.contains("METHOD:CANCEL") {
                 "CANCEL"
@@ -114,7 +193,7 @@ pub fn build(row: &OutboxMessage, from: &str) -> Result<Message, String> {
                     .map_err(|e| e.to_string())?;
             MultiPart::mixed()
                 .multipart(content)
-                .singlepart(Attachment::new("invite.ics".to_string()).body(ics.clone(), kind))
+                .singlepart(Attachment::new("invite.ics".to_string()).body(ics, kind))
         }
         None => content,
     };
@@ -122,7 +201,7 @@ pub fn build(row: &OutboxMessage, from: &str) -> Result<Message, String> {
         .message_id(Some(row.message_id.clone()))
         .from(from)
         .to(to)
-        .subject(row.subject.clone())
+        .subject(subject)
         .multipart(body)
         .map_err(|e| e.to_string())
 }
@@ -333,11 +412,16 @@ pub fn list(
         limit,
         |r| r.id.clone(),
         |r| OutboxOut {
+            // Rendered from the facts for rows that keep them; a message
+            // that cannot be rendered shows none (delivery records why).
+            subject: subject(&r).unwrap_or_else(|error| {
+                tracing::warn!(message = %r.id, %error, "mail subject not rendered");
+                String::new()
+            }),
             id: r.id,
             message_id: r.message_id,
             kind: r.kind,
             to: r.to_address,
-            subject: r.subject,
             status: r.status.as_str().into(),
             attempts: r.attempts,
             next_attempt_at: utc(r.next_attempt_at),
@@ -419,8 +503,8 @@ mod tests {
             to_address: "alva@example.se".into(),
             to_name: "Alva Eriksson".into(),
             language: crate::domain::Language::Sv,
-            subject: "Bekräftad: MA051G".into(),
-            body_text: "Hej Alva! Välkommen.".into(),
+            subject: Some("Bekräftad: MA051G".into()),
+            body_text: Some("Hej Alva! Välkommen.".into()),
             body_html: Some("<p>Hej Alva! Välkommen.</p>".into()),
             ics: ics.map(str::to_string),
             related_kind: None,
@@ -432,6 +516,8 @@ mod tests {
             last_error: None,
             created_at: now,
             sent_at: None,
+            context: None,
+            invite: None,
         }
     }
 
@@ -449,6 +535,93 @@ mod tests {
         assert!(text.contains("multipart/alternative"));
         assert!(text.contains("text/calendar; charset=utf-8; method=REQUEST"));
         assert!(text.contains("invite.ics"));
+    }
+
+    fn facts(kind: &str, context: &str, invite: Option<&ics::InviteFacts>) -> OutboxMessage {
+        let mut r = row(None);
+        r.kind = kind.into();
+        (r.subject, r.body_text, r.body_html) = (None, None, None);
+        r.context = Some(context.into());
+        r.invite = invite.map(|i| serde_json::to_string(i).unwrap());
+        r
+    }
+
+    #[test]
+    fn facts_are_rendered_when_the_message_is_built() {
+        let ctx = minijinja::context! {
+            name => "Alva Eriksson", centre => "Lärcentrum Sundsvall", room => "Studiehallen",
+            start => "2026-03-30 09:00", end => "2026-03-30 11:00", code => "K7M-4QX",
+        };
+        let invite = ics::InviteFacts {
+            uid: "study-1@skrivsal.test".into(),
+            sequence: 0,
+            method: ics::Method::Request,
+            summary: "Studieplats, Lärcentrum Sundsvall".into(),
+            location: "Lärcentrum Sundsvall, Studiehallen".into(),
+            description: "K7M-4QX".into(),
+            start: chrono::DateTime::from_timestamp(1_774_854_000, 0).unwrap(),
+            end: chrono::DateTime::from_timestamp(1_774_861_200, 0).unwrap(),
+            tz: chrono_tz::Europe::Stockholm,
+            organizer: "sundsvall@example.se".into(),
+        };
+        let r = facts(
+            "study_confirmed",
+            &templates::context_to_json(&ctx).unwrap(),
+            Some(&invite),
+        );
+        let expected =
+            templates::render("study_confirmed", crate::domain::Language::Sv, ctx).unwrap();
+        let content = content(&r).unwrap();
+        assert_eq!(content.subject, expected.subject);
+        assert_eq!(content.text, expected.text);
+        assert_eq!(content.html, Some(expected.html));
+        assert_eq!(content.ics, Some(ics::render(&invite.invite())));
+        assert_eq!(subject(&r).unwrap(), expected.subject);
+        let text =
+            String::from_utf8(build(&r, "noreply@skrivsal.test").unwrap().formatted()).unwrap();
+        assert!(
+            text.contains("multipart/alternative") && text.contains("invite.ics"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn stored_text_is_sent_as_it_is() {
+        let r = row(Some("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"));
+        let c = content(&r).unwrap();
+        assert_eq!(c.subject, "Bekräftad: MA051G");
+        assert_eq!(c.text, "Hej Alva! Välkommen.");
+        assert_eq!(
+            c.ics.as_deref(),
+            Some("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        );
+    }
+
+    #[test]
+    fn facts_that_do_not_render_say_why() {
+        let no_template = facts("no_such_message", "{}", None);
+        let e = build(&no_template, "noreply@skrivsal.test").unwrap_err();
+        assert!(
+            e.starts_with("rendering the no_such_message message (sv): "),
+            "{e}"
+        );
+        assert!(e.contains("no_such_message.sv.txt"), "{e}");
+        assert!(subject(&no_template).is_err());
+        let garbled = facts("study_confirmed", "{not json", None);
+        let e = build(&garbled, "noreply@skrivsal.test").unwrap_err();
+        assert!(
+            e.starts_with("the study_confirmed message's facts: "),
+            "{e}"
+        );
+        let bad_invite = OutboxMessage {
+            invite: Some("[]".into()),
+            ..facts("study_confirmed", "{}", None)
+        };
+        let e = build(&bad_invite, "noreply@skrivsal.test").unwrap_err();
+        assert!(
+            e.starts_with("the study_confirmed message's invite facts: "),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! The messages that changes cause, queued in the outbox inside the same
-//! transaction as the change. Text and HTML come from the templates in
-//! `templates/email/` (Swedish by default, English when the recipient chose
-//! it); confirmations carry a calendar invite. No personal identity number
-//! goes into any message and no accommodation into a subject.
+//! transaction as the change, as facts: the template context and the
+//! invite's facts, snapshots of the values at the time of the change. The
+//! worker renders them from the templates in `templates/email/` (Swedish by
+//! default, English when the recipient chose it) when it sends;
+//! confirmations carry a calendar invite. No personal identity number goes
+//! into any message and no accommodation into a subject.
 
 use chrono::NaiveDateTime;
+use chrono_tz::Tz;
 use diesel::prelude::*;
 use minijinja::{context, Value};
 
@@ -14,9 +17,9 @@ use crate::db::DbConn;
 use crate::domain::Language;
 use crate::error::Error;
 use crate::mail::ics;
-use crate::mail::outbox::{self, Mail};
+use crate::mail::outbox::{self, Facts};
 use crate::timefmt;
-use crate::types::{CentreId, SittingId, SittingStatus};
+use crate::types::{AsText, CentreId, SittingId, SittingStatus, Zone};
 
 pub fn language_of(code: &str) -> Language {
     if code == "en" {
@@ -26,16 +29,18 @@ pub fn language_of(code: &str) -> Language {
     }
 }
 
-fn when(t: NaiveDateTime, centre: &Centre) -> String {
-    timefmt::local(t, centre.timezone.tz())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+fn when(t: NaiveDateTime, tz: Tz) -> String {
+    timefmt::local(t, tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
 fn exam_when(r: &ExamRequest, centre: &Centre) -> String {
     match (r.starts_at, r.window_start, r.window_end) {
-        (Some(s), _, _) => when(s, centre),
-        (None, Some(a), Some(b)) => format!("{} – {}", when(a, centre), when(b, centre)),
+        (Some(s), _, _) => when(s, centre.timezone.tz()),
+        (None, Some(a), Some(b)) => format!(
+            "{} – {}",
+            when(a, centre.timezone.tz()),
+            when(b, centre.timezone.tz())
+        ),
         _ => String::new(),
     }
 }
@@ -47,7 +52,8 @@ pub struct Recipient<'a> {
     pub language: Language,
 }
 
-/// Renders `kind` for the recipient and queues it.
+/// Queues `kind` for the recipient: the context and the invite as JSON,
+/// rendered when the message is sent (`mail::content`).
 pub fn queue(
     conn: &mut DbConn,
     host: &str,
@@ -55,21 +61,23 @@ pub fn queue(
     to: Recipient<'_>,
     context: Value,
     related: Option<(&str, &str)>,
-    invite: Option<String>,
+    invite: Option<ics::InviteFacts>,
 ) -> Result<(), Error> {
-    let rendered = crate::mail::templates::render(kind, to.language, context)
-        .map_err(|e| anyhow::anyhow!("rendering the {kind} message: {e}"))?;
-    outbox::enqueue(
+    let context = crate::mail::templates::context_to_json(&context)
+        .map_err(|e| anyhow::anyhow!("keeping the {kind} message's facts: {e}"))?;
+    let invite = invite
+        .map(|i| serde_json::to_string(&i))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("keeping the {kind} message's invite: {e}"))?;
+    outbox::enqueue_facts(
         conn,
-        Mail {
+        Facts {
             kind,
             to_address: to.address,
             to_name: to.name,
             language: to.language,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: Some(rendered.html),
-            ics: invite,
+            context,
+            invite,
             related,
         },
         host,
@@ -86,14 +94,14 @@ fn invite(
     sequence: i32,
     cancel: bool,
     host: &str,
-    summary: &str,
-    location: &str,
-    description: &str,
+    summary: String,
+    location: String,
+    description: String,
     start: NaiveDateTime,
     end: NaiveDateTime,
-    centre: &Centre,
-) -> String {
-    ics::render(&ics::Invite {
+    (tz, organizer): (Tz, &str),
+) -> ics::InviteFacts {
+    ics::InviteFacts {
         uid: format!("{kind}-{id}@{host}"),
         sequence: sequence.max(0) as u32,
         method: if cancel {
@@ -106,9 +114,19 @@ fn invite(
         description,
         start: start.and_utc(),
         end: end.and_utc(),
-        tz: centre.timezone.tz(),
-        organizer: &centre.email,
-    })
+        tz,
+        organizer: organizer.to_string(),
+    }
+}
+
+/// A user as a message addresses them.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct Addressee {
+    email: String,
+    name: String,
+    #[diesel(deserialize_as = AsText<Language>)]
+    language: Language,
 }
 
 fn institution_recipient(i: &Institution) -> Recipient<'_> {
@@ -191,8 +209,8 @@ pub fn request_decided(
             Some(context! {
                 code => &s.booking_code,
                 room => room.clone().unwrap_or_default(),
-                start => when(s.starts_at?, &centre),
-                end => when(s.ends_at?, &centre),
+                start => when(s.starts_at?, centre.timezone.tz()),
+                end => when(s.ends_at?, centre.timezone.tz()),
             })
         })
         .collect();
@@ -312,8 +330,8 @@ fn sitting_placed(
         centre => &centre.name,
         address => &centre.address,
         room => &room,
-        start => when(start, &centre),
-        end => when(end, &centre),
+        start => when(start, centre.timezone.tz()),
+        end => when(end, centre.timezone.tz()),
         code => &s.booking_code,
         aids => &r.aids,
         late_entry => institution.late_entry_minutes,
@@ -328,34 +346,22 @@ fn sitting_placed(
         s.sequence,
         false,
         host,
-        &format!("{} {}", r.course_code, r.title),
-        &format!("{}, {}, {}", centre.name, room, centre.address),
-        &description,
+        format!("{} {}", r.course_code, r.title),
+        format!("{}, {}, {}", centre.name, room, centre.address),
+        description,
         start,
         end,
-        &centre,
+        (centre.timezone.tz(), &centre.email),
     );
-    // Reminders and changes share the confirmation's template, with
-    // `reminder` or `changed` set.
-    let rendered_kind = "sitting_confirmed";
-    let rendered = crate::mail::templates::render(rendered_kind, lang, ctx)
-        .map_err(|e| anyhow::anyhow!("rendering the {kind} message: {e}"))?;
-    outbox::enqueue(
+    queue(
         conn,
-        Mail {
-            kind,
-            to_address: &student.email,
-            to_name: &student.name,
-            language: lang,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: Some(rendered.html),
-            ics: Some(ics),
-            related: Some(("sitting", &s.id)),
-        },
         host,
-    )?;
-    Ok(())
+        kind,
+        student_recipient(&student),
+        ctx,
+        Some(("sitting", &s.id)),
+        Some(ics),
+    )
 }
 
 pub fn sitting_cancelled(
@@ -382,12 +388,12 @@ pub fn sitting_cancelled(
                 s.sequence + 1,
                 true,
                 host,
-                &format!("{} {}", r.course_code, r.title),
-                &centre.name,
-                &s.booking_code,
+                format!("{} {}", r.course_code, r.title),
+                centre.name.clone(),
+                s.booking_code.clone(),
                 start,
                 end,
-                &centre,
+                (centre.timezone.tz(), &centre.email),
             ))
         }
         _ => None,
@@ -427,20 +433,28 @@ pub fn study_booking(
     b: &StudyBooking,
     notice: StudyNotice,
 ) -> Result<(), Error> {
+    // Only the columns the message needs, in two queries: this runs inside
+    // every study-booking write (issue 15).
     let confirmed = notice != StudyNotice::Cancelled;
-    let centre = centre_of(conn, &b.centre_id)?;
-    let student: User = users::table
+    let (room, centre, address, email, zone): (String, String, String, String, Zone) = rooms::table
+        .inner_join(centres::table)
+        .filter(rooms::id.eq(&b.room_id))
+        .select((
+            rooms::name,
+            centres::name,
+            centres::address,
+            centres::email,
+            centres::timezone,
+        ))
+        .first(conn)?;
+    let student: Addressee = users::table
         .find(&b.student_id)
-        .select(User::as_select())
+        .select(Addressee::as_select())
         .first(conn)?;
-    let room: String = rooms::table
-        .find(&b.room_id)
-        .select(rooms::name)
-        .first(conn)?;
-    let lang = student.language;
-    let summary = match lang {
-        Language::Sv => format!("Studieplats, {}", centre.name),
-        Language::En => format!("Study place, {}", centre.name),
+    let tz = zone.tz();
+    let summary = match student.language {
+        Language::Sv => format!("Studieplats, {centre}"),
+        Language::En => format!("Study place, {centre}"),
     };
     let ics = invite(
         "study",
@@ -452,20 +466,20 @@ pub fn study_booking(
         },
         !confirmed,
         host,
-        &summary,
-        &format!("{}, {}, {}", centre.name, room, centre.address),
-        &b.booking_code,
+        summary,
+        format!("{centre}, {room}, {address}"),
+        b.booking_code.clone(),
         b.starts_at,
         b.ends_at,
-        &centre,
+        (tz, &email),
     );
     let ctx = context! {
         name => &student.name,
-        centre => &centre.name,
-        address => &centre.address,
+        centre => &centre,
+        address => &address,
         room => &room,
-        start => when(b.starts_at, &centre),
-        end => when(b.ends_at, &centre),
+        start => when(b.starts_at, tz),
+        end => when(b.ends_at, tz),
         code => &b.booking_code,
         changed => notice == StudyNotice::Moved,
     };
@@ -478,7 +492,11 @@ pub fn study_booking(
         conn,
         host,
         kind,
-        student_recipient(&student),
+        Recipient {
+            address: &student.email,
+            name: &student.name,
+            language: student.language,
+        },
         ctx,
         Some(("study_booking", &b.id)),
         Some(ics),

@@ -32,25 +32,58 @@ pub struct Rendered {
     pub html: String,
 }
 
+/// The template a message kind is written with: reminders and changes share
+/// the confirmation's, with `reminder` or `changed` set in the context.
+pub fn template_for(kind: &str) -> &str {
+    match kind {
+        "sitting_reminder" | "sitting_changed" => "sitting_confirmed",
+        other => other,
+    }
+}
+
+/// The message's text template: first line the subject, then the body.
+fn template(
+    kind: &str,
+    language: Language,
+) -> Result<minijinja::Template<'static, 'static>, minijinja::Error> {
+    crate::templates::environment().get_template(&format!(
+        "email/{}.{}.txt",
+        template_for(kind),
+        language.as_str()
+    ))
+}
+
+fn split(source: &str) -> (&str, &str) {
+    source.split_once('\n').unwrap_or((source, ""))
+}
+
+/// The subject is the template's first line rendered on its own, so that a
+/// value with a line break (stored before input refused them) can neither
+/// end the subject early nor push header-like lines into the body; any
+/// control character left in it becomes a space.
+fn render_subject(subject_source: &str, context: &Value) -> Result<String, minijinja::Error> {
+    let subject: String = crate::templates::environment()
+        .render_str(subject_source, context)?
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    Ok(subject.trim().to_string())
+}
+
+/// The subject alone, for lists of messages.
+pub fn subject(kind: &str, language: Language, context: Value) -> Result<String, minijinja::Error> {
+    render_subject(split(template(kind, language)?.source()).0, &context)
+}
+
 pub fn render(
     kind: &str,
     language: Language,
     context: Value,
 ) -> Result<Rendered, minijinja::Error> {
     let env = crate::templates::environment();
-    let template = env.get_template(&format!("email/{kind}.{}.txt", language.as_str()))?;
-    // The subject is the template's first line rendered on its own, so that a
-    // value with a line break (stored before input refused them) can neither
-    // end the subject early nor push header-like lines into the body; any
-    // control character left in it becomes a space.
-    let source = template.source();
-    let (subject_source, body_source) = source.split_once('\n').unwrap_or((source, ""));
-    let subject: String = env
-        .render_str(subject_source, &context)?
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let subject = subject.trim().to_string();
+    let template = template(kind, language)?;
+    let (subject_source, body_source) = split(template.source());
+    let subject = render_subject(subject_source, &context)?;
     let body = env.render_str(body_source, &context)?;
     let text = body.trim_start_matches('\n').to_string();
     let paragraphs: Vec<Vec<&str>> = text
@@ -74,6 +107,17 @@ pub fn render(
         text,
         html,
     })
+}
+
+/// A context as the outbox keeps it: plain JSON, a snapshot of the values
+/// at the time of the change.
+pub fn context_to_json(context: &Value) -> Result<String, serde_json::Error> {
+    serde_json::to_string(context)
+}
+
+/// A stored context, ready to render again.
+pub fn context_from_json(json: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(json)
 }
 
 #[cfg(test)]
@@ -129,6 +173,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The outbox keeps the context as JSON and renders it at delivery:
+    /// the same bytes must come out as from the context itself.
+    #[test]
+    fn a_context_kept_as_json_renders_the_same_bytes() {
+        let with_none = context! { deadline => None::<String>, open => true, students => 3usize };
+        for ctx in [sample(), with_none] {
+            let kept = context_from_json(&context_to_json(&ctx).unwrap()).unwrap();
+            for kind in KINDS.iter().chain(&["sitting_reminder", "sitting_changed"]) {
+                for lang in [Language::Sv, Language::En] {
+                    assert_eq!(
+                        render(kind, lang, kept.clone()).unwrap(),
+                        render(kind, lang, ctx.clone()).unwrap(),
+                        "{kind}.{}",
+                        lang.as_str()
+                    );
+                    assert_eq!(
+                        subject(kind, lang, kept.clone()).unwrap(),
+                        render(kind, lang, ctx.clone()).unwrap().subject
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reminders_and_changes_use_the_confirmation() {
+        let plain = render("sitting_confirmed", Language::Sv, sample()).unwrap();
+        assert_eq!(
+            render("sitting_reminder", Language::Sv, sample()).unwrap(),
+            plain
+        );
+        let reminder = context! { reminder => true, course_code => "MA051G" };
+        assert!(render("sitting_reminder", Language::Sv, reminder)
+            .unwrap()
+            .subject
+            .starts_with("Påminnelse: Bekräftad: MA051G"));
     }
 
     #[test]

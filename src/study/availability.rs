@@ -14,7 +14,7 @@ use crate::centres::centre as centres;
 use crate::db::schema::{sittings, study_bookings};
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::exams::booking::PLACED_STATES;
+use crate::exams::booking::placed;
 use crate::timefmt;
 use crate::types::StudyBookingStatus;
 
@@ -74,11 +74,19 @@ pub fn availability(
     let staffed = calendar::staffed_set(&cal, date, date);
     let open = calendar::access_set(&cal, date, date);
     let room_rows = super::bookings::study_rooms(conn, &centre.id)?;
+    // Only the day's items (its spans never reach past its midnight); the
+    // longest booking bounds the index range from below.
+    let day_start = timefmt::local_midnight(tz, date).naive_utc();
+    let day_end = timefmt::local_midnight(tz, date + chrono::Duration::days(1)).naive_utc();
+    let earliest = day_start - super::bookings::longest_booking();
     let mut out_rooms = Vec::new();
     for room in room_rows {
         let bookings: Vec<(DateTime<Utc>, DateTime<Utc>)> = study_bookings::table
             .filter(study_bookings::room_id.eq(&room.id))
             .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
+            .filter(study_bookings::starts_at.ge(earliest))
+            .filter(study_bookings::starts_at.lt(day_end))
+            .filter(study_bookings::ends_at.gt(day_start))
             .select((study_bookings::starts_at, study_bookings::ends_at))
             .load::<(chrono::NaiveDateTime, chrono::NaiveDateTime)>(conn)?
             .into_iter()
@@ -86,7 +94,9 @@ pub fn availability(
             .collect();
         let exams: Vec<(DateTime<Utc>, DateTime<Utc>)> = sittings::table
             .filter(sittings::room_id.eq(&room.id))
-            .filter(sittings::status.eq_any(PLACED_STATES))
+            .filter(placed())
+            .filter(sittings::starts_at.lt(day_end))
+            .filter(sittings::ends_at.gt(day_start))
             .select((sittings::starts_at, sittings::ends_at))
             .load::<(Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)>(conn)?
             .into_iter()

@@ -1,7 +1,9 @@
 //! Study places: booking (confirmed at once when every rule holds) and
 //! cancelling.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -11,18 +13,30 @@ use crate::accounts::actor::Caller;
 use crate::accounts::policy::{Action, Resource};
 use crate::calendar;
 use crate::centres::centre as centres;
-use crate::conflicts::{self, Change, ItemKind, ItemRef, Rule, Violation};
+use crate::centres::rules::{self, Rules};
+use crate::conflicts::{self, Change, ItemKind, ItemRef, Rule, Snapshot, SnapshotData, Violation};
 use crate::db::models::{Centre, Room, StudyBooking};
-use crate::db::schema::{rooms, study_bookings};
+use crate::db::schema::{rooms, sittings, study_bookings};
 use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::exams::booking::{self, refused};
 use crate::policy::study_limits;
-use crate::types::{RoomKind, StudyBookingId, StudyBookingStatus, UserId};
+use crate::types::{
+    CentreId, ExamRequestId, RoomId, RoomKind, SittingId, StudyBookingId, StudyBookingStatus,
+    UserId,
+};
 use crate::validate::Validator;
 use crate::{accounts::audit, mail::notify, timefmt};
 
 pub const MAX_BOOKING_HOURS: i64 = 16;
+
+/// No study booking lasts longer: `span` counts whole hours, so it lets
+/// minutes past the last hour through. Every write of a booking's times goes
+/// through `span`; the queries for bookings overlapping a span start their
+/// index range this much before it.
+pub(super) fn longest_booking() -> Duration {
+    Duration::hours(MAX_BOOKING_HOURS + 1)
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -74,64 +88,52 @@ fn week_bounds(tz: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     )
 }
 
-/// The centre's per-student limits, as violations; `except` (a booking
-/// being moved, or the new id) does not count.
+/// The centre's per-student limits over the student's bookings there
+/// (`own`: those not yet ended or in the week of the span, the one being
+/// moved left out), as violations.
 fn limits(
-    conn: &mut DbConn,
     centre: &Centre,
-    student: &str,
+    own: &[LiveBooking],
     except: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> Result<Vec<Violation>, Error> {
+) -> Vec<Violation> {
     let mut out = Vec::new();
     let item = ItemRef::new(ItemKind::StudyBooking, except);
+    let violation = |message| Violation {
+        rule: Rule::InvalidItem,
+        message,
+        item: item.clone(),
+        with: None,
+        span: None,
+        words: Vec::new(),
+    };
     if let Some(max) = centre.max_future_study_bookings {
-        let future: i64 = study_bookings::table
-            .filter(study_bookings::centre_id.eq(&centre.id))
-            .filter(study_bookings::student_id.eq(student))
-            .filter(study_bookings::id.ne(except))
-            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
-            .filter(study_bookings::ends_at.gt(db::now()))
-            .count()
-            .get_result(conn)?;
+        let now = db::now();
+        let future = own.iter().filter(|b| b.ends_at > now).count() as i64;
         if let Some(message) = study_limits::future_bookings(i64::from(max), future) {
-            out.push(Violation {
-                rule: Rule::InvalidItem,
-                message,
-                item: item.clone(),
-                with: None,
-                span: None,
-                words: Vec::new(),
-            });
+            out.push(violation(message));
         }
     }
     if let Some(max_hours) = centre.max_study_hours_per_week {
-        let tz = centre.timezone.tz();
-        let (a, b) = week_bounds(tz, start.with_timezone(&tz).date_naive());
-        let rows: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime)> = study_bookings::table
-            .filter(study_bookings::centre_id.eq(&centre.id))
-            .filter(study_bookings::student_id.eq(student))
-            .filter(study_bookings::id.ne(except))
-            .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
-            .filter(study_bookings::starts_at.lt(b.naive_utc()))
-            .filter(study_bookings::ends_at.gt(a.naive_utc()))
-            .select((study_bookings::starts_at, study_bookings::ends_at))
-            .load(conn)?;
-        let booked: i64 = rows.iter().map(|(s, e)| (*e - *s).num_minutes()).sum();
+        let (a, b) = week_of(centre.timezone.tz(), start);
+        let booked: i64 = own
+            .iter()
+            .filter(|x| x.starts_at < b && x.ends_at > a)
+            .map(|x| (x.ends_at - x.starts_at).num_minutes())
+            .sum();
         let asked = (end - start).num_minutes();
         if let Some(message) = study_limits::weekly_hours(i64::from(max_hours), booked, asked) {
-            out.push(Violation {
-                rule: Rule::InvalidItem,
-                message,
-                item,
-                with: None,
-                span: None,
-                words: Vec::new(),
-            });
+            out.push(violation(message));
         }
     }
-    Ok(out)
+    out
+}
+
+/// The week (Monday to Sunday, local) of `t`, as stored times.
+fn week_of(tz: Tz, t: DateTime<Utc>) -> (NaiveDateTime, NaiveDateTime) {
+    let (a, b) = week_bounds(tz, t.with_timezone(&tz).date_naive());
+    (a.naive_utc(), b.naive_utc())
 }
 
 fn limit_conflicts(v: Vec<Violation>) -> Error {
@@ -190,14 +192,13 @@ pub(super) fn study_rooms(conn: &mut DbConn, centre_id: &str) -> Result<Vec<Room
 /// largest. A group room or a video room is where a group meets, and a lone
 /// student there takes it from them.
 fn candidates(
-    conn: &mut DbConn,
+    rules: &Rules,
     v: &mut Validator,
-    centre: &Centre,
     named: Option<&str>,
     preferred: Option<&str>,
-) -> Result<Vec<Room>, Error> {
-    let room_rows = study_rooms(conn, &centre.id)?;
-    Ok(match named {
+) -> Vec<Room> {
+    let room_rows = rules.study_rooms();
+    match named {
         Some(r) => {
             let found: Vec<Room> = room_rows
                 .into_iter()
@@ -223,7 +224,7 @@ fn candidates(
             });
             rows
         }
-    })
+    }
 }
 
 /// A booking's `[start, end)`.
@@ -231,15 +232,14 @@ pub(super) type Span = (DateTime<Utc>, DateTime<Utc>);
 
 /// The asked span and the rooms to try, or every bad field at once.
 pub(super) fn asked(
-    conn: &mut DbConn,
-    centre: &Centre,
+    rules: &Rules,
     (starts_at, ends_at): (&str, &str),
     named: Option<&str>,
     preferred: Option<&str>,
 ) -> Result<(Span, Vec<Room>), Error> {
     let mut v = Validator::new();
-    let span = span(&mut v, centre.timezone.tz(), starts_at, ends_at);
-    let rooms = candidates(conn, &mut v, centre, named, preferred)?;
+    let span = span(&mut v, rules.centre.timezone.tz(), starts_at, ends_at);
+    let rooms = candidates(rules, &mut v, named, preferred);
     v.finish()?;
     match span {
         Some(span) => Ok((span, rooms)),
@@ -247,25 +247,226 @@ pub(super) fn asked(
     }
 }
 
-/// Booking `id` for `student` at `[start, end)`: the first candidate room
-/// where every rule holds, or the refusal. A booking being moved keeps its
-/// id, so the checker and the limits count its old span as gone.
+/// Locks the centre and the student for a study booking's write, in the
+/// house's order, and gives the centre's rules as of now.
+pub(super) fn lock(
+    conn: &mut DbConn,
+    centre: &CentreId,
+    student: &UserId,
+) -> Result<Arc<Rules>, Error> {
+    let versions = booking::lock_centre(conn, centre)?;
+    booking::lock_students(conn, std::slice::from_ref(student))?;
+    rules::under_lock(conn, centre, versions)
+}
+
+/// A confirmed study booking as a check reads it.
+#[derive(Debug, Clone, Queryable)]
+struct LiveBooking {
+    id: StudyBookingId,
+    centre_id: CentreId,
+    room_id: RoomId,
+    student_id: UserId,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+}
+
+/// A placed sitting as a study booking's check reads it.
+#[derive(Debug, Clone, Queryable)]
+struct LiveSitting {
+    id: SittingId,
+    exam_request_id: ExamRequestId,
+    centre_id: CentreId,
+    student_id: UserId,
+    room_id: RoomId,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    computer: bool,
+    separate_room: bool,
+}
+
+/// What a study booking's check reads beyond the centre's rules, in two
+/// statements: the centre's items overlapping the span and the student's
+/// bookings that have not ended.
+struct Around {
+    snapshot: Snapshot,
+    /// The student's first live item at another centre overlapping the span
+    /// (rule 5 holds across centres).
+    elsewhere: Option<ItemRef>,
+    /// The student's confirmed bookings at this centre that have not ended
+    /// or fall in the span's week, the one being moved left out: the limits.
+    own: Vec<LiveBooking>,
+}
+
+/// Loads [`Around`] for booking `except` (new, or being moved) of `student`
+/// over `[start, end)` under the centre's lock.
+///
+/// The snapshot holds only the items that can matter, and that is all a
+/// study booking's check reads: rule 1 (opening hours, access cards, closed
+/// days) reads the calendar of the span's own local dates and the student's
+/// cards, which come from the rules; rules 2 (seats), 3 (separate room) and 4
+/// (exams and study mixed) count the items in the booking's room at the
+/// instants of the span, and the room is one bookable for study; rule 5
+/// reads the student's items overlapping the span; `room_not_bookable` and
+/// `room_inactive` the room itself. The rules that reach further (coverage
+/// and ratio, invigilator availability and double booking, an exam's timing)
+/// judge sittings and assignments, which a study booking does not change, so
+/// no margin is needed. A moved booking's old row need not be loaded either:
+/// the checker sets a changed id's old version aside.
+fn around(
+    conn: &mut DbConn,
+    rules: &Rules,
+    student: &UserId,
+    except: &StudyBookingId,
+    (start, end): Span,
+) -> Result<Around, Error> {
+    let centre = &rules.centre;
+    let tz = centre.timezone.tz();
+    let (a, b) = (start.naive_utc(), end.naive_utc());
+    let (week_start, _) = week_of(tz, start);
+    // A booking overlapping the span starts no earlier than this: the
+    // index's range starts near the span instead of at the centre's first.
+    let earliest = a - longest_booking();
+    let not_ended = db::now().min(week_start).min(a);
+    let bookings: Vec<LiveBooking> = crate::on_backend!(conn, |c| study_bookings::table
+        .filter(study_bookings::status.eq(StudyBookingStatus::Confirmed))
+        .filter(
+            study_bookings::centre_id
+                .eq(&centre.id)
+                .and(study_bookings::starts_at.ge(earliest))
+                .and(study_bookings::starts_at.lt(b))
+                .and(study_bookings::ends_at.gt(a))
+                .or(study_bookings::student_id
+                    .eq(student)
+                    .and(study_bookings::ends_at.gt(not_ended))),
+        )
+        .select((
+            study_bookings::id,
+            study_bookings::centre_id,
+            study_bookings::room_id,
+            study_bookings::student_id,
+            study_bookings::starts_at,
+            study_bookings::ends_at,
+        ))
+        .load(c))?;
+    // The sittings in the centre's study rooms (an exam hall's many
+    // sittings cannot share a room with a study place), and the student's.
+    let study_rooms = rooms::table
+        .filter(rooms::centre_id.eq(&centre.id))
+        .filter(rooms::bookable_study.eq(true))
+        .select(rooms::id.nullable());
+    let sitting_rows: Vec<LiveSitting> = crate::on_backend!(conn, |c| sittings::table
+        .filter(booking::placed())
+        .filter(sittings::ends_at.gt(a))
+        .filter(sittings::starts_at.lt(b))
+        .filter(
+            sittings::room_id
+                .eq_any(study_rooms)
+                .or(sittings::student_id.eq(student)),
+        )
+        .select((
+            sittings::id,
+            sittings::exam_request_id,
+            sittings::centre_id,
+            sittings::student_id,
+            sittings::room_id.assume_not_null(),
+            sittings::starts_at.assume_not_null(),
+            sittings::ends_at.assume_not_null(),
+            sittings::computer,
+            sittings::separate_room,
+        ))
+        .load(c))?;
+    let overlaps = |x: &LiveBooking| x.starts_at < b && x.ends_at > a;
+    let here = |x: &LiveBooking| x.centre_id == centre.id;
+    let elsewhere = sitting_rows
+        .iter()
+        .find(|s| s.centre_id != centre.id)
+        .map(|s| ItemRef::new(ItemKind::Sitting, s.id.as_str()))
+        .or_else(|| {
+            bookings
+                .iter()
+                .find(|x| !here(x) && overlaps(x))
+                .map(|x| ItemRef::new(ItemKind::StudyBooking, x.id.as_str()))
+        });
+    let own = bookings
+        .iter()
+        .filter(|x| here(x) && x.student_id == *student && x.id != *except)
+        .cloned()
+        .collect();
+    let (from, to) = (
+        start.with_timezone(&tz).date_naive(),
+        end.with_timezone(&tz).date_naive(),
+    );
+    let mut calendar = rules.calendar.clone();
+    calendar.closures.retain(|c| c.to >= from && c.from <= to);
+    let data = SnapshotData {
+        centre: conflicts::CentreRules {
+            calendar,
+            invigilator_ratio: rules.invigilator_ratio(),
+        },
+        from,
+        to,
+        rooms: rules.model_rooms.clone(),
+        // Only a changed sitting reads its exam, an assignment its
+        // invigilator.
+        exams: Vec::new(),
+        sittings: sitting_rows
+            .into_iter()
+            .filter(|s| s.centre_id == centre.id)
+            .map(|s| conflicts::Sitting {
+                id: s.id.into(),
+                exam_request_id: s.exam_request_id.into(),
+                student_id: s.student_id.into(),
+                room_id: s.room_id.into(),
+                start: s.starts_at.and_utc(),
+                end: s.ends_at.and_utc(),
+                computer: s.computer,
+                separate_room: s.separate_room,
+            })
+            .collect(),
+        study_bookings: bookings
+            .into_iter()
+            .filter(|x| here(x) && overlaps(x))
+            .map(|x| conflicts::StudyBooking {
+                id: x.id.into(),
+                student_id: x.student_id.into(),
+                room_id: x.room_id.into(),
+                start: x.starts_at.and_utc(),
+                end: x.ends_at.and_utc(),
+                computer: false,
+            })
+            .collect(),
+        assignments: Vec::new(),
+        invigilators: Vec::new(),
+        access_cards: rules
+            .cards_during(from, to)
+            .filter(|c| c.student_id == student.as_str())
+            .collect(),
+    };
+    Ok(Around {
+        snapshot: Snapshot::new(data),
+        elsewhere,
+        own,
+    })
+}
+
+/// Booking `id` for `student` at `[start, end)` under the centre's lock
+/// (see [`lock`]): the first candidate room where every rule holds, or the
+/// refusal. A booking being moved keeps its id, so the checker and the
+/// limits count its old span as gone.
 pub(super) fn place(
     conn: &mut DbConn,
-    centre: &Centre,
+    rules: &Rules,
     student: &UserId,
     id: &StudyBookingId,
     (start, end): Span,
     candidates: &[Room],
 ) -> Result<Room, Error> {
-    booking::lock_centre(conn, &centre.id)?;
-    booking::lock_students(conn, std::slice::from_ref(student))?;
-    let over = limits(conn, centre, student, id, start, end)?;
+    let around = around(conn, rules, student, id, (start, end))?;
+    let over = limits(&rules.centre, &around.own, id, start, end);
     if !over.is_empty() {
         return Err(limit_conflicts(over));
     }
-    let elsewhere = booking::busy_elsewhere(conn, student, &centre.id, start, end)?;
-    if let Some((_, _, with)) = elsewhere.into_iter().next() {
+    if let Some(with) = around.elsewhere {
         return Err(refused(
             "the booking breaks a rule",
             vec![Violation {
@@ -278,13 +479,7 @@ pub(super) fn place(
             }],
         ));
     }
-    let tz = centre.timezone.tz();
-    let snapshot = booking::snapshot(
-        conn,
-        centre,
-        start.with_timezone(&tz).date_naive(),
-        end.with_timezone(&tz).date_naive(),
-    )?;
+    let snapshot = around.snapshot;
     let mut first_refusal = None;
     for room in candidates {
         let change = Change::BookStudy(conflicts::StudyBooking {
@@ -336,9 +531,9 @@ pub fn book(
                 ))
             }
         };
+        let rules = lock(conn, &centre.id, &caller.user_id)?;
         let ((start, end), candidates) = asked(
-            conn,
-            &centre,
+            &rules,
             (&input.starts_at, &input.ends_at),
             input.room.as_deref(),
             None,
@@ -346,7 +541,7 @@ pub fn book(
         let id: StudyBookingId = db::new_id();
         let room = place(
             conn,
-            &centre,
+            &rules,
             &caller.user_id,
             &id,
             (start, end),
@@ -365,9 +560,9 @@ pub fn book(
             created_at: db::now(),
             cancelled_at: None,
         };
-        diesel::insert_into(study_bookings::table)
+        crate::on_backend!(conn, |c| diesel::insert_into(study_bookings::table)
             .values(&row)
-            .execute(conn)?;
+            .execute(c))?;
         notify::study_booking(conn, host, &row, notify::StudyNotice::Confirmed)?;
         audit::record_by(
             conn,

@@ -8,11 +8,11 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::bookings::{asked, confirmed_booking, out, place, StudyBookingOut};
+use super::bookings::{asked, confirmed_booking, lock, out, place, StudyBookingOut};
 use crate::accounts::actor::Caller;
 use crate::accounts::policy::Action;
-use crate::db::models::{Centre, StudyBooking};
-use crate::db::schema::{centres, study_bookings};
+use crate::db::models::StudyBooking;
+use crate::db::schema::study_bookings;
 use crate::db::{self, DbConn};
 use crate::error::{Conflict, Error};
 use crate::mail::notify::{self, StudyNotice};
@@ -53,18 +53,17 @@ pub fn move_booking(
                 }],
             ));
         }
-        let centre: Centre = centres::table
-            .find(&b.centre_id)
-            .select(Centre::as_select())
-            .first(conn)?;
+        let rules = lock(conn, &b.centre_id, &b.student_id)?;
+        // Again under the centre's lock: a cancel or move racing this one
+        // has won.
+        let b = confirmed_booking(conn, caller, id, Action::MoveStudyBooking, "move")?;
         let ((start, end), rooms) = asked(
-            conn,
-            &centre,
+            &rules,
             (&input.starts_at, &input.ends_at),
             input.room.as_deref().filter(|r| !r.is_empty()),
             Some(&b.room_id),
         )?;
-        let room = place(conn, &centre, &b.student_id, &b.id, (start, end), &rooms)?;
+        let room = place(conn, &rules, &b.student_id, &b.id, (start, end), &rooms)?;
         let moved = StudyBooking {
             room_id: room.id.clone(),
             starts_at: start.naive_utc(),
@@ -88,6 +87,6 @@ pub fn move_booking(
             "study_booking",
             &moved.id,
         )?;
-        Ok(out(moved, &centre, room.name))
+        Ok(out(moved, &rules.centre, room.name))
     })
 }

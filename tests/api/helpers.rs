@@ -17,6 +17,7 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use skrivsal::app::config::{Settings, Sources};
 use skrivsal::clock::SettableClock;
+use skrivsal::db::models::OutboxMessage;
 use skrivsal::db::{Backend, Database};
 
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -345,22 +346,32 @@ impl std::fmt::Debug for Reply {
 }
 
 impl TestApp {
-    /// The subject and link token of the last mail queued to `to`.
-    pub fn last_mailed_token(&self, to: &str) -> Option<(String, String)> {
+    /// Every message queued, oldest first, with what it says: rendered from
+    /// its facts as the worker renders it.
+    pub fn mails(&self) -> Vec<(OutboxMessage, skrivsal::mail::Content)> {
         use diesel::prelude::*;
         use skrivsal::db::schema::mail_outbox;
         let mut conn = self.db.get().unwrap();
-        let last: Option<(String, String)> = mail_outbox::table
-            .filter(mail_outbox::to_address.eq(to))
-            .order(mail_outbox::id.desc())
-            .select((mail_outbox::subject, mail_outbox::body_text))
-            .first(&mut *conn)
-            .optional()
-            .unwrap();
-        last.map(|(subject, body)| {
-            let token = body.split("token=").nth(1).unwrap();
+        mail_outbox::table
+            .order(mail_outbox::id)
+            .select(OutboxMessage::as_select())
+            .load(&mut *conn)
+            .unwrap()
+            .into_iter()
+            .map(|row| {
+                let content = skrivsal::mail::content(&row).unwrap();
+                (row, content)
+            })
+            .collect()
+    }
+
+    /// The subject and link token of the last mail queued to `to`.
+    pub fn last_mailed_token(&self, to: &str) -> Option<(String, String)> {
+        let last = self.mails().into_iter().rfind(|(m, _)| m.to_address == to);
+        last.map(|(_, content)| {
+            let token = content.text.split("token=").nth(1).unwrap();
             let token = token.split_whitespace().next().unwrap().to_string();
-            (subject, token)
+            (content.subject, token)
         })
     }
 

@@ -8,9 +8,9 @@ use serde_json::json;
 use skrivsal::db::schema::mail_outbox;
 use skrivsal::mail::{self, Mailer};
 
-use crate::app_test;
 use crate::booking::{request_body, students, world};
 use crate::helpers::{mail_settings, SmtpSink, TestApp};
+use crate::{app_test, db_test};
 
 /// The decoded subject (RFC 2047 encoded words and all).
 fn subject(message: &str) -> String {
@@ -327,19 +327,18 @@ app_test!(
             skrivsal::mail::reminders::queue_due(&app.db, "skrivsal.test", hours).unwrap(),
             0
         );
-        let mut conn = app.db.get().unwrap();
-        let reminders: Vec<String> = mail_outbox::table
-            .filter(mail_outbox::kind.eq("sitting_reminder"))
-            .select(mail_outbox::subject)
-            .load(&mut *conn)
-            .unwrap();
+        let reminders: Vec<String> = app
+            .mails()
+            .into_iter()
+            .filter(|(m, _)| m.kind == "sitting_reminder")
+            .map(|(_, c)| c.subject)
+            .collect();
         assert_eq!(reminders.len(), 3);
         assert!(
             reminders.iter().all(|s| s.starts_with("Påminnelse:")),
             "{reminders:?}"
         );
         // With a 48-hour window nothing is due yet.
-        drop(conn);
         let r = app
             .post_as(
                 &w.institution,
@@ -402,3 +401,242 @@ app_test!(failed_messages_are_listed_and_retried, |app| async move {
         ["status"]
     );
 });
+
+/// Settings that write messages as .eml files into `dir`, no SMTP server.
+fn file_settings(dir: &std::path::Path) -> skrivsal::app::config::MailSettings {
+    let mut settings = mail_settings("smtp://127.0.0.1:1", &[]);
+    settings.smtp_url = None;
+    settings.dir = dir.to_path_buf();
+    settings
+}
+
+/// Every .eml file the file mailer wrote into `dir`.
+fn eml_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect()
+}
+
+fn outbox(db: &skrivsal::db::Database) -> Vec<skrivsal::db::models::OutboxMessage> {
+    let mut conn = db.get().unwrap();
+    mail_outbox::table
+        .order(mail_outbox::id)
+        .select(skrivsal::db::models::OutboxMessage::as_select())
+        .load(&mut *conn)
+        .unwrap()
+}
+
+app_test!(
+    queued_messages_keep_the_facts_of_their_time,
+    |app| async move {
+        use skrivsal::db::schema::{centres, rooms, users};
+        let w = world(&app).await;
+        let student = app.token("facts@student.se", "student", &[], None);
+        let day = w.day + chrono::Duration::days(1);
+        let r = app
+            .post_as(&student, "/api/v1/study-bookings", json!({"centre": "sundsvall", "starts_at": format!("{day}T10:00"), "ends_at": format!("{day}T11:00")}))
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        // The booking's transaction queued facts, not text.
+        let queued = outbox(&app.db).pop().unwrap();
+        assert_eq!(queued.kind, "study_confirmed");
+        assert!(queued.subject.is_none() && queued.body_text.is_none() && queued.ics.is_none());
+        assert!(queued.context.is_some() && queued.invite.is_some());
+        let centre_name: String = {
+            let mut conn = app.db.get().unwrap();
+            let name = centres::table
+                .filter(centres::slug.eq("sundsvall"))
+                .select(centres::name)
+                .first(&mut *conn)
+                .unwrap();
+            // Everything the message names changes before it is sent.
+            diesel::update(centres::table)
+                .set((
+                    centres::name.eq("Omdöpt centrum"),
+                    centres::address.eq("Nygatan 1"),
+                ))
+                .execute(&mut *conn)
+                .unwrap();
+            diesel::update(rooms::table.filter(rooms::name.eq("Studiehallen")))
+                .set(rooms::name.eq("Omdöpt sal"))
+                .execute(&mut *conn)
+                .unwrap();
+            diesel::update(users::table.filter(users::email.eq("facts@student.se")))
+                .set(users::name.eq("Omdöpt Student"))
+                .execute(&mut *conn)
+                .unwrap();
+            name
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let settings = file_settings(dir.path());
+        let mailer = Mailer::from_settings(&settings).unwrap();
+        mail::drain(&app.db, &mailer, &settings).unwrap();
+        let sent = eml_files(dir.path());
+        let message = sent
+            .iter()
+            .find(|m| m.contains("facts@student.se"))
+            .expect("the confirmation was sent");
+        let text = body(message);
+        assert!(
+            text.contains(&centre_name) && text.contains("Studiehallen"),
+            "{text}"
+        );
+        assert!(
+            subject(message).starts_with("Studieplats bokad"),
+            "{}",
+            subject(message)
+        );
+        let invite = ics(message).expect("an invite");
+        assert!(invite.contains("Studiehallen"), "{invite}");
+        assert!(
+            !message.contains("Omdöpt") && !text.contains("Omdöpt") && !invite.contains("Omdöpt"),
+            "{text}\n{invite}"
+        );
+    }
+);
+
+app_test!(
+    a_message_that_cannot_be_rendered_fails_for_good_and_says_why,
+    |app| async move {
+        use skrivsal::domain::Language;
+        use skrivsal::mail::outbox::{enqueue_facts, Facts};
+        let admin = app.token("root@example.se", "system_admin", &[], None);
+        let facts = |kind: &'static str, to: &'static str, context: &str| Facts {
+            kind,
+            to_address: to,
+            to_name: "",
+            language: Language::Sv,
+            context: context.to_string(),
+            invite: None,
+            related: None,
+        };
+        {
+            let mut conn = app.db.get().unwrap();
+            let link = r#"{"name": "Alva", "minutes": 15, "link": "https://skrivsal.test/auth/link?token=abc"}"#;
+            for f in [
+                facts("sign_in_link", "good@example.se", link),
+                facts("no_such_message", "nobody@example.se", "{}"),
+                facts("sign_in_link", "garbled@example.se", "{not json"),
+                facts("sign_in_link", "after@example.se", link),
+            ] {
+                enqueue_facts(&mut conn, f, "skrivsal.test").unwrap();
+            }
+        }
+        enqueue_many(&app, 1);
+        let dir = tempfile::tempdir().unwrap();
+        let settings = file_settings(dir.path());
+        let mailer = Mailer::from_settings(&settings).unwrap();
+        assert_eq!(mail::drain(&app.db, &mailer, &settings).unwrap(), 5);
+        // The others went out; the two that cannot be rendered failed at their
+        // first attempt (rendering again would fail again), kept and explained.
+        assert_eq!(eml_files(dir.path()).len(), 3);
+        let rows = outbox(&app.db);
+        let row = |to: &str| rows.iter().find(|r| r.to_address == to).unwrap();
+        for to in ["good@example.se", "after@example.se", "bulk0@example.se"] {
+            assert_eq!(row(to).status.as_str(), "sent", "{to}");
+        }
+        let missing = row("nobody@example.se");
+        assert_eq!((missing.status.as_str(), missing.attempts), ("failed", 1));
+        let error = missing.last_error.as_deref().unwrap();
+        assert!(
+            error.starts_with("permanent: rendering the no_such_message message (sv): ")
+                && error.contains("email/no_such_message.sv.txt"),
+            "{error}"
+        );
+        let garbled = row("garbled@example.se");
+        assert_eq!((garbled.status.as_str(), garbled.attempts), ("failed", 1));
+        assert!(
+            garbled
+                .last_error
+                .as_deref()
+                .unwrap()
+                .starts_with("permanent: the sign_in_link message's facts: "),
+            "{garbled:?}"
+        );
+        // The admin list shows them, without a subject, with the reason.
+        let failed = app.get_as(&admin, "/api/v1/mail?status=failed").await;
+        assert_eq!(failed.status, 200, "{failed:?}");
+        let items = failed.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{failed:?}");
+        assert!(items
+            .iter()
+            .all(|i| i["subject"] == "" && i["last_error"].is_string()));
+        let sent = app.get_as(&admin, "/api/v1/mail?status=sent").await;
+        let subjects: Vec<&str> = sent.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["subject"].as_str().unwrap())
+            .collect();
+        assert_eq!(subjects.len(), 3);
+        assert!(subjects.contains(&"Meddelande 0"), "{subjects:?}");
+        assert!(
+            subjects
+                .iter()
+                .filter(|s| !s.is_empty() && **s != "Meddelande 0")
+                .count()
+                == 2,
+            "rendered from the facts: {subjects:?}"
+        );
+    }
+);
+
+db_test!(
+    messages_rendered_before_the_outbox_kept_facts_still_deliver,
+    |db, _url| {
+        use diesel::connection::SimpleConnection;
+        use diesel::migration::MigrationSource;
+        use diesel_migrations::MigrationHarness;
+        use skrivsal::db::DbConn;
+
+        // Back to the schema before the facts, a message queued the old way
+        // (rendered, with its invite), and forward again.
+        let old_row = "INSERT INTO mail_outbox (id, message_id, kind, to_address, to_name, \
+             language, subject, body_text, body_html, ics, status, attempts, next_attempt_at, \
+             created_at) VALUES ('00000000-0000-7000-8000-000000000001', '<old@skrivsal.test>', \
+             'study_confirmed', 'old@example.se', 'Gammal', 'sv', 'Bokad: studieplats', \
+             'Hej! Din plats är bokad.', '<p>Hej! Din plats är bokad.</p>', \
+             'BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n', 'pending', 0, \
+             '2000-01-01 00:00:00', '2000-01-01 00:00:00')";
+        fn around<DB, C>(c: &mut C, source: impl MigrationSource<DB>, between: &str)
+        where
+            DB: diesel::backend::Backend,
+            C: MigrationHarness<DB> + SimpleConnection,
+        {
+            let facts = source
+                .migrations()
+                .unwrap()
+                .into_iter()
+                .find(|m| m.name().to_string().ends_with("_outbox_facts"))
+                .expect("the facts migration");
+            c.revert_migration(&*facts).unwrap();
+            c.batch_execute(between).unwrap();
+            c.run_migration(&*facts).unwrap();
+        }
+        {
+            let mut conn = db.get().unwrap();
+            match &mut *conn {
+                DbConn::Sqlite(c) => around(c, skrivsal::db::SQLITE_MIGRATIONS, old_row),
+                DbConn::Postgres(c) => around(c, skrivsal::db::POSTGRES_MIGRATIONS, old_row),
+            }
+        }
+        let rows = outbox(db);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].subject.as_deref(), Some("Bokad: studieplats"));
+        assert!(rows[0].context.is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let settings = file_settings(dir.path());
+        let mailer = Mailer::from_settings(&settings).unwrap();
+        assert_eq!(mail::drain(db, &mailer, &settings).unwrap(), 1);
+        let sent = eml_files(dir.path());
+        assert_eq!(sent.len(), 1);
+        assert_eq!(subject(&sent[0]), "Bokad: studieplats");
+        assert!(body(&sent[0]).contains("Din plats är bokad."));
+        assert!(ics(&sent[0]).unwrap().contains("METHOD:REQUEST"));
+        assert_eq!(header(&sent[0], "Message-ID"), Some("<old@skrivsal.test>"));
+        assert_eq!(outbox(db)[0].status.as_str(), "sent");
+    }
+);

@@ -99,19 +99,25 @@ fn comparable(name: &str) -> String {
 /// A booking code not yet used at the centre. Codes are random over 729
 /// million; the loop only matters for a vanishingly rare clash.
 pub fn fresh_booking_code(conn: &mut DbConn, centre_id: &CentreId) -> Result<String, Error> {
+    use crate::db::schema::study_bookings;
+    use diesel::dsl::exists;
     for _ in 0..20 {
         let code = booking_code::generate();
-        let in_sittings: i64 = sittings::table
-            .filter(sittings::centre_id.eq(centre_id))
-            .filter(sittings::booking_code.eq(&code))
-            .count()
-            .get_result(conn)?;
-        let in_bookings: i64 = crate::db::schema::study_bookings::table
-            .filter(crate::db::schema::study_bookings::centre_id.eq(centre_id))
-            .filter(crate::db::schema::study_bookings::booking_code.eq(&code))
-            .count()
-            .get_result(conn)?;
-        if in_sittings + in_bookings == 0 {
+        // One statement for both tables: each costs a round trip.
+        let taken: bool = crate::on_backend!(conn, |c| diesel::select(
+            exists(
+                sittings::table
+                    .filter(sittings::centre_id.eq(centre_id))
+                    .filter(sittings::booking_code.eq(&code)),
+            )
+            .or(exists(
+                study_bookings::table
+                    .filter(study_bookings::centre_id.eq(centre_id))
+                    .filter(study_bookings::booking_code.eq(&code)),
+            )),
+        )
+        .get_result(c))?;
+        if !taken {
             return Ok(code);
         }
     }

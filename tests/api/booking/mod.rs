@@ -12,6 +12,7 @@ use crate::helpers::{Reply, TestApp};
 mod moving;
 mod random_sequences;
 mod requests;
+mod rules_cache;
 mod sittings;
 mod study_places;
 mod versions;

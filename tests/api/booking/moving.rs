@@ -3,10 +3,8 @@
 //! id and code, the invite again under the same UID at a higher sequence,
 //! and nothing changed when refused.
 
-use diesel::prelude::*;
 use futures_util::future::join;
 use serde_json::{json, Value};
-use skrivsal::db::schema::mail_outbox;
 
 use crate::app_test;
 use crate::helpers::{Reply, TestApp};
@@ -25,13 +23,13 @@ async fn move_to(app: &TestApp, token: &str, id: &str, from: &str, to: &str) -> 
 
 /// Subject and invite of the newest message to `to` about booking `id`.
 fn last_mail(app: &TestApp, to: &str) -> (String, String, usize) {
-    let mut conn = app.db.get().unwrap();
-    let rows: Vec<(String, Option<String>)> = mail_outbox::table
-        .filter(mail_outbox::to_address.eq(to))
-        .order(mail_outbox::id.desc())
-        .select((mail_outbox::subject, mail_outbox::ics))
-        .load(&mut *conn)
-        .unwrap();
+    let rows: Vec<(String, Option<String>)> = app
+        .mails()
+        .into_iter()
+        .rev()
+        .filter(|(m, _)| m.to_address == to)
+        .map(|(_, c)| (c.subject, c.ics))
+        .collect();
     let count = rows.len();
     let (subject, ics) = rows.into_iter().next().unwrap();
     (subject, ics.unwrap_or_default(), count)

@@ -1,9 +1,7 @@
 //! Sittings: their state machine, cancellation, registration for open
 //! requests, and moving a confirmed sitting.
 
-use diesel::prelude::*;
 use serde_json::json;
-use skrivsal::db::schema::mail_outbox;
 
 use super::*;
 use crate::app_test;
@@ -40,16 +38,12 @@ app_test!(sittings_follow_their_state_machine, |app| async move {
         .await;
     assert_eq!(g.body["status"], "completed");
     {
-        let mut conn = app.db.get().unwrap();
-        let report: Vec<(String, String, String)> = mail_outbox::table
-            .filter(mail_outbox::kind.eq("request_report"))
-            .select((
-                mail_outbox::to_address,
-                mail_outbox::subject,
-                mail_outbox::body_text,
-            ))
-            .load(&mut *conn)
-            .unwrap();
+        let report: Vec<(String, String, String)> = app
+            .mails()
+            .into_iter()
+            .filter(|(m, _)| m.kind == "request_report")
+            .map(|(m, c)| (m.to_address, c.subject, c.text))
+            .collect();
         assert_eq!(report.len(), 1);
         assert_eq!(report[0].0, "tentamen@miun.se");
         assert!(report[0].1.starts_with("Rapport:"), "{report:?}");
@@ -290,12 +284,12 @@ app_test!(
             "{r:?}"
         );
         // The student was told about the change, with the calendar entry updated.
-        let mut conn = app.db.get().unwrap();
-        let changed: Vec<(String, Option<String>)> = mail_outbox::table
-            .filter(mail_outbox::kind.eq("sitting_changed"))
-            .select((mail_outbox::subject, mail_outbox::ics))
-            .load(&mut *conn)
-            .unwrap();
+        let changed: Vec<(String, Option<String>)> = app
+            .mails()
+            .into_iter()
+            .filter(|(m, _)| m.kind == "sitting_changed")
+            .map(|(_, c)| (c.subject, c.ics))
+            .collect();
         assert_eq!(changed.len(), 1);
         assert!(changed[0].0.starts_with("Ändrad:"), "{changed:?}");
         let ics = changed[0].1.clone().unwrap();
@@ -303,7 +297,6 @@ app_test!(
             ics.contains(&format!("UID:sitting-{sitting}@")) && ics.contains("SEQUENCE:2"),
             "{ics}"
         );
-        drop(conn);
         audit_clean(&app, w.day);
         // Only confirmed sittings move.
         let r = sitting_action(&app, &w, &sitting, "check-in").await;

@@ -236,6 +236,8 @@ fn cases() -> Vec<(&'static str, Changes, DatabaseErrorKind)> {
         ("mail_outbox", vec![("status", "'lost'")], Check),
         ("mail_outbox", vec![("attempts", "-1")], Check),
         ("mail_outbox", vec![("sent_at", "NULL")], Check),
+        // Neither text nor facts: nothing to send.
+        ("mail_outbox", vec![("body_text", "NULL")], Check),
         ("sessions", vec![("user_id", MISSING)], Fk),
         ("sessions", vec![("token_hash", "'short'")], Check),
         ("sessions", vec![("csrf_token", "'short'")], Check),

@@ -42,7 +42,7 @@ impl<'a> Ctx<'a> {
             self.snap.idx.room_sittings.get(r.pos),
             &self.ov.sittings,
             sp,
-            move |s| s.room_id == room_id,
+            (Key::Room, room_id),
         )
     }
 
@@ -57,7 +57,7 @@ impl<'a> Ctx<'a> {
             self.snap.idx.room_bookings.get(r.pos),
             &self.ov.bookings,
             sp,
-            move |b| b.room_id == room_id,
+            (Key::Room, room_id),
         )
     }
 
@@ -72,7 +72,7 @@ impl<'a> Ctx<'a> {
             self.snap.idx.room_assignments.get(r.pos),
             &self.ov.assignments,
             sp,
-            move |a| a.room_id == room_id,
+            (Key::Room, room_id),
         )
     }
 
@@ -86,7 +86,7 @@ impl<'a> Ctx<'a> {
             self.snap.idx.student_sittings.get(student),
             &self.ov.sittings,
             sp,
-            move |s| s.student_id == student,
+            (Key::Person, student),
         )
     }
 
@@ -100,7 +100,7 @@ impl<'a> Ctx<'a> {
             self.snap.idx.student_bookings.get(student),
             &self.ov.bookings,
             sp,
-            move |b| b.student_id == student,
+            (Key::Person, student),
         )
     }
 
@@ -114,7 +114,7 @@ impl<'a> Ctx<'a> {
             self.snap.idx.invigilator_assignments.get(invigilator),
             &self.ov.assignments,
             sp,
-            move |a| a.invigilator_id == invigilator,
+            (Key::Person, invigilator),
         )
     }
 

@@ -26,7 +26,7 @@ mod kinds;
 mod overlay;
 
 use ctx::{Ctx, RoomAt};
-use overlay::{query, Overlay, Timed};
+use overlay::{query, Key, Overlay, Timed};
 
 type Ts = DateTime<Utc>;
 type Span = Interval<Ts>;

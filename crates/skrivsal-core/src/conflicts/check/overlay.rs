@@ -7,13 +7,16 @@ pub(super) trait Timed {
     fn id(&self) -> &str;
     fn start(&self) -> Ts;
     fn end(&self) -> Ts;
+    /// What the queries look items up by: the room, then the person (student
+    /// or invigilator).
+    fn keys(&self) -> [&str; 2];
     fn span(&self) -> Option<Span> {
         span(self.start(), self.end())
     }
 }
 
 macro_rules! timed {
-    ($t:ty) => {
+    ($t:ty, $person:ident) => {
         impl Timed for $t {
             fn id(&self) -> &str {
                 &self.id
@@ -24,17 +27,32 @@ macro_rules! timed {
             fn end(&self) -> Ts {
                 self.end
             }
+            fn keys(&self) -> [&str; 2] {
+                [&self.room_id, &self.$person]
+            }
         }
     };
 }
-timed!(Sitting);
-timed!(StudyBooking);
-timed!(InvigilatorAssignment);
+timed!(Sitting, student_id);
+timed!(StudyBooking, student_id);
+timed!(InvigilatorAssignment, invigilator_id);
+
+/// Which of [`Timed::keys`] a query looks items up by.
+#[derive(Clone, Copy)]
+pub(super) enum Key {
+    Room,
+    Person,
+}
 
 /// The batch's final word on each id of one kind, in first-touch order.
 pub(super) struct Layer<'a, T> {
     pub(super) slots: Vec<Option<&'a T>>,
     pub(super) pos: HashMap<&'a str, usize>,
+    /// The final items' slots per room and per person, built once the batch
+    /// is read: a query looks only at its room's or person's items, so a
+    /// long batch (an approval, a re-plan) is not scanned once per item.
+    by_room: HashMap<&'a str, Vec<usize>>,
+    by_person: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a, T: Timed> Layer<'a, T> {
@@ -42,7 +60,31 @@ impl<'a, T: Timed> Layer<'a, T> {
         Self {
             slots: Vec::new(),
             pos: HashMap::new(),
+            by_room: HashMap::new(),
+            by_person: HashMap::new(),
         }
+    }
+
+    fn index(&mut self) {
+        for (p, item) in self.slots.iter().enumerate() {
+            if let Some(item) = item {
+                let [room, person] = item.keys();
+                self.by_room.entry(room).or_default().push(p);
+                self.by_person.entry(person).or_default().push(p);
+            }
+        }
+    }
+
+    /// The final items whose `key` is `value`.
+    fn with_key(&self, key: Key, value: &str) -> impl Iterator<Item = &'a T> + '_ {
+        let by = match key {
+            Key::Room => &self.by_room,
+            Key::Person => &self.by_person,
+        };
+        by.get(value)
+            .into_iter()
+            .flatten()
+            .filter_map(|&p| self.slots.get(p).copied().flatten())
     }
 
     pub(super) fn set(&mut self, id: &'a str, item: Option<&'a T>) -> bool {
@@ -68,10 +110,6 @@ impl<'a, T: Timed> Layer<'a, T> {
 
     pub(super) fn touched(&self, id: &str) -> bool {
         self.pos.contains_key(id)
-    }
-
-    pub(super) fn present(&self) -> impl Iterator<Item = &'a T> + '_ {
-        self.slots.iter().filter_map(|s| *s)
     }
 }
 
@@ -141,6 +179,9 @@ impl<'a> Overlay<'a> {
                 ov.order.push((kind, id.as_str()));
             }
         }
+        ov.sittings.index();
+        ov.bookings.index();
+        ov.assignments.index();
         ov
     }
 
@@ -159,13 +200,13 @@ impl<'a> Overlay<'a> {
 }
 
 /// Base items of `index` overlapping `sp` that the batch did not touch, then the
-/// batch's final items passing `keep` and overlapping `sp`.
+/// batch's final items with `key` equal to `value` overlapping `sp`.
 pub(super) fn query<'a, T: Timed>(
     base: &'a [T],
     index: Option<&'a SpanIndex>,
     layer: &'a Layer<'a, T>,
     sp: Span,
-    keep: impl Fn(&T) -> bool + 'a,
+    (key, value): (Key, &'a str),
 ) -> impl Iterator<Item = &'a T> + 'a {
     let from_base = index
         .into_iter()
@@ -173,10 +214,7 @@ pub(super) fn query<'a, T: Timed>(
         .filter_map(move |p| base.get(p))
         .filter(move |x| !layer.touched(x.id()));
     let from_batch = layer
-        .present()
-        // The span first: two integer comparisons rule out nearly every item
-        // of a long batch (other days), so `keep`'s id comparison, a call
-        // the compiler does not always inline, runs only for the few left.
-        .filter(move |x| x.span().is_some_and(|s| s.overlaps(&sp)) && keep(x));
+        .with_key(key, value)
+        .filter(move |x| x.span().is_some_and(|s| s.overlaps(&sp)));
     from_base.chain(from_batch)
 }

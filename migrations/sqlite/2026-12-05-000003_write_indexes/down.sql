@@ -1,0 +1,2 @@
+DROP INDEX study_bookings_student_end;
+DROP INDEX study_bookings_centre_time;
